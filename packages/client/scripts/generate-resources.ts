@@ -1,0 +1,238 @@
+// Generates src/generated/resources.ts from spec/peaka.yaml: one namespace per tag (its
+// `x-sdk-resource`), one method per operation (its `x-sdk-method`), with argument and result types
+// written against `operations[...]` of @peaka/types so consumers never pay for path inference.
+// `--check` fails if the committed output differs from what the spec gives.
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { deref, listOperations, loadSpec, type SpecOperation } from "@peaka/mock/spec";
+
+// ---- generator settings: the one place they live ----------------------------------------------
+/** Operations whose data is reshaped by a function of src/normalize.ts before it is returned. */
+const TRANSFORMS: Record<string, string> = {
+  getMetadataRefreshStatus: "normalizeRefreshJobStatus",
+};
+/** Names the resource namespaces may not take: they are members of the client itself. */
+const RESERVED = new Set(["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "request", "use", "eject", "baseUrl", "withOptions", "toJSON"]);
+// ------------------------------------------------------------------------------------------------
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = resolve(here, "../src/generated/resources.ts");
+const spec = loadSpec();
+const ops = listOperations(spec);
+
+const resourceOfTag = new Map<string, string>();
+for (const tag of spec["tags"] ?? []) {
+  if (!tag["x-sdk-resource"]) throw new Error(`tag "${tag.name}" has no x-sdk-resource`);
+  resourceOfTag.set(tag.name, tag["x-sdk-resource"]);
+}
+
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const quote = (s: string) => JSON.stringify(s);
+const comment = (text: string) =>
+  text
+    .replace(/\*\//g, "*\\/")
+    .split("\n")
+    .map((line) => (line ? `   * ${line}` : "   *"))
+    .join("\n");
+
+interface Method {
+  op: SpecOperation;
+  resource: string;
+  name: string;
+  typeBase: string;
+}
+
+const problems: string[] = [];
+const byResource = new Map<string, Method[]>();
+const seen = new Map<string, string>();
+for (const op of ops) {
+  const resource = resourceOfTag.get(op.tag);
+  const name = op.operation["x-sdk-method"];
+  if (!resource) problems.push(`${op.operationId}: tag "${op.tag}" is not declared with an x-sdk-resource`);
+  if (!name) problems.push(`${op.operationId}: no x-sdk-method`);
+  if (!resource || !name) continue;
+  if (!IDENT.test(resource) || RESERVED.has(resource)) problems.push(`resource name "${resource}" is not usable`);
+  if (!IDENT.test(name)) problems.push(`${op.operationId}: x-sdk-method "${name}" is not an identifier`);
+  if (name === "withResponse") problems.push(`${op.operationId}: x-sdk-method may not be "withResponse"`);
+  const key = `${resource}.${name}`;
+  if (seen.has(key)) problems.push(`${key} is claimed by both ${seen.get(key)} and ${op.operationId}`);
+  seen.set(key, op.operationId);
+  const list = byResource.get(resource) ?? [];
+  list.push({ op, resource, name, typeBase: pascal(op.operationId) });
+  byResource.set(resource, list);
+}
+
+function successOf(op: SpecOperation): [string, Record<string, any> | undefined] {
+  const codes = Object.keys(op.operation.responses ?? {}).filter((c) => /^2\d\d$/.test(c)).sort();
+  const code = codes[0];
+  if (!code) {
+    problems.push(`${op.operationId}: no 2xx response`);
+    return ["200", undefined];
+  }
+  return [code, deref(spec, op.operation.responses[code])];
+}
+
+function resultOf(m: Method): { kind: string; type: string; accept?: string } {
+  const [code, response] = successOf(m.op);
+  const content: Record<string, any> = response?.content ?? {};
+  const media = Object.keys(content);
+  const id = quote(m.op.operationId);
+  if (media.length === 0) return { kind: "none", type: "void" };
+  if (media.includes("application/json")) {
+    return { kind: "json", type: `operations[${id}]["responses"][${code}]["content"]["application/json"]`, accept: "application/json" };
+  }
+  if (media.includes("text/event-stream")) {
+    const hint = m.op.operation["x-sdk-event-schema"];
+    const ref: string | undefined = typeof hint === "string" ? hint : hint?.$ref;
+    const name = ref?.split("/").pop();
+    if (!name) problems.push(`${m.op.operationId}: a text/event-stream answer needs x-sdk-event-schema`);
+    return { kind: "stream", type: `PeakaEventStream<components["schemas"][${quote(name ?? "")}]>`, accept: "text/event-stream" };
+  }
+  const first = media[0] as string;
+  if (first.startsWith("text/")) return { kind: "text", type: "string", accept: first };
+  return { kind: "blob", type: "Blob", accept: first };
+}
+
+function bodyOf(m: Method): { kind?: string; files: string[]; required: boolean } {
+  const body = deref(spec, m.op.operation.requestBody);
+  if (!body) return { files: [], required: false };
+  const media = Object.keys(body.content ?? {});
+  if (media.includes("application/json")) return { kind: "json", files: [], required: body.required === true };
+  if (media.includes("multipart/form-data")) {
+    const props: Record<string, any> = deref(spec, body.content["multipart/form-data"].schema)?.properties ?? {};
+    const files = Object.entries(props).filter(([, s]) => deref(spec, s)?.format === "binary").map(([n]) => n);
+    return { kind: "multipart", files, required: body.required === true };
+  }
+  return { kind: "text", files: [], required: body.required === true };
+}
+
+const lines: string[] = [];
+const specLines: string[] = [];
+const typeLines: string[] = [];
+const ifaceLines: string[] = [];
+const factoryLines: string[] = [];
+let usesEvents = false;
+const transforms = new Set<string>();
+
+for (const [resource, methods] of byResource) {
+  const iface = `${pascal(resource)}Resource`;
+  ifaceLines.push(`/** \`peaka.${resource}\`: ${spec["tags"].find((t: any) => t["x-sdk-resource"] === resource)?.description ?? ""} */`);
+  ifaceLines.push(`export interface ${iface} {`);
+  factoryLines.push(`    ${resource}: {`);
+  for (const m of methods) {
+    const id = quote(m.op.operationId);
+    const params = m.op.parameters;
+    const inPath = params.filter((p) => p["in"] === "path");
+    const inQuery = params.filter((p) => p["in"] === "query");
+    const inHeader = params.filter((p) => p["in"] === "header");
+    const names = params.map((p) => p["name"] as string);
+    if (names.includes("body")) problems.push(`${m.op.operationId}: a parameter named "body" collides with the request body argument`);
+    if (new Set(names).size !== names.length) problems.push(`${m.op.operationId}: two parameters share a name`);
+    const body = bodyOf(m);
+    const result = resultOf(m);
+    if (result.kind === "stream") usesEvents = true;
+
+    const parts: string[] = [];
+    const P = `operations[${id}]["parameters"]`;
+    if (inPath.length) parts.push(`${P}["path"]`);
+    if (inQuery.length) parts.push(inQuery.some((p) => p["required"]) ? `${P}["query"]` : `NonNullable<${P}["query"]>`);
+    if (inHeader.length) parts.push(inHeader.some((p) => p["required"]) ? `${P}["header"]` : `NonNullable<${P}["header"]>`);
+    if (body.kind) {
+      const media = body.kind === "json" ? "application/json" : body.kind === "multipart" ? "multipart/form-data" : Object.keys(m.op.operation.requestBody.content)[0];
+      const bodyType =
+        body.kind === "multipart"
+          ? `MultipartBody<NonNullable<operations[${id}]["requestBody"]>["content"]["multipart/form-data"], ${body.files.map(quote).join(" | ") || "never"}>`
+          : `NonNullable<operations[${id}]["requestBody"]>["content"][${quote(media)}]`;
+      parts.push(body.required ? `{ body: ${bodyType} }` : `{ body?: ${bodyType} }`);
+    }
+    const optional = !inPath.length && !params.some((p) => p["required"]) && !body.required;
+    const argsType = parts.length ? parts.join(" & ") : "EmptyArgs";
+    const transform = TRANSFORMS[m.op.operationId];
+    if (transform) transforms.add(transform);
+    const resultType = transform ? `ReturnType<typeof ${transform}>` : result.type;
+    typeLines.push(`export type ${m.typeBase}Args = ${argsType};`);
+    typeLines.push(`export type ${m.typeBase}Result = ${resultType};`);
+
+    const specParts = [`m: ${quote(m.op.method.toUpperCase())}`, `p: ${quote(m.op.path)}`];
+    if (inQuery.length) specParts.push(`q: [${inQuery.map((p) => quote(p["name"])).join(", ")}]`);
+    if (inHeader.length) specParts.push(`h: [${inHeader.map((p) => quote(p["name"])).join(", ")}]`);
+    if (body.kind) specParts.push(`b: ${quote(body.kind)}`);
+    if (body.files.length) specParts.push(`f: [${body.files.map(quote).join(", ")}]`);
+    specParts.push(`r: ${quote(result.kind)}`);
+    if (result.accept) specParts.push(`a: ${quote(result.accept)}`);
+    specLines.push(`  ${m.op.operationId}: { ${specParts.join(", ")} },`);
+
+    const doc: string[] = [];
+    const summary: string = m.op.operation.summary ?? m.op.operationId;
+    doc.push(summary);
+    const description: string = (m.op.operation.description ?? "").trim();
+    if (description) doc.push("", description.split(/\n\s*\n/)[0]!.replace(/\s*\n\s*/g, " "));
+    doc.push("", `\`${m.op.method.toUpperCase()} ${m.op.path}\` (operationId \`${m.op.operationId}\`)`);
+    if (m.op.operation.deprecated) doc.push(`@deprecated ${(m.op.operation["x-sdk-deprecated-note"] as string | undefined) ?? "This route is deprecated by Peaka."}`);
+    ifaceLines.push(`  /**\n${comment(doc.join("\n"))}\n   */`);
+    ifaceLines.push(`  ${m.name}: Operation<${m.typeBase}Args, ${m.typeBase}Result${optional ? ", true" : ""}>;`);
+    factoryLines.push(`      ${m.name}: bind(core, OPERATIONS.${m.op.operationId}${transform ? `, ${transform}` : ""}),`);
+  }
+  ifaceLines.push("}", "");
+  factoryLines.push("    },");
+}
+
+if (problems.length) {
+  console.error(`generate-resources: the spec cannot be turned into resource methods:\n- ${problems.join("\n- ")}`);
+  process.exit(1);
+}
+
+const resources = [...byResource.keys()];
+lines.push(
+  "// @generated by packages/client/scripts/generate-resources.ts from spec/peaka.yaml. DO NOT EDIT.",
+  "// Change the spec and run `pnpm generate` at the repository root instead.",
+  "/* eslint-disable */",
+  `import type { components, operations } from "@peaka/types";`,
+  `import { bind, type Core, type Operation, type OperationSpec } from "../internal/core.js";`,
+  `import type { EmptyArgs, MultipartBody } from "../internal/args.js";`,
+  ...(usesEvents ? [`import type { PeakaEventStream } from "../stream.js";`] : []),
+  ...(transforms.size ? [`import { ${[...transforms].sort().join(", ")} } from "../normalize.js";`] : []),
+  "",
+  ...(usesEvents ? [] : ["type _Unused = components;"]),
+  `/** Every operation of the spec, by operationId: method, path, parameters and how to read the answer. */`,
+  `export const OPERATIONS = {`,
+  ...specLines,
+  `} as const satisfies Record<string, OperationSpec>;`,
+  "",
+  `/** The number of operations in the spec. */`,
+  `export const OPERATION_COUNT = ${ops.length};`,
+  "",
+  ...typeLines,
+  "",
+  ...ifaceLines,
+  `/** The resource namespaces of a client: \`peaka.${resources[0]}\`, ... */`,
+  `export interface PeakaResources {`,
+  ...resources.map((r) => `  readonly ${r}: ${pascal(r)}Resource;`),
+  `}`,
+  "",
+  `export function createResources(core: Core): PeakaResources {`,
+  `  return {`,
+  ...factoryLines,
+  `  };`,
+  `}`,
+  "",
+);
+const text = lines.join("\n");
+
+if (process.argv.includes("--check")) {
+  let current = "";
+  try {
+    current = readFileSync(out, "utf8");
+  } catch {}
+  if (current !== text) {
+    console.error("packages/client/src/generated/resources.ts is out of date with spec/: run `pnpm generate` and commit the result.");
+    process.exit(1);
+  }
+  console.log(`resource methods are up to date with spec/ (${ops.length} operations)`);
+} else {
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, text);
+  console.log(`wrote ${out} (${ops.length} operations in ${resources.length} resources)`);
+}

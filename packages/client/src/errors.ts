@@ -1,0 +1,295 @@
+// The one error hierarchy of @peaka/client, built in one place (`createApiError`). No error ever holds
+// the API key: requests are described by method and URL path only, never by their headers.
+//
+//   PeakaError
+//   ├── PeakaConfigError            bad client options (missing key, unknown region, ...)
+//   ├── PeakaApiError               the API answered with a non-2xx status
+//   │   ├── PeakaBadRequestError        400
+//   │   ├── PeakaAuthenticationError    401
+//   │   ├── PeakaPermissionDeniedError  403
+//   │   ├── PeakaNotFoundError          404
+//   │   ├── PeakaConflictError          409
+//   │   ├── PeakaRateLimitError         429
+//   │   └── PeakaServerError            5xx
+//   ├── PeakaConnectionError        no answer: refused, reset, DNS, TLS (cause: the original failure)
+//   ├── PeakaTimeoutError           an attempt or a wait ran out of time
+//   ├── PeakaAbortError             the caller's AbortSignal fired
+//   ├── PeakaResponseError          a 2xx answer whose body could not be read as promised
+//   ├── PeakaStreamError            an event stream reported an error mid-way
+//   ├── PeakaInvalidArgumentError   an argument cannot be sent as given (e.g. a path parameter "..")
+//   └── PeakaJobFailedError         a job being waited on ended in a failed state
+
+/** Base class of every error @peaka/client throws. */
+export class PeakaError extends Error {
+  override name = "PeakaError";
+}
+
+/** The options passed to `createPeakaClient` are unusable. */
+export class PeakaConfigError extends PeakaError {
+  override name = "PeakaConfigError";
+}
+
+/** An argument cannot be sent as given. */
+export class PeakaInvalidArgumentError extends PeakaError {
+  override name = "PeakaInvalidArgumentError";
+}
+
+/** Where a request went: enough to find it in logs, never its headers. */
+export interface RequestInfo {
+  /** HTTP method, upper case. */
+  method: string;
+  /** URL path and query of the request, without origin. Query values of key-like names are redacted. */
+  path: string;
+}
+
+const EXCERPT = 500;
+const SECRET_QUERY = /^(api[-_]?key|key|token|access[-_]?token|secret|password|authorization)$/i;
+
+/** Method and path of a request, with key-like query values replaced by `[redacted]`. */
+export function describeRequest(method: string, url: string): RequestInfo {
+  let path = url;
+  try {
+    const u = new URL(url);
+    for (const name of [...u.searchParams.keys()]) {
+      if (SECRET_QUERY.test(name)) u.searchParams.set(name, "[redacted]");
+    }
+    path = u.pathname + u.search;
+  } catch {
+    // not an absolute URL: keep what we were given
+  }
+  return { method: method.toUpperCase(), path };
+}
+
+interface ApiErrorInit {
+  status: number;
+  method: string;
+  url: string;
+  headers?: Headers;
+  bodyText: string;
+}
+
+/** Peaka answered with a non-2xx status. */
+export class PeakaApiError extends PeakaError {
+  override name = "PeakaApiError";
+  /** HTTP status of the answer. */
+  readonly status: number;
+  /** Peaka's error code (`errorCode` of the body), as sent: a number or a string. */
+  readonly errorCode: string | number | undefined;
+  /** HTTP method of the request. */
+  readonly method: string;
+  /** URL path (and query) of the request, without origin. */
+  readonly path: string;
+  /** The request id of the answer (`x-request-id` or a similar header), when there is one. */
+  readonly requestId: string | undefined;
+  /** The raw body text of the answer (at most 64 kB), for bodies that are not Peaka's error JSON. */
+  readonly body: string;
+  /** Response headers. */
+  readonly headers: Headers;
+
+  constructor(init: ApiErrorInit, message?: string) {
+    const info = describeRequest(init.method, init.url);
+    const parsed = parseErrorBody(init.bodyText);
+    const detail = parsed.message ?? excerpt(init.bodyText);
+    super(message ?? `${init.status} ${info.method} ${info.path}${detail ? `: ${detail}` : ""}`);
+    this.status = init.status;
+    this.errorCode = parsed.errorCode;
+    this.method = info.method;
+    this.path = info.path;
+    this.headers = init.headers ?? new Headers();
+    this.requestId = requestIdOf(this.headers);
+    this.body = init.bodyText.slice(0, 65_536);
+  }
+
+  /** Peaka's error message, or an excerpt of the body when it was not Peaka's error JSON. */
+  get detail(): string {
+    return parseErrorBody(this.body).message ?? excerpt(this.body);
+  }
+
+  toJSON() {
+    return {
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      errorCode: this.errorCode,
+      method: this.method,
+      path: this.path,
+      requestId: this.requestId,
+    };
+  }
+}
+
+export class PeakaBadRequestError extends PeakaApiError {
+  override name = "PeakaBadRequestError";
+}
+export class PeakaAuthenticationError extends PeakaApiError {
+  override name = "PeakaAuthenticationError";
+}
+export class PeakaPermissionDeniedError extends PeakaApiError {
+  override name = "PeakaPermissionDeniedError";
+}
+export class PeakaNotFoundError extends PeakaApiError {
+  override name = "PeakaNotFoundError";
+}
+export class PeakaConflictError extends PeakaApiError {
+  override name = "PeakaConflictError";
+}
+export class PeakaRateLimitError extends PeakaApiError {
+  override name = "PeakaRateLimitError";
+}
+export class PeakaServerError extends PeakaApiError {
+  override name = "PeakaServerError";
+}
+
+/** The error factory: maps a status to its subclass. */
+export function createApiError(init: ApiErrorInit): PeakaApiError {
+  const s = init.status;
+  if (s === 400) return new PeakaBadRequestError(init);
+  if (s === 401) return new PeakaAuthenticationError(init);
+  if (s === 403) return new PeakaPermissionDeniedError(init);
+  if (s === 404) return new PeakaNotFoundError(init);
+  if (s === 409) return new PeakaConflictError(init);
+  if (s === 429) return new PeakaRateLimitError(init);
+  if (s >= 500) return new PeakaServerError(init);
+  return new PeakaApiError(init);
+}
+
+/** Reads the body of a non-2xx answer into a typed error; never throws a SyntaxError. */
+export async function apiErrorFromResponse(response: Response, method: string, url: string): Promise<PeakaApiError> {
+  let bodyText = "";
+  try {
+    bodyText = await response.text();
+  } catch {
+    // the connection dropped mid-body: keep what we have (nothing)
+  }
+  return createApiError({ status: response.status, method, url, headers: response.headers, bodyText });
+}
+
+/** No answer came: the connection was refused, reset or dropped. */
+export class PeakaConnectionError extends PeakaError {
+  override name = "PeakaConnectionError";
+  readonly method: string;
+  readonly path: string;
+  constructor(request: RequestInfo, options: { cause: unknown }) {
+    super(`${request.method} ${request.path}: connection failed (${causeText(options.cause)})`, options);
+    this.method = request.method;
+    this.path = request.path;
+  }
+}
+
+/** An attempt, or a wait for a job, took longer than allowed. */
+export class PeakaTimeoutError extends PeakaError {
+  override name = "PeakaTimeoutError";
+  /** The limit that was reached, in milliseconds. */
+  readonly timeoutMs: number;
+  /** For a job wait that reached its deadline: the last status the API returned. */
+  readonly lastStatus: unknown;
+  constructor(message: string, timeoutMs: number, options?: { cause?: unknown; lastStatus?: unknown }) {
+    super(message, options);
+    this.timeoutMs = timeoutMs;
+    this.lastStatus = options?.lastStatus;
+  }
+}
+
+/** The caller's AbortSignal fired. `cause` holds the signal's reason. */
+export class PeakaAbortError extends PeakaError {
+  override name = "PeakaAbortError";
+  constructor(message = "The operation was aborted", options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A 2xx answer whose body was not what the operation promises (e.g. truncated JSON). */
+export class PeakaResponseError extends PeakaError {
+  override name = "PeakaResponseError";
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  /** An excerpt of the body that could not be read. */
+  readonly body: string;
+  constructor(init: { status: number; method: string; url: string; bodyText: string }, options?: { cause?: unknown }) {
+    const info = describeRequest(init.method, init.url);
+    super(`${init.status} ${info.method} ${info.path}: the answer is not valid JSON: ${excerpt(init.bodyText)}`, options);
+    this.status = init.status;
+    this.method = info.method;
+    this.path = info.path;
+    this.body = excerpt(init.bodyText);
+  }
+}
+
+/** An event stream sent an `error` event. */
+export class PeakaStreamError extends PeakaError {
+  override name = "PeakaStreamError";
+  readonly errorCode: string | number | undefined;
+  readonly method: string;
+  readonly path: string;
+  constructor(request: RequestInfo, message: string, errorCode?: string | number) {
+    super(`${request.method} ${request.path}: the stream reported an error: ${message}`);
+    this.method = request.method;
+    this.path = request.path;
+    this.errorCode = errorCode;
+  }
+
+  static from(request: RequestInfo, data: unknown): PeakaStreamError {
+    if (data && typeof data === "object") {
+      const { errorCode, message } = data as Record<string, unknown>;
+      return new PeakaStreamError(
+        request,
+        typeof message === "string" ? message : JSON.stringify(data).slice(0, 500),
+        typeof errorCode === "string" || typeof errorCode === "number" ? errorCode : undefined,
+      );
+    }
+    return new PeakaStreamError(request, String(data).slice(0, 500));
+  }
+}
+
+/** A job ended in a failed state. `lastStatus` is the final status object the API returned. */
+export class PeakaJobFailedError<S = unknown> extends PeakaError {
+  override name = "PeakaJobFailedError";
+  /** The job's final state, normalized (e.g. `FAILED`, `CANCELLED`, `STUCK`). */
+  readonly state: string;
+  /** The last status body the API returned. */
+  readonly lastStatus: S;
+  constructor(job: string, state: string, lastStatus: S) {
+    super(`${job} ended in state ${state}`);
+    this.state = state;
+    this.lastStatus = lastStatus;
+  }
+}
+
+function parseErrorBody(text: string): { errorCode?: string | number; message?: string } {
+  if (!text) return {};
+  try {
+    const body: unknown = JSON.parse(text);
+    if (body && typeof body === "object") {
+      const { errorCode, message } = body as Record<string, unknown>;
+      return {
+        errorCode: typeof errorCode === "string" || typeof errorCode === "number" ? errorCode : undefined,
+        message: typeof message === "string" ? message : undefined,
+      };
+    }
+  } catch {
+    // not JSON (an HTML page from a proxy, a truncated body): the caller uses an excerpt
+  }
+  return {};
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  return flat.length > EXCERPT ? `${flat.slice(0, EXCERPT)}…` : flat;
+}
+
+function requestIdOf(headers: Headers): string | undefined {
+  for (const name of ["x-request-id", "x-amzn-requestid", "x-correlation-id", "request-id", "cf-ray"]) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+function causeText(cause: unknown): string {
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code ?? (cause.cause as { code?: unknown } | undefined)?.code;
+    return typeof code === "string" ? `${cause.message}: ${code}` : cause.message;
+  }
+  return String(cause);
+}

@@ -1,0 +1,38 @@
+// Optional logging. One line per attempt: method, path, status, attempt and duration. Headers are shown
+// only at debug level and always redacted; bodies only when `logBodies` is set.
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Anything with console-like methods; `console` itself works. */
+export interface Logger {
+  debug?(message: string, fields?: Record<string, unknown>): void;
+  info?(message: string, fields?: Record<string, unknown>): void;
+  warn?(message: string, fields?: Record<string, unknown>): void;
+  error?(message: string, fields?: Record<string, unknown>): void;
+}
+
+const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password|credential/i;
+
+export function redactHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    out[name] = SECRET_HEADER.test(name) ? "[redacted]" : value;
+  });
+  return out;
+}
+
+export interface LogSink {
+  enabled(level: LogLevel): boolean;
+  log(level: LogLevel, message: string, fields: Record<string, unknown>): void;
+}
+
+export function createLogSink(logger: Logger | undefined, minimum: LogLevel): LogSink {
+  return {
+    enabled: (level) => logger !== undefined && ORDER[level] >= ORDER[minimum],
+    log(level, message, fields) {
+      if (!logger || ORDER[level] < ORDER[minimum]) return;
+      logger[level]?.(message, fields);
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import { PeakaConfigError } from "./errors.js";
+import type { Logger, LogLevel } from "./internal/log.js";
+
+/** The Peaka regions and the base URL each one is served from. */
+export const REGIONS = {
+  us: "https://partner.peaka.studio/api/v1",
+  eu: "https://partner.eu.peaka.studio/api/v1",
+} as const;
+
+export type Region = keyof typeof REGIONS;
+
+/** An API key, or a function that returns one; the function is called for every request. */
+export type ApiKeySource = string | (() => string | Promise<string>);
+
+/** Options of `createPeakaClient`. */
+export interface PeakaClientOptions {
+  /**
+   * Partner or project API key, sent as `Authorization: Bearer <key>`. A function is called before
+   * every request (and every retry), so rotated keys are picked up.
+   * Default: the `PEAKA_API_KEY` environment variable, where the runtime has one.
+   */
+  apiKey?: ApiKeySource;
+  /**
+   * Which Peaka region to talk to: `"us"` (https://partner.peaka.studio/api/v1) or `"eu"`
+   * (https://partner.eu.peaka.studio/api/v1). Ignored when `baseUrl` is given. Default: `"us"`.
+   */
+  region?: Region;
+  /**
+   * Base URL of the API, including the `/api/v1` prefix, e.g. a mock server or a proxy.
+   * Overrides `region`. Default: the region's URL.
+   */
+  baseUrl?: string;
+  /** The fetch implementation to send requests with. Default: `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Headers added to every request; a request's own headers win. Default: none. */
+  headers?: Record<string, string>;
+  /**
+   * How many times a failed request is retried (so at most `maxRetries + 1` attempts). Only
+   * idempotent methods (GET, HEAD, PUT, DELETE) are retried unless a request opts in.
+   * Default: 2.
+   */
+  maxRetries?: number;
+  /**
+   * Time limit of one attempt, in milliseconds, from sending the request to receiving the response
+   * headers. A timed-out attempt is retried like a connection error. Default: 60000 (60 s).
+   */
+  timeout?: number;
+  /** Receives one line per attempt (method, path, status, attempt, duration). Default: no logging. */
+  logger?: Logger;
+  /** The least severe level passed to `logger`. Default: `"info"`. */
+  logLevel?: LogLevel;
+  /** Also log request and response bodies (at `"debug"`). Secrets in headers are still redacted. Default: false. */
+  logBodies?: boolean;
+}
+
+export interface ResolvedOptions {
+  apiKey: ApiKeySource;
+  baseUrl: string;
+  fetch: typeof fetch;
+  headers: Record<string, string>;
+  maxRetries: number;
+  timeout: number;
+  logger: Logger | undefined;
+  logLevel: LogLevel;
+  logBodies: boolean;
+}
+
+export const DEFAULT_MAX_RETRIES = 2;
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+function envApiKey(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.["PEAKA_API_KEY"] || undefined;
+}
+
+/** Checks an API key's characters; the message never contains the key. */
+export function checkApiKey(key: unknown): string {
+  if (typeof key !== "string" || key.trim() === "") {
+    throw new PeakaConfigError("The API key is empty: pass a non-empty `apiKey` or set PEAKA_API_KEY.");
+  }
+  if (/[\r\n]/.test(key)) {
+    throw new PeakaConfigError(
+      "The API key contains a line break (CR or LF), which cannot be sent in a header; check how it was read (a trailing newline from a file?).",
+    );
+  }
+  if (/[^\t\x20-\x7e]/.test(key)) {
+    throw new PeakaConfigError("The API key contains a character that cannot be sent in a header.");
+  }
+  return key;
+}
+
+function checkCount(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw new PeakaConfigError(`\`${name}\` must be a whole number of 0 or more; got ${String(value)}.`);
+  }
+  return value;
+}
+
+/** Validates `createPeakaClient` options and fills in defaults. Fails at once with a PeakaConfigError. */
+export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new PeakaConfigError("createPeakaClient expects an options object, e.g. { apiKey }.");
+  }
+  const apiKey = options.apiKey ?? envApiKey();
+  if (apiKey === undefined) {
+    throw new PeakaConfigError("No API key: pass `apiKey` to createPeakaClient or set PEAKA_API_KEY.");
+  }
+  if (typeof apiKey === "string") checkApiKey(apiKey);
+  else if (typeof apiKey !== "function") {
+    throw new PeakaConfigError("`apiKey` must be a string or a function that returns one.");
+  }
+
+  let baseUrl: string;
+  if (options.baseUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch {
+      throw new PeakaConfigError(
+        `\`baseUrl\` is not a valid absolute URL: ${JSON.stringify(String(options.baseUrl).slice(0, 200))}. Example: "https://partner.peaka.studio/api/v1".`,
+      );
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      throw new PeakaConfigError(`\`baseUrl\` must use http or https; got ${url.protocol}`);
+    }
+    if (url.search || url.hash || url.username || url.password) {
+      throw new PeakaConfigError("`baseUrl` may not contain a query, a fragment or credentials.");
+    }
+    baseUrl = url.href.replace(/\/+$/, "");
+  } else {
+    const region = options.region ?? "us";
+    if (!Object.hasOwn(REGIONS, region)) {
+      throw new PeakaConfigError(
+        `Unknown region ${JSON.stringify(region)}: use one of ${Object.keys(REGIONS).map((r) => `"${r}"`).join(", ")}, or pass \`baseUrl\`.`,
+      );
+    }
+    baseUrl = REGIONS[region];
+  }
+
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== "function") {
+    throw new PeakaConfigError("No fetch implementation: pass `fetch`, or run on a runtime that has globalThis.fetch.");
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (typeof value !== "string" || /[\r\n]/.test(value) || /[\r\n]/.test(name)) {
+      throw new PeakaConfigError(`Header ${JSON.stringify(name)} must be a string without line breaks.`);
+    }
+    headers[name] = value;
+  }
+  const timeout = checkCount("timeout", options.timeout, DEFAULT_TIMEOUT_MS);
+  if (timeout === 0) throw new PeakaConfigError("`timeout` must be greater than 0 milliseconds.");
+  const logLevel = options.logLevel ?? "info";
+  if (!["debug", "info", "warn", "error"].includes(logLevel)) {
+    throw new PeakaConfigError(`Unknown logLevel ${JSON.stringify(logLevel)}: use "debug", "info", "warn" or "error".`);
+  }
+  return {
+    apiKey,
+    baseUrl,
+    fetch: fetchImpl,
+    headers,
+    maxRetries: checkCount("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES),
+    timeout,
+    logger: options.logger,
+    logLevel,
+    logBodies: options.logBodies ?? false,
+  };
+}

@@ -1,0 +1,77 @@
+// Server-sent events as an async iterator. Events are parsed with eventsource-parser, so chunk
+// boundaries that split an event or a line do not matter. Leaving the loop early (break, return, a
+// thrown error) aborts the request. An `error` event, or a connection that drops mid-stream, surfaces
+// as a typed error from the loop.
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { describeRequest, PeakaConnectionError, PeakaError, PeakaStreamError } from "./errors.js";
+
+/** One event of a stream: its SSE `event` name and `id` (when sent) and its parsed `data`. */
+export interface StreamEvent<T> {
+  event: string | undefined;
+  id: string | undefined;
+  data: T;
+}
+
+/** An async iterable of events; `abort()` ends it and the request behind it. */
+export interface PeakaEventStream<T> extends AsyncIterable<StreamEvent<T>> {
+  /** Stops the stream and aborts its request. */
+  abort(): void;
+  /** The HTTP response the events are read from. */
+  readonly response: Response;
+}
+
+function parseData(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Wraps a `text/event-stream` response. `abort` aborts the request the response belongs to; it is
+ * called when the consumer leaves the loop before the stream ends.
+ */
+export function eventStream<T>(response: Response, request: { method: string; url: string }, abort: () => void): PeakaEventStream<T> {
+  const info = describeRequest(request.method, request.url);
+  const body = response.body;
+  async function* iterate(): AsyncGenerator<StreamEvent<T>> {
+    if (!body) return;
+    const queue: EventSourceMessage[] = [];
+    const parser = createParser({ onEvent: (event) => queue.push(event) });
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    let finished = false;
+    try {
+      while (true) {
+        let chunk: ReadableStreamReadResult<string>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          if (error instanceof PeakaError) throw error;
+          throw new PeakaConnectionError(info, { cause: error });
+        }
+        if (chunk.done) break;
+        parser.feed(chunk.value);
+        while (queue.length) {
+          const message = queue.shift() as EventSourceMessage;
+          const data = parseData(message.data);
+          if (message.event === "error") throw PeakaStreamError.from(info, data);
+          yield { event: message.event, id: message.id, data: data as T };
+        }
+      }
+      finished = true;
+    } finally {
+      if (!finished) abort();
+      reader.releaseLock();
+    }
+  }
+  let iterator: AsyncGenerator<StreamEvent<T>> | undefined;
+  return {
+    response,
+    abort,
+    [Symbol.asyncIterator]() {
+      iterator ??= iterate();
+      return iterator;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// The two endpoints of the user's own pages, through both surfaces of the client, against Prism.
+import { describe, expect, expectTypeOf, inject, it } from "vitest";
+import type { CacheStatus } from "@peaka/types";
+import { createPeakaClient, PeakaApiError, PeakaNotFoundError } from "../../src/index.js";
+
+const peaka = createPeakaClient({ apiKey: "contract-test-key", baseUrl: inject("prismUrl"), maxRetries: 0 });
+const projectId = "prj4Xq9Z";
+const cacheId = "3f9d2c71-5a84-4e0b-b6d3-8c1e7a2f4905";
+const catalogId = "731958204467113201";
+
+describe("GET /data/projects/{projectId}/cache/{cacheId}/status", () => {
+  it("returns a typed cache status through the resource method", async () => {
+    const status = await peaka.cache.getStatus({ projectId, cacheId, excludeLogs: true });
+    expectTypeOf(status).toEqualTypeOf<CacheStatus>();
+    expect(["RUNNING", "CANCELLED", "FAILED", "COMPLETED", "DELETED", "NOT_INITIALIZED"]).toContain(status.status);
+    expect(typeof status.id).toBe("string");
+  });
+
+  it("sends excludeLogs as a query parameter that Prism accepts", async () => {
+    const { data, response } = await peaka.cache.getStatus.withResponse({ projectId, cacheId, excludeLogs: false });
+    expect(new URL(response.url || "http://x/?excludeLogs=false").searchParams.get("excludeLogs") ?? "false").toBe("false");
+    expect(response.headers.get("sl-violations")).toBeNull();
+    expect(data.status).toBeTypeOf("string");
+  });
+
+  it("fails when Prism rejects the request (a wrong-typed query value)", async () => {
+    const { error, response } = await peaka.GET("/data/projects/{projectId}/cache/{cacheId}/status", {
+      params: { path: { projectId, cacheId }, query: { excludeLogs: "sometimes" as unknown as boolean } },
+    });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(error).toBeDefined();
+  });
+
+  it("returns the same data through the low-level openapi-fetch surface", async () => {
+    const { data, error } = await peaka.GET("/data/projects/{projectId}/cache/{cacheId}/status", {
+      params: { path: { projectId, cacheId }, query: { excludeLogs: true } },
+    });
+    expect(error).toBeUndefined();
+    expect(data?.status).toBeTypeOf("string");
+  });
+
+  it("gives a typed 404 (Prism's Prefer: code=404) on both surfaces", async () => {
+    const low = await peaka.GET("/data/projects/{projectId}/cache/{cacheId}/status", {
+      params: { path: { projectId, cacheId } },
+      headers: { Prefer: "code=404" },
+    });
+    expect(low.response.status).toBe(404);
+    expectTypeOf(low.error).toMatchTypeOf<{ errorCode: string | number; message: string } | undefined>();
+    expect(low.error?.message).toBeTypeOf("string");
+
+    const thrown = await peaka.cache
+      .getStatus({ projectId, cacheId }, { headers: { Prefer: "code=404" } })
+      .catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(PeakaNotFoundError);
+    expect(thrown).toBeInstanceOf(PeakaApiError);
+    const err = thrown as PeakaNotFoundError;
+    expect(err.status).toBe(404);
+    expect(err.errorCode).toBeDefined();
+    expect(err.method).toBe("GET");
+    expect(err.path).toBe(`/data/projects/${projectId}/cache/${cacheId}/status`);
+  });
+});
+
+describe("GET /metadata/{projectId}/refresh/{catalogId}", () => {
+  it("returns the refresh status normalized to the upper-case enum", async () => {
+    const job = await peaka.metadata.getRefreshStatus({ projectId, catalogId });
+    expectTypeOf(job.status).toEqualTypeOf<
+      "NOT_ACTIVE" | "COMPLETED" | "WAITING" | "ACTIVE" | "DELAYED" | "FAILED" | "PAUSED" | "STUCK"
+    >();
+    expect(job.status).toMatch(/^[A-Z_]+$/);
+  });
+
+  it("keeps the wire spelling on the low-level surface", async () => {
+    const { data } = await peaka.GET("/metadata/{projectId}/refresh/{catalogId}", {
+      params: { path: { projectId, catalogId } },
+    });
+    expect(typeof data?.status).toBe("string");
+  });
+});

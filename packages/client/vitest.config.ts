@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    // One Prism mock for the whole run, started before the first test file and stopped after the last.
+    globalSetup: ["./test/support/prism-setup.ts"],
+    include: ["test/**/*.test.ts"],
+    // An unhandled rejection anywhere fails the run.
+    dangerouslyIgnoreUnhandledErrors: false,
+    testTimeout: 20_000,
+    hookTimeout: 90_000,
+  },
+});
