@@ -13295,7 +13295,7 @@ export interface operations {
                      *     data: {"classify-intent":{"userIntentReasoning":"TEXT_TO_SQL"}}
                      *
                      *     event: updates
-                     *     data: {"generate-query":{"currentGeneratedQuery":"SELECT customer_id, sum(total) FROM \"shop\".\"public\".\"orders\" GROUP BY 1 ORDER BY 2 DESC LIMIT 5"}}
+                     *     data: {"generate-query":{"currentGeneratedQuery":"SELECT customer_id, sum(total) FROM shop.public.orders GROUP BY 1 ORDER BY 2 DESC LIMIT 5"}}
                      *
                      *     event: messages
                      *     data: {"type":"AIMessageChunk","content":"Your top five customers this year are"}
