@@ -172,7 +172,13 @@ for (const [resource, methods] of byResource) {
     doc.push("", `\`${m.op.method.toUpperCase()} ${m.op.path}\` (operationId \`${m.op.operationId}\`)`);
     if (m.op.operation.deprecated) doc.push(`@deprecated ${(m.op.operation["x-sdk-deprecated-note"] as string | undefined) ?? "This route is deprecated by Peaka."}`);
     ifaceLines.push(`  /**\n${comment(doc.join("\n"))}\n   */`);
-    ifaceLines.push(`  ${m.name}: Operation<${m.typeBase}Args, ${m.typeBase}Result${optional ? ", true" : ""}>;`);
+    // Plain signatures, not a generic helper type: a call then costs the checker almost nothing.
+    const signature = `args${optional ? "?" : ""}: ${m.typeBase}Args, options?: RequestOptions`;
+    ifaceLines.push(`  ${m.name}: {`);
+    ifaceLines.push(`    (${signature}): Promise<${m.typeBase}Result>;`);
+    ifaceLines.push(`    /** Like calling the method, but resolves with \`{ data, response }\`. */`);
+    ifaceLines.push(`    withResponse(${signature}): Promise<WithResponse<${m.typeBase}Result>>;`);
+    ifaceLines.push(`  };`);
     factoryLines.push(`      ${m.name}: bind(core, OPERATIONS.${m.op.operationId}${transform ? `, ${transform}` : ""}),`);
   }
   ifaceLines.push("}", "");
@@ -190,7 +196,8 @@ lines.push(
   "// Change the spec and run `pnpm generate` at the repository root instead.",
   "/* eslint-disable */",
   `import type { components, operations } from "@peaka/types";`,
-  `import { bind, type Core, type Operation, type OperationSpec } from "../internal/core.js";`,
+  `import { bind, type Core, type OperationSpec, type WithResponse } from "../internal/core.js";`,
+  `import type { RequestOptions } from "../internal/transport.js";`,
   `import type { EmptyArgs, MultipartBody } from "../internal/args.js";`,
   ...(usesEvents ? [`import type { PeakaEventStream } from "../stream.js";`] : []),
   ...(transforms.size ? [`import { ${[...transforms].sort().join(", ")} } from "../normalize.js";`] : []),

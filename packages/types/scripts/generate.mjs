@@ -18,6 +18,8 @@ const ast = await openapiTS(pathToFileURL(spec), {
   // Export every schema as a root-level type alias too (e.g. `CacheStatus`).
   rootTypes: true,
   rootTypesNoSchemaPrefix: true,
+  // A default value does not make a field required: request fields with defaults may be left out.
+  defaultNonNullable: false,
   // Report problems in the spec instead of generating from a broken document.
   silent: true,
 });

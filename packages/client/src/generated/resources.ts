@@ -2,7 +2,8 @@
 // Change the spec and run `pnpm generate` at the repository root instead.
 /* eslint-disable */
 import type { components, operations } from "@peaka/types";
-import { bind, type Core, type Operation, type OperationSpec } from "../internal/core.js";
+import { bind, type Core, type OperationSpec, type WithResponse } from "../internal/core.js";
+import type { RequestOptions } from "../internal/transport.js";
 import type { EmptyArgs, MultipartBody } from "../internal/args.js";
 import type { PeakaEventStream } from "../stream.js";
 import { normalizeRefreshJobStatus } from "../normalize.js";
@@ -435,7 +436,11 @@ export interface OrganizationsResource {
    *
    * `GET /organizations` (operationId `listOrganizations`)
    */
-  list: Operation<ListOrganizationsArgs, ListOrganizationsResult, true>;
+  list: {
+    (args?: ListOrganizationsArgs, options?: RequestOptions): Promise<ListOrganizationsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args?: ListOrganizationsArgs, options?: RequestOptions): Promise<WithResponse<ListOrganizationsResult>>;
+  };
   /**
    * Get an organization
    *
@@ -443,7 +448,11 @@ export interface OrganizationsResource {
    *
    * `GET /organizations/{organizationId}` (operationId `getOrganization`)
    */
-  get: Operation<GetOrganizationArgs, GetOrganizationResult>;
+  get: {
+    (args: GetOrganizationArgs, options?: RequestOptions): Promise<GetOrganizationResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetOrganizationArgs, options?: RequestOptions): Promise<WithResponse<GetOrganizationResult>>;
+  };
 }
 
 /** `peaka.workspaces`: Workspaces group projects inside an organization. */
@@ -455,7 +464,11 @@ export interface WorkspacesResource {
    *
    * `GET /organizations/{organizationId}/workspaces` (operationId `listWorkspaces`)
    */
-  list: Operation<ListWorkspacesArgs, ListWorkspacesResult>;
+  list: {
+    (args: ListWorkspacesArgs, options?: RequestOptions): Promise<ListWorkspacesResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListWorkspacesArgs, options?: RequestOptions): Promise<WithResponse<ListWorkspacesResult>>;
+  };
   /**
    * Create a workspace
    *
@@ -463,7 +476,11 @@ export interface WorkspacesResource {
    *
    * `POST /organizations/{organizationId}/workspaces` (operationId `createWorkspace`)
    */
-  create: Operation<CreateWorkspaceArgs, CreateWorkspaceResult>;
+  create: {
+    (args: CreateWorkspaceArgs, options?: RequestOptions): Promise<CreateWorkspaceResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateWorkspaceArgs, options?: RequestOptions): Promise<WithResponse<CreateWorkspaceResult>>;
+  };
   /**
    * Get a workspace
    *
@@ -471,7 +488,11 @@ export interface WorkspacesResource {
    *
    * `GET /organizations/{organizationId}/workspaces/{workspaceId}` (operationId `getWorkspace`)
    */
-  get: Operation<GetWorkspaceArgs, GetWorkspaceResult>;
+  get: {
+    (args: GetWorkspaceArgs, options?: RequestOptions): Promise<GetWorkspaceResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetWorkspaceArgs, options?: RequestOptions): Promise<WithResponse<GetWorkspaceResult>>;
+  };
   /**
    * Update a workspace
    *
@@ -479,7 +500,11 @@ export interface WorkspacesResource {
    *
    * `PUT /organizations/{organizationId}/workspaces/{workspaceId}` (operationId `updateWorkspace`)
    */
-  update: Operation<UpdateWorkspaceArgs, UpdateWorkspaceResult>;
+  update: {
+    (args: UpdateWorkspaceArgs, options?: RequestOptions): Promise<UpdateWorkspaceResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateWorkspaceArgs, options?: RequestOptions): Promise<WithResponse<UpdateWorkspaceResult>>;
+  };
   /**
    * Delete a workspace
    *
@@ -487,7 +512,11 @@ export interface WorkspacesResource {
    *
    * `DELETE /organizations/{organizationId}/workspaces/{workspaceId}` (operationId `deleteWorkspace`)
    */
-  delete: Operation<DeleteWorkspaceArgs, DeleteWorkspaceResult>;
+  delete: {
+    (args: DeleteWorkspaceArgs, options?: RequestOptions): Promise<DeleteWorkspaceResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteWorkspaceArgs, options?: RequestOptions): Promise<WithResponse<DeleteWorkspaceResult>>;
+  };
 }
 
 /** `peaka.projects`: Projects addressed through their organization and workspace. */
@@ -499,7 +528,11 @@ export interface ProjectsResource {
    *
    * `GET /organizations/{organizationId}/workspaces/{workspaceId}/projects` (operationId `listProjects`)
    */
-  list: Operation<ListProjectsArgs, ListProjectsResult>;
+  list: {
+    (args: ListProjectsArgs, options?: RequestOptions): Promise<ListProjectsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListProjectsArgs, options?: RequestOptions): Promise<WithResponse<ListProjectsResult>>;
+  };
   /**
    * Create a project in a workspace
    *
@@ -507,7 +540,11 @@ export interface ProjectsResource {
    *
    * `POST /organizations/{organizationId}/workspaces/{workspaceId}/projects` (operationId `createProject`)
    */
-  create: Operation<CreateProjectArgs, CreateProjectResult>;
+  create: {
+    (args: CreateProjectArgs, options?: RequestOptions): Promise<CreateProjectResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateProjectArgs, options?: RequestOptions): Promise<WithResponse<CreateProjectResult>>;
+  };
   /**
    * Get a project
    *
@@ -515,7 +552,11 @@ export interface ProjectsResource {
    *
    * `GET /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}` (operationId `getProject`)
    */
-  get: Operation<GetProjectArgs, GetProjectResult>;
+  get: {
+    (args: GetProjectArgs, options?: RequestOptions): Promise<GetProjectResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetProjectArgs, options?: RequestOptions): Promise<WithResponse<GetProjectResult>>;
+  };
   /**
    * Update a project
    *
@@ -523,7 +564,11 @@ export interface ProjectsResource {
    *
    * `PUT /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}` (operationId `updateProject`)
    */
-  update: Operation<UpdateProjectArgs, UpdateProjectResult>;
+  update: {
+    (args: UpdateProjectArgs, options?: RequestOptions): Promise<UpdateProjectResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateProjectArgs, options?: RequestOptions): Promise<WithResponse<UpdateProjectResult>>;
+  };
   /**
    * Delete a project
    *
@@ -531,7 +576,11 @@ export interface ProjectsResource {
    *
    * `DELETE /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}` (operationId `deleteProject`)
    */
-  delete: Operation<DeleteProjectArgs, DeleteProjectResult>;
+  delete: {
+    (args: DeleteProjectArgs, options?: RequestOptions): Promise<DeleteProjectResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteProjectArgs, options?: RequestOptions): Promise<WithResponse<DeleteProjectResult>>;
+  };
 }
 
 /** `peaka.legacyProjects`: The older, workspace-less project routes. Prefer the Projects tag. */
@@ -544,7 +593,11 @@ export interface LegacyProjectsResource {
    * `GET /projects` (operationId `listLegacyProjects`)
    * @deprecated This route is deprecated by Peaka.
    */
-  list: Operation<ListLegacyProjectsArgs, ListLegacyProjectsResult, true>;
+  list: {
+    (args?: ListLegacyProjectsArgs, options?: RequestOptions): Promise<ListLegacyProjectsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args?: ListLegacyProjectsArgs, options?: RequestOptions): Promise<WithResponse<ListLegacyProjectsResult>>;
+  };
   /**
    * Create a project (deprecated)
    *
@@ -553,7 +606,11 @@ export interface LegacyProjectsResource {
    * `POST /projects` (operationId `createLegacyProject`)
    * @deprecated This route is deprecated by Peaka.
    */
-  create: Operation<CreateLegacyProjectArgs, CreateLegacyProjectResult>;
+  create: {
+    (args: CreateLegacyProjectArgs, options?: RequestOptions): Promise<CreateLegacyProjectResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateLegacyProjectArgs, options?: RequestOptions): Promise<WithResponse<CreateLegacyProjectResult>>;
+  };
   /**
    * Get a project (deprecated)
    *
@@ -562,7 +619,11 @@ export interface LegacyProjectsResource {
    * `GET /projects/{projectId}` (operationId `getLegacyProject`)
    * @deprecated This route is deprecated by Peaka.
    */
-  get: Operation<GetLegacyProjectArgs, GetLegacyProjectResult>;
+  get: {
+    (args: GetLegacyProjectArgs, options?: RequestOptions): Promise<GetLegacyProjectResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetLegacyProjectArgs, options?: RequestOptions): Promise<WithResponse<GetLegacyProjectResult>>;
+  };
   /**
    * Update a project (deprecated)
    *
@@ -571,7 +632,11 @@ export interface LegacyProjectsResource {
    * `PUT /projects/{projectId}` (operationId `updateLegacyProject`)
    * @deprecated This route is deprecated by Peaka.
    */
-  update: Operation<UpdateLegacyProjectArgs, UpdateLegacyProjectResult>;
+  update: {
+    (args: UpdateLegacyProjectArgs, options?: RequestOptions): Promise<UpdateLegacyProjectResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateLegacyProjectArgs, options?: RequestOptions): Promise<WithResponse<UpdateLegacyProjectResult>>;
+  };
   /**
    * Delete a project (deprecated)
    *
@@ -580,7 +645,11 @@ export interface LegacyProjectsResource {
    * `DELETE /projects/{projectId}` (operationId `deleteLegacyProject`)
    * @deprecated This route is deprecated by Peaka.
    */
-  delete: Operation<DeleteLegacyProjectArgs, DeleteLegacyProjectResult>;
+  delete: {
+    (args: DeleteLegacyProjectArgs, options?: RequestOptions): Promise<DeleteLegacyProjectResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteLegacyProjectArgs, options?: RequestOptions): Promise<WithResponse<DeleteLegacyProjectResult>>;
+  };
 }
 
 /** `peaka.apiKeys`: Project-scoped API keys. */
@@ -592,7 +661,11 @@ export interface ApiKeysResource {
    *
    * `GET /projects/{projectId}/apiKeys` (operationId `listApiKeys`)
    */
-  list: Operation<ListApiKeysArgs, ListApiKeysResult>;
+  list: {
+    (args: ListApiKeysArgs, options?: RequestOptions): Promise<ListApiKeysResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListApiKeysArgs, options?: RequestOptions): Promise<WithResponse<ListApiKeysResult>>;
+  };
   /**
    * Create a project API key
    *
@@ -600,7 +673,11 @@ export interface ApiKeysResource {
    *
    * `POST /projects/{projectId}/apiKeys` (operationId `createApiKey`)
    */
-  create: Operation<CreateApiKeyArgs, CreateApiKeyResult>;
+  create: {
+    (args: CreateApiKeyArgs, options?: RequestOptions): Promise<CreateApiKeyResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateApiKeyArgs, options?: RequestOptions): Promise<WithResponse<CreateApiKeyResult>>;
+  };
   /**
    * Revoke a project API key
    *
@@ -608,7 +685,11 @@ export interface ApiKeysResource {
    *
    * `DELETE /projects/{projectId}/apiKeys/{apiKeyId}` (operationId `deleteApiKey`)
    */
-  delete: Operation<DeleteApiKeyArgs, DeleteApiKeyResult>;
+  delete: {
+    (args: DeleteApiKeyArgs, options?: RequestOptions): Promise<DeleteApiKeyResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteApiKeyArgs, options?: RequestOptions): Promise<WithResponse<DeleteApiKeyResult>>;
+  };
 }
 
 /** `peaka.connections`: Credentials and settings for the databases and SaaS apps a project reads. */
@@ -620,7 +701,11 @@ export interface ConnectionsResource {
    *
    * `GET /connections/config` (operationId `listConnectionConfigs`)
    */
-  listConfigs: Operation<ListConnectionConfigsArgs, ListConnectionConfigsResult, true>;
+  listConfigs: {
+    (args?: ListConnectionConfigsArgs, options?: RequestOptions): Promise<ListConnectionConfigsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args?: ListConnectionConfigsArgs, options?: RequestOptions): Promise<WithResponse<ListConnectionConfigsResult>>;
+  };
   /**
    * Get one connector's configuration
    *
@@ -628,7 +713,11 @@ export interface ConnectionsResource {
    *
    * `GET /connections/config/{connectionType}` (operationId `getConnectionConfig`)
    */
-  getConfig: Operation<GetConnectionConfigArgs, GetConnectionConfigResult>;
+  getConfig: {
+    (args: GetConnectionConfigArgs, options?: RequestOptions): Promise<GetConnectionConfigResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetConnectionConfigArgs, options?: RequestOptions): Promise<WithResponse<GetConnectionConfigResult>>;
+  };
   /**
    * List a project's connections
    *
@@ -636,7 +725,11 @@ export interface ConnectionsResource {
    *
    * `GET /connections/{projectId}` (operationId `listConnections`)
    */
-  list: Operation<ListConnectionsArgs, ListConnectionsResult>;
+  list: {
+    (args: ListConnectionsArgs, options?: RequestOptions): Promise<ListConnectionsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListConnectionsArgs, options?: RequestOptions): Promise<WithResponse<ListConnectionsResult>>;
+  };
   /**
    * Create a connection
    *
@@ -644,7 +737,11 @@ export interface ConnectionsResource {
    *
    * `POST /connections/{projectId}` (operationId `createConnection`)
    */
-  create: Operation<CreateConnectionArgs, CreateConnectionResult>;
+  create: {
+    (args: CreateConnectionArgs, options?: RequestOptions): Promise<CreateConnectionResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateConnectionArgs, options?: RequestOptions): Promise<WithResponse<CreateConnectionResult>>;
+  };
   /**
    * Complete an OAuth2 connection
    *
@@ -652,7 +749,11 @@ export interface ConnectionsResource {
    *
    * `POST /connections/{projectId}/oauth2` (operationId `completeConnectionOAuth2`)
    */
-  completeOAuth2: Operation<CompleteConnectionOAuth2Args, CompleteConnectionOAuth2Result>;
+  completeOAuth2: {
+    (args: CompleteConnectionOAuth2Args, options?: RequestOptions): Promise<CompleteConnectionOAuth2Result>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CompleteConnectionOAuth2Args, options?: RequestOptions): Promise<WithResponse<CompleteConnectionOAuth2Result>>;
+  };
   /**
    * Get a connection
    *
@@ -660,7 +761,11 @@ export interface ConnectionsResource {
    *
    * `GET /connections/{projectId}/{connectionId}` (operationId `getConnection`)
    */
-  get: Operation<GetConnectionArgs, GetConnectionResult>;
+  get: {
+    (args: GetConnectionArgs, options?: RequestOptions): Promise<GetConnectionResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetConnectionArgs, options?: RequestOptions): Promise<WithResponse<GetConnectionResult>>;
+  };
   /**
    * Update a connection
    *
@@ -668,7 +773,11 @@ export interface ConnectionsResource {
    *
    * `PUT /connections/{projectId}/{connectionId}` (operationId `updateConnection`)
    */
-  update: Operation<UpdateConnectionArgs, UpdateConnectionResult>;
+  update: {
+    (args: UpdateConnectionArgs, options?: RequestOptions): Promise<UpdateConnectionResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateConnectionArgs, options?: RequestOptions): Promise<WithResponse<UpdateConnectionResult>>;
+  };
   /**
    * Delete a connection
    *
@@ -676,7 +785,11 @@ export interface ConnectionsResource {
    *
    * `DELETE /connections/{projectId}/{connectionId}` (operationId `deleteConnection`)
    */
-  delete: Operation<DeleteConnectionArgs, DeleteConnectionResult>;
+  delete: {
+    (args: DeleteConnectionArgs, options?: RequestOptions): Promise<DeleteConnectionResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteConnectionArgs, options?: RequestOptions): Promise<WithResponse<DeleteConnectionResult>>;
+  };
   /**
    * Get a connection's non-secret settings
    *
@@ -684,7 +797,11 @@ export interface ConnectionsResource {
    *
    * `GET /connections/{projectId}/{connectionId}/detail` (operationId `getConnectionDetail`)
    */
-  getDetail: Operation<GetConnectionDetailArgs, GetConnectionDetailResult>;
+  getDetail: {
+    (args: GetConnectionDetailArgs, options?: RequestOptions): Promise<GetConnectionDetailResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetConnectionDetailArgs, options?: RequestOptions): Promise<WithResponse<GetConnectionDetailResult>>;
+  };
 }
 
 /** `peaka.catalogs`: Catalogs expose a connection as schemas, tables and columns in SQL. */
@@ -696,7 +813,11 @@ export interface CatalogsResource {
    *
    * `GET /data/projects/{projectId}/catalogs` (operationId `listCatalogs`)
    */
-  list: Operation<ListCatalogsArgs, ListCatalogsResult>;
+  list: {
+    (args: ListCatalogsArgs, options?: RequestOptions): Promise<ListCatalogsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListCatalogsArgs, options?: RequestOptions): Promise<WithResponse<ListCatalogsResult>>;
+  };
   /**
    * Create a catalog
    *
@@ -704,7 +825,11 @@ export interface CatalogsResource {
    *
    * `POST /data/projects/{projectId}/catalogs` (operationId `createCatalog`)
    */
-  create: Operation<CreateCatalogArgs, CreateCatalogResult>;
+  create: {
+    (args: CreateCatalogArgs, options?: RequestOptions): Promise<CreateCatalogResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateCatalogArgs, options?: RequestOptions): Promise<WithResponse<CreateCatalogResult>>;
+  };
   /**
    * Get a catalog
    *
@@ -712,7 +837,11 @@ export interface CatalogsResource {
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}` (operationId `getCatalog`)
    */
-  get: Operation<GetCatalogArgs, GetCatalogResult>;
+  get: {
+    (args: GetCatalogArgs, options?: RequestOptions): Promise<GetCatalogResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetCatalogArgs, options?: RequestOptions): Promise<WithResponse<GetCatalogResult>>;
+  };
   /**
    * Delete a catalog
    *
@@ -720,7 +849,11 @@ export interface CatalogsResource {
    *
    * `DELETE /data/projects/{projectId}/catalogs/{catalogId}` (operationId `deleteCatalog`)
    */
-  delete: Operation<DeleteCatalogArgs, DeleteCatalogResult>;
+  delete: {
+    (args: DeleteCatalogArgs, options?: RequestOptions): Promise<DeleteCatalogResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteCatalogArgs, options?: RequestOptions): Promise<WithResponse<DeleteCatalogResult>>;
+  };
   /**
    * List a catalog's schemas
    *
@@ -728,7 +861,11 @@ export interface CatalogsResource {
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas` (operationId `listCatalogSchemas`)
    */
-  listSchemas: Operation<ListCatalogSchemasArgs, ListCatalogSchemasResult>;
+  listSchemas: {
+    (args: ListCatalogSchemasArgs, options?: RequestOptions): Promise<ListCatalogSchemasResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListCatalogSchemasArgs, options?: RequestOptions): Promise<WithResponse<ListCatalogSchemasResult>>;
+  };
   /**
    * List the tables of a schema
    *
@@ -736,7 +873,11 @@ export interface CatalogsResource {
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables` (operationId `listCatalogTables`)
    */
-  listTables: Operation<ListCatalogTablesArgs, ListCatalogTablesResult>;
+  listTables: {
+    (args: ListCatalogTablesArgs, options?: RequestOptions): Promise<ListCatalogTablesResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListCatalogTablesArgs, options?: RequestOptions): Promise<WithResponse<ListCatalogTablesResult>>;
+  };
   /**
    * List the columns of a table
    *
@@ -744,7 +885,11 @@ export interface CatalogsResource {
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/columns` (operationId `listCatalogColumns`)
    */
-  listColumns: Operation<ListCatalogColumnsArgs, ListCatalogColumnsResult>;
+  listColumns: {
+    (args: ListCatalogColumnsArgs, options?: RequestOptions): Promise<ListCatalogColumnsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListCatalogColumnsArgs, options?: RequestOptions): Promise<WithResponse<ListCatalogColumnsResult>>;
+  };
   /**
    * Tell whether a table is cached
    *
@@ -752,7 +897,11 @@ export interface CatalogsResource {
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/isCached` (operationId `getCatalogTableCacheState`)
    */
-  getTableCacheState: Operation<GetCatalogTableCacheStateArgs, GetCatalogTableCacheStateResult>;
+  getTableCacheState: {
+    (args: GetCatalogTableCacheStateArgs, options?: RequestOptions): Promise<GetCatalogTableCacheStateResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetCatalogTableCacheStateArgs, options?: RequestOptions): Promise<WithResponse<GetCatalogTableCacheStateResult>>;
+  };
   /**
    * Get a table's statistics
    *
@@ -760,7 +909,11 @@ export interface CatalogsResource {
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/statistics` (operationId `getCatalogTableStatistics`)
    */
-  getTableStatistics: Operation<GetCatalogTableStatisticsArgs, GetCatalogTableStatisticsResult>;
+  getTableStatistics: {
+    (args: GetCatalogTableStatisticsArgs, options?: RequestOptions): Promise<GetCatalogTableStatisticsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetCatalogTableStatisticsArgs, options?: RequestOptions): Promise<WithResponse<GetCatalogTableStatisticsResult>>;
+  };
   /**
    * Share a catalog with another project
    *
@@ -768,7 +921,11 @@ export interface CatalogsResource {
    *
    * `POST /data/projects/{projectId}/catalogs/{catalogId}/share` (operationId `shareCatalog`)
    */
-  share: Operation<ShareCatalogArgs, ShareCatalogResult>;
+  share: {
+    (args: ShareCatalogArgs, options?: RequestOptions): Promise<ShareCatalogResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ShareCatalogArgs, options?: RequestOptions): Promise<WithResponse<ShareCatalogResult>>;
+  };
   /**
    * Search catalogs, schemas and tables by name
    *
@@ -776,7 +933,11 @@ export interface CatalogsResource {
    *
    * `POST /data/projects/{projectId}/search` (operationId `searchCatalogs`)
    */
-  search: Operation<SearchCatalogsArgs, SearchCatalogsResult>;
+  search: {
+    (args: SearchCatalogsArgs, options?: RequestOptions): Promise<SearchCatalogsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: SearchCatalogsArgs, options?: RequestOptions): Promise<WithResponse<SearchCatalogsResult>>;
+  };
 }
 
 /** `peaka.tables`: Tables stored inside Peaka, including BI tables, and CSV import. */
@@ -788,7 +949,11 @@ export interface TablesResource {
    *
    * `GET /data/projects/{projectId}/bitable` (operationId `listBiTables`)
    */
-  listBiTables: Operation<ListBiTablesArgs, ListBiTablesResult>;
+  listBiTables: {
+    (args: ListBiTablesArgs, options?: RequestOptions): Promise<ListBiTablesResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListBiTablesArgs, options?: RequestOptions): Promise<WithResponse<ListBiTablesResult>>;
+  };
   /**
    * Create a BI table
    *
@@ -796,7 +961,11 @@ export interface TablesResource {
    *
    * `POST /data/projects/{projectId}/bitable/{tableName}` (operationId `createBiTable`)
    */
-  createBiTable: Operation<CreateBiTableArgs, CreateBiTableResult>;
+  createBiTable: {
+    (args: CreateBiTableArgs, options?: RequestOptions): Promise<CreateBiTableResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateBiTableArgs, options?: RequestOptions): Promise<WithResponse<CreateBiTableResult>>;
+  };
   /**
    * Delete a BI table
    *
@@ -804,7 +973,11 @@ export interface TablesResource {
    *
    * `DELETE /data/projects/{projectId}/bitable/{tableName}` (operationId `deleteBiTable`)
    */
-  deleteBiTable: Operation<DeleteBiTableArgs, DeleteBiTableResult>;
+  deleteBiTable: {
+    (args: DeleteBiTableArgs, options?: RequestOptions): Promise<DeleteBiTableResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteBiTableArgs, options?: RequestOptions): Promise<WithResponse<DeleteBiTableResult>>;
+  };
   /**
    * List the columns of a BI table
    *
@@ -812,7 +985,11 @@ export interface TablesResource {
    *
    * `GET /data/projects/{projectId}/bitable/{tableName}/columns` (operationId `listBiTableColumns`)
    */
-  listBiColumns: Operation<ListBiTableColumnsArgs, ListBiTableColumnsResult>;
+  listBiColumns: {
+    (args: ListBiTableColumnsArgs, options?: RequestOptions): Promise<ListBiTableColumnsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListBiTableColumnsArgs, options?: RequestOptions): Promise<WithResponse<ListBiTableColumnsResult>>;
+  };
   /**
    * Add columns to a BI table
    *
@@ -820,7 +997,11 @@ export interface TablesResource {
    *
    * `POST /data/projects/{projectId}/bitable/{tableName}/columns` (operationId `addBiTableColumns`)
    */
-  addBiColumns: Operation<AddBiTableColumnsArgs, AddBiTableColumnsResult>;
+  addBiColumns: {
+    (args: AddBiTableColumnsArgs, options?: RequestOptions): Promise<AddBiTableColumnsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: AddBiTableColumnsArgs, options?: RequestOptions): Promise<WithResponse<AddBiTableColumnsResult>>;
+  };
   /**
    * Change a column of a BI table
    *
@@ -828,7 +1009,11 @@ export interface TablesResource {
    *
    * `PUT /data/projects/{projectId}/bitable/{tableName}/columns/{columnName}` (operationId `updateBiTableColumn`)
    */
-  updateBiColumn: Operation<UpdateBiTableColumnArgs, UpdateBiTableColumnResult>;
+  updateBiColumn: {
+    (args: UpdateBiTableColumnArgs, options?: RequestOptions): Promise<UpdateBiTableColumnResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateBiTableColumnArgs, options?: RequestOptions): Promise<WithResponse<UpdateBiTableColumnResult>>;
+  };
   /**
    * Remove a column from a BI table
    *
@@ -836,7 +1021,11 @@ export interface TablesResource {
    *
    * `DELETE /data/projects/{projectId}/bitable/{tableName}/columns/{columnName}` (operationId `deleteBiTableColumn`)
    */
-  deleteBiColumn: Operation<DeleteBiTableColumnArgs, DeleteBiTableColumnResult>;
+  deleteBiColumn: {
+    (args: DeleteBiTableColumnArgs, options?: RequestOptions): Promise<DeleteBiTableColumnResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteBiTableColumnArgs, options?: RequestOptions): Promise<WithResponse<DeleteBiTableColumnResult>>;
+  };
   /**
    * List Peaka Tables
    *
@@ -844,7 +1033,11 @@ export interface TablesResource {
    *
    * `GET /data/projects/{projectId}/table` (operationId `listInternalTables`)
    */
-  list: Operation<ListInternalTablesArgs, ListInternalTablesResult>;
+  list: {
+    (args: ListInternalTablesArgs, options?: RequestOptions): Promise<ListInternalTablesResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListInternalTablesArgs, options?: RequestOptions): Promise<WithResponse<ListInternalTablesResult>>;
+  };
   /**
    * Create a Peaka Table
    *
@@ -852,7 +1045,11 @@ export interface TablesResource {
    *
    * `POST /data/projects/{projectId}/table/{tableName}` (operationId `createInternalTable`)
    */
-  create: Operation<CreateInternalTableArgs, CreateInternalTableResult>;
+  create: {
+    (args: CreateInternalTableArgs, options?: RequestOptions): Promise<CreateInternalTableResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateInternalTableArgs, options?: RequestOptions): Promise<WithResponse<CreateInternalTableResult>>;
+  };
   /**
    * Delete a Peaka Table
    *
@@ -860,7 +1057,11 @@ export interface TablesResource {
    *
    * `DELETE /data/projects/{projectId}/table/{tableName}` (operationId `deleteInternalTable`)
    */
-  delete: Operation<DeleteInternalTableArgs, DeleteInternalTableResult>;
+  delete: {
+    (args: DeleteInternalTableArgs, options?: RequestOptions): Promise<DeleteInternalTableResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteInternalTableArgs, options?: RequestOptions): Promise<WithResponse<DeleteInternalTableResult>>;
+  };
   /**
    * List the columns of a Peaka Table
    *
@@ -868,7 +1069,11 @@ export interface TablesResource {
    *
    * `GET /data/projects/{projectId}/table/{tableName}/columns` (operationId `listInternalTableColumns`)
    */
-  listColumns: Operation<ListInternalTableColumnsArgs, ListInternalTableColumnsResult>;
+  listColumns: {
+    (args: ListInternalTableColumnsArgs, options?: RequestOptions): Promise<ListInternalTableColumnsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListInternalTableColumnsArgs, options?: RequestOptions): Promise<WithResponse<ListInternalTableColumnsResult>>;
+  };
   /**
    * Add columns to a Peaka Table
    *
@@ -876,7 +1081,11 @@ export interface TablesResource {
    *
    * `POST /data/projects/{projectId}/table/{tableName}/columns` (operationId `addInternalTableColumns`)
    */
-  addColumns: Operation<AddInternalTableColumnsArgs, AddInternalTableColumnsResult>;
+  addColumns: {
+    (args: AddInternalTableColumnsArgs, options?: RequestOptions): Promise<AddInternalTableColumnsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: AddInternalTableColumnsArgs, options?: RequestOptions): Promise<WithResponse<AddInternalTableColumnsResult>>;
+  };
   /**
    * Change a column of a Peaka Table
    *
@@ -884,7 +1093,11 @@ export interface TablesResource {
    *
    * `PUT /data/projects/{projectId}/table/{tableName}/columns/{columnName}` (operationId `updateInternalTableColumn`)
    */
-  updateColumn: Operation<UpdateInternalTableColumnArgs, UpdateInternalTableColumnResult>;
+  updateColumn: {
+    (args: UpdateInternalTableColumnArgs, options?: RequestOptions): Promise<UpdateInternalTableColumnResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateInternalTableColumnArgs, options?: RequestOptions): Promise<WithResponse<UpdateInternalTableColumnResult>>;
+  };
   /**
    * Remove a column from a Peaka Table
    *
@@ -892,7 +1105,11 @@ export interface TablesResource {
    *
    * `DELETE /data/projects/{projectId}/table/{tableName}/columns/{columnName}` (operationId `deleteInternalTableColumn`)
    */
-  deleteColumn: Operation<DeleteInternalTableColumnArgs, DeleteInternalTableColumnResult>;
+  deleteColumn: {
+    (args: DeleteInternalTableColumnArgs, options?: RequestOptions): Promise<DeleteInternalTableColumnResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteInternalTableColumnArgs, options?: RequestOptions): Promise<WithResponse<DeleteInternalTableColumnResult>>;
+  };
   /**
    * Import a CSV file into a Peaka Table
    *
@@ -900,7 +1117,11 @@ export interface TablesResource {
    *
    * `POST /data/projects/{projectId}/table/{tableName}/import` (operationId `importInternalTableCsv`)
    */
-  importCsv: Operation<ImportInternalTableCsvArgs, ImportInternalTableCsvResult>;
+  importCsv: {
+    (args: ImportInternalTableCsvArgs, options?: RequestOptions): Promise<ImportInternalTableCsvResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ImportInternalTableCsvArgs, options?: RequestOptions): Promise<WithResponse<ImportInternalTableCsvResult>>;
+  };
   /**
    * Download a sample CSV for a Peaka Table
    *
@@ -908,7 +1129,11 @@ export interface TablesResource {
    *
    * `GET /data/projects/{projectId}/table/{tableName}/sample` (operationId `getInternalTableCsvSample`)
    */
-  getCsvSample: Operation<GetInternalTableCsvSampleArgs, GetInternalTableCsvSampleResult>;
+  getCsvSample: {
+    (args: GetInternalTableCsvSampleArgs, options?: RequestOptions): Promise<GetInternalTableCsvSampleResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetInternalTableCsvSampleArgs, options?: RequestOptions): Promise<WithResponse<GetInternalTableCsvSampleResult>>;
+  };
 }
 
 /** `peaka.queries`: Saved SQL queries and ad-hoc execution. */
@@ -920,7 +1145,11 @@ export interface QueriesResource {
    *
    * `GET /data/projects/{projectId}/queries` (operationId `listQueries`)
    */
-  list: Operation<ListQueriesArgs, ListQueriesResult>;
+  list: {
+    (args: ListQueriesArgs, options?: RequestOptions): Promise<ListQueriesResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListQueriesArgs, options?: RequestOptions): Promise<WithResponse<ListQueriesResult>>;
+  };
   /**
    * Save a new query
    *
@@ -928,7 +1157,11 @@ export interface QueriesResource {
    *
    * `POST /data/projects/{projectId}/queries` (operationId `createQuery`)
    */
-  create: Operation<CreateQueryArgs, CreateQueryResult>;
+  create: {
+    (args: CreateQueryArgs, options?: RequestOptions): Promise<CreateQueryResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateQueryArgs, options?: RequestOptions): Promise<WithResponse<CreateQueryResult>>;
+  };
   /**
    * Run a query and return its rows
    *
@@ -936,7 +1169,11 @@ export interface QueriesResource {
    *
    * `POST /data/projects/{projectId}/queries/execute` (operationId `executeQuery`)
    */
-  execute: Operation<ExecuteQueryArgs, ExecuteQueryResult>;
+  execute: {
+    (args: ExecuteQueryArgs, options?: RequestOptions): Promise<ExecuteQueryResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ExecuteQueryArgs, options?: RequestOptions): Promise<WithResponse<ExecuteQueryResult>>;
+  };
   /**
    * Get a saved query
    *
@@ -944,7 +1181,11 @@ export interface QueriesResource {
    *
    * `GET /data/projects/{projectId}/queries/{queryId}` (operationId `getQuery`)
    */
-  get: Operation<GetQueryArgs, GetQueryResult>;
+  get: {
+    (args: GetQueryArgs, options?: RequestOptions): Promise<GetQueryResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetQueryArgs, options?: RequestOptions): Promise<WithResponse<GetQueryResult>>;
+  };
   /**
    * Change a saved query
    *
@@ -952,7 +1193,11 @@ export interface QueriesResource {
    *
    * `PUT /data/projects/{projectId}/queries/{queryId}` (operationId `updateQuery`)
    */
-  update: Operation<UpdateQueryArgs, UpdateQueryResult>;
+  update: {
+    (args: UpdateQueryArgs, options?: RequestOptions): Promise<UpdateQueryResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateQueryArgs, options?: RequestOptions): Promise<WithResponse<UpdateQueryResult>>;
+  };
   /**
    * Delete a saved query
    *
@@ -960,7 +1205,11 @@ export interface QueriesResource {
    *
    * `DELETE /data/projects/{projectId}/queries/{queryId}` (operationId `deleteQuery`)
    */
-  delete: Operation<DeleteQueryArgs, DeleteQueryResult>;
+  delete: {
+    (args: DeleteQueryArgs, options?: RequestOptions): Promise<DeleteQueryResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteQueryArgs, options?: RequestOptions): Promise<WithResponse<DeleteQueryResult>>;
+  };
   /**
    * Move a saved query to another folder
    *
@@ -968,7 +1217,11 @@ export interface QueriesResource {
    *
    * `PATCH /data/projects/{projectId}/queries/{queryId}/path` (operationId `moveQuery`)
    */
-  move: Operation<MoveQueryArgs, MoveQueryResult>;
+  move: {
+    (args: MoveQueryArgs, options?: RequestOptions): Promise<MoveQueryResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: MoveQueryArgs, options?: RequestOptions): Promise<WithResponse<MoveQueryResult>>;
+  };
 }
 
 /** `peaka.queryFolders`: Folders that organise saved queries. */
@@ -980,7 +1233,11 @@ export interface QueryFoldersResource {
    *
    * `GET /data/projects/{projectId}/queries/folders` (operationId `listQueryFolders`)
    */
-  list: Operation<ListQueryFoldersArgs, ListQueryFoldersResult>;
+  list: {
+    (args: ListQueryFoldersArgs, options?: RequestOptions): Promise<ListQueryFoldersResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListQueryFoldersArgs, options?: RequestOptions): Promise<WithResponse<ListQueryFoldersResult>>;
+  };
   /**
    * Create a top-level query folder
    *
@@ -988,7 +1245,11 @@ export interface QueryFoldersResource {
    *
    * `POST /data/projects/{projectId}/queries/folders` (operationId `createQueryFolder`)
    */
-  create: Operation<CreateQueryFolderArgs, CreateQueryFolderResult>;
+  create: {
+    (args: CreateQueryFolderArgs, options?: RequestOptions): Promise<CreateQueryFolderResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateQueryFolderArgs, options?: RequestOptions): Promise<WithResponse<CreateQueryFolderResult>>;
+  };
   /**
    * Get the query folders as a tree
    *
@@ -996,7 +1257,11 @@ export interface QueryFoldersResource {
    *
    * `GET /data/projects/{projectId}/queries/folders/tree` (operationId `getQueryFolderTree`)
    */
-  getTree: Operation<GetQueryFolderTreeArgs, GetQueryFolderTreeResult>;
+  getTree: {
+    (args: GetQueryFolderTreeArgs, options?: RequestOptions): Promise<GetQueryFolderTreeResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetQueryFolderTreeArgs, options?: RequestOptions): Promise<WithResponse<GetQueryFolderTreeResult>>;
+  };
   /**
    * Get a query folder with its contents
    *
@@ -1004,7 +1269,11 @@ export interface QueryFoldersResource {
    *
    * `GET /data/projects/{projectId}/queries/folders/{folderId}` (operationId `getQueryFolder`)
    */
-  get: Operation<GetQueryFolderArgs, GetQueryFolderResult>;
+  get: {
+    (args: GetQueryFolderArgs, options?: RequestOptions): Promise<GetQueryFolderResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetQueryFolderArgs, options?: RequestOptions): Promise<WithResponse<GetQueryFolderResult>>;
+  };
   /**
    * Move queries into or out of a folder
    *
@@ -1012,7 +1281,11 @@ export interface QueryFoldersResource {
    *
    * `PUT /data/projects/{projectId}/queries/folders/{folderId}` (operationId `updateQueryFolderQueries`)
    */
-  updateQueries: Operation<UpdateQueryFolderQueriesArgs, UpdateQueryFolderQueriesResult>;
+  updateQueries: {
+    (args: UpdateQueryFolderQueriesArgs, options?: RequestOptions): Promise<UpdateQueryFolderQueriesResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateQueryFolderQueriesArgs, options?: RequestOptions): Promise<WithResponse<UpdateQueryFolderQueriesResult>>;
+  };
   /**
    * Create a query folder inside another one
    *
@@ -1020,7 +1293,11 @@ export interface QueryFoldersResource {
    *
    * `POST /data/projects/{projectId}/queries/folders/{folderId}` (operationId `createChildQueryFolder`)
    */
-  createChild: Operation<CreateChildQueryFolderArgs, CreateChildQueryFolderResult>;
+  createChild: {
+    (args: CreateChildQueryFolderArgs, options?: RequestOptions): Promise<CreateChildQueryFolderResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateChildQueryFolderArgs, options?: RequestOptions): Promise<WithResponse<CreateChildQueryFolderResult>>;
+  };
   /**
    * Delete a query folder
    *
@@ -1028,7 +1305,11 @@ export interface QueryFoldersResource {
    *
    * `DELETE /data/projects/{projectId}/queries/folders/{folderId}` (operationId `deleteQueryFolder`)
    */
-  delete: Operation<DeleteQueryFolderArgs, DeleteQueryFolderResult>;
+  delete: {
+    (args: DeleteQueryFolderArgs, options?: RequestOptions): Promise<DeleteQueryFolderResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteQueryFolderArgs, options?: RequestOptions): Promise<WithResponse<DeleteQueryFolderResult>>;
+  };
   /**
    * Rename a query folder
    *
@@ -1036,7 +1317,11 @@ export interface QueryFoldersResource {
    *
    * `PATCH /data/projects/{projectId}/queries/folders/{folderId}/name` (operationId `renameQueryFolder`)
    */
-  rename: Operation<RenameQueryFolderArgs, RenameQueryFolderResult>;
+  rename: {
+    (args: RenameQueryFolderArgs, options?: RequestOptions): Promise<RenameQueryFolderResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: RenameQueryFolderArgs, options?: RequestOptions): Promise<WithResponse<RenameQueryFolderResult>>;
+  };
   /**
    * Move a query folder
    *
@@ -1044,7 +1329,11 @@ export interface QueryFoldersResource {
    *
    * `PATCH /data/projects/{projectId}/queries/folders/{folderId}/path` (operationId `moveQueryFolder`)
    */
-  move: Operation<MoveQueryFolderArgs, MoveQueryFolderResult>;
+  move: {
+    (args: MoveQueryFolderArgs, options?: RequestOptions): Promise<MoveQueryFolderResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: MoveQueryFolderArgs, options?: RequestOptions): Promise<WithResponse<MoveQueryFolderResult>>;
+  };
 }
 
 /** `peaka.semanticCatalogs`: Catalogs of curated semantic tables. */
@@ -1056,7 +1345,11 @@ export interface SemanticCatalogsResource {
    *
    * `POST /data/projects/{projectId}/semantic-catalogs` (operationId `createSemanticCatalog`)
    */
-  create: Operation<CreateSemanticCatalogArgs, CreateSemanticCatalogResult>;
+  create: {
+    (args: CreateSemanticCatalogArgs, options?: RequestOptions): Promise<CreateSemanticCatalogResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateSemanticCatalogArgs, options?: RequestOptions): Promise<WithResponse<CreateSemanticCatalogResult>>;
+  };
   /**
    * Add a table to a semantic catalog
    *
@@ -1064,7 +1357,11 @@ export interface SemanticCatalogsResource {
    *
    * `POST /data/projects/{projectId}/semantic-catalogs/{catalogId}` (operationId `createSemanticTable`)
    */
-  createTable: Operation<CreateSemanticTableArgs, CreateSemanticTableResult>;
+  createTable: {
+    (args: CreateSemanticTableArgs, options?: RequestOptions): Promise<CreateSemanticTableResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateSemanticTableArgs, options?: RequestOptions): Promise<WithResponse<CreateSemanticTableResult>>;
+  };
   /**
    * Share a semantic catalog with another project
    *
@@ -1072,7 +1369,11 @@ export interface SemanticCatalogsResource {
    *
    * `POST /data/projects/{projectId}/semantic-catalogs/{catalogId}/share` (operationId `shareSemanticCatalog`)
    */
-  share: Operation<ShareSemanticCatalogArgs, ShareSemanticCatalogResult>;
+  share: {
+    (args: ShareSemanticCatalogArgs, options?: RequestOptions): Promise<ShareSemanticCatalogResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ShareSemanticCatalogArgs, options?: RequestOptions): Promise<WithResponse<ShareSemanticCatalogResult>>;
+  };
   /**
    * Delete a semantic table
    *
@@ -1080,7 +1381,11 @@ export interface SemanticCatalogsResource {
    *
    * `DELETE /data/projects/{projectId}/semantic-catalogs/{catalogId}/table/{tableId}` (operationId `deleteSemanticTable`)
    */
-  deleteTable: Operation<DeleteSemanticTableArgs, DeleteSemanticTableResult>;
+  deleteTable: {
+    (args: DeleteSemanticTableArgs, options?: RequestOptions): Promise<DeleteSemanticTableResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteSemanticTableArgs, options?: RequestOptions): Promise<WithResponse<DeleteSemanticTableResult>>;
+  };
 }
 
 /** `peaka.cache`: Table caches, their settings, their sync runs and their status. */
@@ -1092,7 +1397,11 @@ export interface CacheResource {
    *
    * `POST /data/projects/{projectId}/cache` (operationId `createCache`)
    */
-  create: Operation<CreateCacheArgs, CreateCacheResult>;
+  create: {
+    (args: CreateCacheArgs, options?: RequestOptions): Promise<CreateCacheResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateCacheArgs, options?: RequestOptions): Promise<WithResponse<CreateCacheResult>>;
+  };
   /**
    * Create several caches in one call
    *
@@ -1100,7 +1409,11 @@ export interface CacheResource {
    *
    * `POST /data/projects/{projectId}/cache/batch` (operationId `createCacheBatch`)
    */
-  createBatch: Operation<CreateCacheBatchArgs, CreateCacheBatchResult>;
+  createBatch: {
+    (args: CreateCacheBatchArgs, options?: RequestOptions): Promise<CreateCacheBatchResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateCacheBatchArgs, options?: RequestOptions): Promise<WithResponse<CreateCacheBatchResult>>;
+  };
   /**
    * List the status of every cache in a project
    *
@@ -1108,7 +1421,11 @@ export interface CacheResource {
    *
    * `GET /data/projects/{projectId}/cache/status` (operationId `listCacheStatusesByProject`)
    */
-  listStatusesByProject: Operation<ListCacheStatusesByProjectArgs, ListCacheStatusesByProjectResult>;
+  listStatusesByProject: {
+    (args: ListCacheStatusesByProjectArgs, options?: RequestOptions): Promise<ListCacheStatusesByProjectResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListCacheStatusesByProjectArgs, options?: RequestOptions): Promise<WithResponse<ListCacheStatusesByProjectResult>>;
+  };
   /**
    * Get the settings of a cache
    *
@@ -1116,7 +1433,11 @@ export interface CacheResource {
    *
    * `GET /data/projects/{projectId}/cache/{cacheId}` (operationId `getCacheSettings`)
    */
-  getSettings: Operation<GetCacheSettingsArgs, GetCacheSettingsResult>;
+  getSettings: {
+    (args: GetCacheSettingsArgs, options?: RequestOptions): Promise<GetCacheSettingsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetCacheSettingsArgs, options?: RequestOptions): Promise<WithResponse<GetCacheSettingsResult>>;
+  };
   /**
    * Change the schedules of a cache
    *
@@ -1124,7 +1445,11 @@ export interface CacheResource {
    *
    * `PUT /data/projects/{projectId}/cache/{cacheId}` (operationId `updateCacheSettings`)
    */
-  updateSettings: Operation<UpdateCacheSettingsArgs, UpdateCacheSettingsResult>;
+  updateSettings: {
+    (args: UpdateCacheSettingsArgs, options?: RequestOptions): Promise<UpdateCacheSettingsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateCacheSettingsArgs, options?: RequestOptions): Promise<WithResponse<UpdateCacheSettingsResult>>;
+  };
   /**
    * Delete a cache
    *
@@ -1132,7 +1457,11 @@ export interface CacheResource {
    *
    * `DELETE /data/projects/{projectId}/cache/{cacheId}` (operationId `deleteCache`)
    */
-  delete: Operation<DeleteCacheArgs, DeleteCacheResult>;
+  delete: {
+    (args: DeleteCacheArgs, options?: RequestOptions): Promise<DeleteCacheResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteCacheArgs, options?: RequestOptions): Promise<WithResponse<DeleteCacheResult>>;
+  };
   /**
    * Cancel a running full refresh
    *
@@ -1140,7 +1469,11 @@ export interface CacheResource {
    *
    * `POST /data/projects/{projectId}/cache/{cacheId}/cancelFullRefreshUpdate` (operationId `cancelCacheFullRefresh`)
    */
-  cancelFullRefresh: Operation<CancelCacheFullRefreshArgs, CancelCacheFullRefreshResult>;
+  cancelFullRefresh: {
+    (args: CancelCacheFullRefreshArgs, options?: RequestOptions): Promise<CancelCacheFullRefreshResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CancelCacheFullRefreshArgs, options?: RequestOptions): Promise<WithResponse<CancelCacheFullRefreshResult>>;
+  };
   /**
    * Cancel a running incremental sync
    *
@@ -1148,7 +1481,11 @@ export interface CacheResource {
    *
    * `POST /data/projects/{projectId}/cache/{cacheId}/cancelIncrementalUpdate` (operationId `cancelCacheIncrementalUpdate`)
    */
-  cancelIncrementalUpdate: Operation<CancelCacheIncrementalUpdateArgs, CancelCacheIncrementalUpdateResult>;
+  cancelIncrementalUpdate: {
+    (args: CancelCacheIncrementalUpdateArgs, options?: RequestOptions): Promise<CancelCacheIncrementalUpdateResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CancelCacheIncrementalUpdateArgs, options?: RequestOptions): Promise<WithResponse<CancelCacheIncrementalUpdateResult>>;
+  };
   /**
    * List past sync runs of a cache
    *
@@ -1156,7 +1493,11 @@ export interface CacheResource {
    *
    * `GET /data/projects/{projectId}/cache/{cacheId}/executionHistory` (operationId `listCacheExecutionHistory`)
    */
-  listExecutionHistory: Operation<ListCacheExecutionHistoryArgs, ListCacheExecutionHistoryResult>;
+  listExecutionHistory: {
+    (args: ListCacheExecutionHistoryArgs, options?: RequestOptions): Promise<ListCacheExecutionHistoryResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListCacheExecutionHistoryArgs, options?: RequestOptions): Promise<WithResponse<ListCacheExecutionHistoryResult>>;
+  };
   /**
    * Start a full refresh of a cache now
    *
@@ -1164,7 +1505,11 @@ export interface CacheResource {
    *
    * `POST /data/projects/{projectId}/cache/{cacheId}/fullRefreshUpdate` (operationId `triggerCacheFullRefresh`)
    */
-  triggerFullRefresh: Operation<TriggerCacheFullRefreshArgs, TriggerCacheFullRefreshResult>;
+  triggerFullRefresh: {
+    (args: TriggerCacheFullRefreshArgs, options?: RequestOptions): Promise<TriggerCacheFullRefreshResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: TriggerCacheFullRefreshArgs, options?: RequestOptions): Promise<WithResponse<TriggerCacheFullRefreshResult>>;
+  };
   /**
    * Start an incremental sync of a cache now
    *
@@ -1172,7 +1517,11 @@ export interface CacheResource {
    *
    * `POST /data/projects/{projectId}/cache/{cacheId}/incrementalUpdate` (operationId `triggerCacheIncrementalUpdate`)
    */
-  triggerIncrementalUpdate: Operation<TriggerCacheIncrementalUpdateArgs, TriggerCacheIncrementalUpdateResult>;
+  triggerIncrementalUpdate: {
+    (args: TriggerCacheIncrementalUpdateArgs, options?: RequestOptions): Promise<TriggerCacheIncrementalUpdateResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: TriggerCacheIncrementalUpdateArgs, options?: RequestOptions): Promise<WithResponse<TriggerCacheIncrementalUpdateResult>>;
+  };
   /**
    * Get the status of a cache
    *
@@ -1180,7 +1529,11 @@ export interface CacheResource {
    *
    * `GET /data/projects/{projectId}/cache/{cacheId}/status` (operationId `getCacheStatus`)
    */
-  getStatus: Operation<GetCacheStatusArgs, GetCacheStatusResult>;
+  getStatus: {
+    (args: GetCacheStatusArgs, options?: RequestOptions): Promise<GetCacheStatusResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetCacheStatusArgs, options?: RequestOptions): Promise<WithResponse<GetCacheStatusResult>>;
+  };
   /**
    * List the status of every cache in a catalog
    *
@@ -1188,7 +1541,11 @@ export interface CacheResource {
    *
    * `GET /data/projects/{projectId}/catalog/{catalogId}/cache/status` (operationId `listCacheStatusesByCatalog`)
    */
-  listStatusesByCatalog: Operation<ListCacheStatusesByCatalogArgs, ListCacheStatusesByCatalogResult>;
+  listStatusesByCatalog: {
+    (args: ListCacheStatusesByCatalogArgs, options?: RequestOptions): Promise<ListCacheStatusesByCatalogResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListCacheStatusesByCatalogArgs, options?: RequestOptions): Promise<WithResponse<ListCacheStatusesByCatalogResult>>;
+  };
   /**
    * List the status of every cache in a schema
    *
@@ -1196,7 +1553,11 @@ export interface CacheResource {
    *
    * `GET /data/projects/{projectId}/catalog/{catalogId}/schema/{schemaName}/cache/status` (operationId `listCacheStatusesBySchema`)
    */
-  listStatusesBySchema: Operation<ListCacheStatusesBySchemaArgs, ListCacheStatusesBySchemaResult>;
+  listStatusesBySchema: {
+    (args: ListCacheStatusesBySchemaArgs, options?: RequestOptions): Promise<ListCacheStatusesBySchemaResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListCacheStatusesBySchemaArgs, options?: RequestOptions): Promise<WithResponse<ListCacheStatusesBySchemaResult>>;
+  };
 }
 
 /** `peaka.exports`: Asynchronous exports of query and table results to files. */
@@ -1208,7 +1569,11 @@ export interface ExportsResource {
    *
    * `POST /data/projects/{projectId}/queries/{queryId}/exports` (operationId `exportQuery`)
    */
-  exportQuery: Operation<ExportQueryArgs, ExportQueryResult>;
+  exportQuery: {
+    (args: ExportQueryArgs, options?: RequestOptions): Promise<ExportQueryResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ExportQueryArgs, options?: RequestOptions): Promise<WithResponse<ExportQueryResult>>;
+  };
   /**
    * Start exporting a table
    *
@@ -1216,7 +1581,11 @@ export interface ExportsResource {
    *
    * `POST /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/exports` (operationId `exportTable`)
    */
-  exportTable: Operation<ExportTableArgs, ExportTableResult>;
+  exportTable: {
+    (args: ExportTableArgs, options?: RequestOptions): Promise<ExportTableResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ExportTableArgs, options?: RequestOptions): Promise<WithResponse<ExportTableResult>>;
+  };
   /**
    * List the export jobs of a project
    *
@@ -1224,7 +1593,11 @@ export interface ExportsResource {
    *
    * `GET /data/projects/{projectId}/exports` (operationId `listExports`)
    */
-  list: Operation<ListExportsArgs, ListExportsResult>;
+  list: {
+    (args: ListExportsArgs, options?: RequestOptions): Promise<ListExportsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListExportsArgs, options?: RequestOptions): Promise<WithResponse<ListExportsResult>>;
+  };
   /**
    * Get an export job and its files
    *
@@ -1232,7 +1605,11 @@ export interface ExportsResource {
    *
    * `GET /data/projects/{projectId}/exports/{exportId}` (operationId `getExport`)
    */
-  get: Operation<GetExportArgs, GetExportResult>;
+  get: {
+    (args: GetExportArgs, options?: RequestOptions): Promise<GetExportResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetExportArgs, options?: RequestOptions): Promise<WithResponse<GetExportResult>>;
+  };
   /**
    * Cancel an export job
    *
@@ -1240,7 +1617,11 @@ export interface ExportsResource {
    *
    * `DELETE /data/projects/{projectId}/exports/{exportId}` (operationId `cancelExport`)
    */
-  cancel: Operation<CancelExportArgs, CancelExportResult>;
+  cancel: {
+    (args: CancelExportArgs, options?: RequestOptions): Promise<CancelExportResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CancelExportArgs, options?: RequestOptions): Promise<WithResponse<CancelExportResult>>;
+  };
 }
 
 /** `peaka.parametricTables`: Tables whose rows depend on parameters passed at query time. */
@@ -1252,7 +1633,11 @@ export interface ParametricTablesResource {
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/parametricTables` (operationId `listParametricTables`)
    */
-  list: Operation<ListParametricTablesArgs, ListParametricTablesResult>;
+  list: {
+    (args: ListParametricTablesArgs, options?: RequestOptions): Promise<ListParametricTablesResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListParametricTablesArgs, options?: RequestOptions): Promise<WithResponse<ListParametricTablesResult>>;
+  };
   /**
    * Create a parametric table
    *
@@ -1260,7 +1645,11 @@ export interface ParametricTablesResource {
    *
    * `POST /data/projects/{projectId}/catalogs/{catalogId}/parametricTables` (operationId `createParametricTable`)
    */
-  create: Operation<CreateParametricTableArgs, CreateParametricTableResult>;
+  create: {
+    (args: CreateParametricTableArgs, options?: RequestOptions): Promise<CreateParametricTableResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateParametricTableArgs, options?: RequestOptions): Promise<WithResponse<CreateParametricTableResult>>;
+  };
   /**
    * Delete a parametric table
    *
@@ -1268,7 +1657,11 @@ export interface ParametricTablesResource {
    *
    * `DELETE /data/projects/{projectId}/catalogs/{catalogId}/parametricTables` (operationId `deleteParametricTable`)
    */
-  delete: Operation<DeleteParametricTableArgs, DeleteParametricTableResult>;
+  delete: {
+    (args: DeleteParametricTableArgs, options?: RequestOptions): Promise<DeleteParametricTableResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteParametricTableArgs, options?: RequestOptions): Promise<WithResponse<DeleteParametricTableResult>>;
+  };
 }
 
 /** `peaka.embedded`: Sessions for embedding the Peaka UI in another application. */
@@ -1281,7 +1674,11 @@ export interface EmbeddedResource {
    * `GET /ui/initSession` (operationId `getEmbeddedSession`)
    * @deprecated This route is deprecated by Peaka.
    */
-  getSession: Operation<GetEmbeddedSessionArgs, GetEmbeddedSessionResult>;
+  getSession: {
+    (args: GetEmbeddedSessionArgs, options?: RequestOptions): Promise<GetEmbeddedSessionResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetEmbeddedSessionArgs, options?: RequestOptions): Promise<WithResponse<GetEmbeddedSessionResult>>;
+  };
   /**
    * Open an embedded session
    *
@@ -1289,7 +1686,11 @@ export interface EmbeddedResource {
    *
    * `POST /ui/initSession` (operationId `createEmbeddedSession`)
    */
-  createSession: Operation<CreateEmbeddedSessionArgs, CreateEmbeddedSessionResult>;
+  createSession: {
+    (args: CreateEmbeddedSessionArgs, options?: RequestOptions): Promise<CreateEmbeddedSessionResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateEmbeddedSessionArgs, options?: RequestOptions): Promise<WithResponse<CreateEmbeddedSessionResult>>;
+  };
 }
 
 /** `peaka.drivers`: Client drivers for connecting to Peaka over JDBC and SQLAlchemy. */
@@ -1301,7 +1702,11 @@ export interface DriversResource {
    *
    * `GET /supportedDrivers` (operationId `getSupportedDrivers`)
    */
-  getAll: Operation<GetSupportedDriversArgs, GetSupportedDriversResult, true>;
+  getAll: {
+    (args?: GetSupportedDriversArgs, options?: RequestOptions): Promise<GetSupportedDriversResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args?: GetSupportedDriversArgs, options?: RequestOptions): Promise<WithResponse<GetSupportedDriversResult>>;
+  };
   /**
    * Get the JDBC connection string
    *
@@ -1309,7 +1714,11 @@ export interface DriversResource {
    *
    * `GET /supportedDrivers/jdbc` (operationId `getJdbcDriver`)
    */
-  getJdbc: Operation<GetJdbcDriverArgs, GetJdbcDriverResult, true>;
+  getJdbc: {
+    (args?: GetJdbcDriverArgs, options?: RequestOptions): Promise<GetJdbcDriverResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args?: GetJdbcDriverArgs, options?: RequestOptions): Promise<WithResponse<GetJdbcDriverResult>>;
+  };
   /**
    * Get the SQLAlchemy connection string
    *
@@ -1317,7 +1726,11 @@ export interface DriversResource {
    *
    * `GET /supportedDrivers/sql_alchemy` (operationId `getSqlAlchemyDriver`)
    */
-  getSqlAlchemy: Operation<GetSqlAlchemyDriverArgs, GetSqlAlchemyDriverResult>;
+  getSqlAlchemy: {
+    (args: GetSqlAlchemyDriverArgs, options?: RequestOptions): Promise<GetSqlAlchemyDriverResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetSqlAlchemyDriverArgs, options?: RequestOptions): Promise<WithResponse<GetSqlAlchemyDriverResult>>;
+  };
 }
 
 /** `peaka.metadata`: Descriptions, relations, golden SQL and refresh jobs that feed Peaka AI. */
@@ -1329,7 +1742,11 @@ export interface MetadataResource {
    *
    * `GET /metadata/{projectId}` (operationId `getProjectMetadata`)
    */
-  get: Operation<GetProjectMetadataArgs, GetProjectMetadataResult>;
+  get: {
+    (args: GetProjectMetadataArgs, options?: RequestOptions): Promise<GetProjectMetadataResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetProjectMetadataArgs, options?: RequestOptions): Promise<WithResponse<GetProjectMetadataResult>>;
+  };
   /**
    * Collect the categorical values of a column
    *
@@ -1337,7 +1754,11 @@ export interface MetadataResource {
    *
    * `PUT /metadata/{projectId}/categorical/{catalogId}/{schemaName}/{tableName}/{columnName}` (operationId `generateMetadataCategoricalValues`)
    */
-  generateCategoricalValues: Operation<GenerateMetadataCategoricalValuesArgs, GenerateMetadataCategoricalValuesResult>;
+  generateCategoricalValues: {
+    (args: GenerateMetadataCategoricalValuesArgs, options?: RequestOptions): Promise<GenerateMetadataCategoricalValuesResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GenerateMetadataCategoricalValuesArgs, options?: RequestOptions): Promise<WithResponse<GenerateMetadataCategoricalValuesResult>>;
+  };
   /**
    * Remove the categorical values of a column
    *
@@ -1345,7 +1766,11 @@ export interface MetadataResource {
    *
    * `DELETE /metadata/{projectId}/categorical/{catalogId}/{schemaName}/{tableName}/{columnName}` (operationId `deleteMetadataCategoricalValues`)
    */
-  deleteCategoricalValues: Operation<DeleteMetadataCategoricalValuesArgs, DeleteMetadataCategoricalValuesResult>;
+  deleteCategoricalValues: {
+    (args: DeleteMetadataCategoricalValuesArgs, options?: RequestOptions): Promise<DeleteMetadataCategoricalValuesResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteMetadataCategoricalValuesArgs, options?: RequestOptions): Promise<WithResponse<DeleteMetadataCategoricalValuesResult>>;
+  };
   /**
    * Find golden SQL similar to a question
    *
@@ -1353,7 +1778,11 @@ export interface MetadataResource {
    *
    * `GET /metadata/{projectId}/golden-sql/query` (operationId `searchMetadataGoldenSqls`)
    */
-  searchGoldenSqls: Operation<SearchMetadataGoldenSqlsArgs, SearchMetadataGoldenSqlsResult>;
+  searchGoldenSqls: {
+    (args: SearchMetadataGoldenSqlsArgs, options?: RequestOptions): Promise<SearchMetadataGoldenSqlsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: SearchMetadataGoldenSqlsArgs, options?: RequestOptions): Promise<WithResponse<SearchMetadataGoldenSqlsResult>>;
+  };
   /**
    * List the golden SQL of a project
    *
@@ -1361,7 +1790,11 @@ export interface MetadataResource {
    *
    * `GET /metadata/{projectId}/golden-sqls` (operationId `listMetadataGoldenSqls`)
    */
-  listGoldenSqls: Operation<ListMetadataGoldenSqlsArgs, ListMetadataGoldenSqlsResult>;
+  listGoldenSqls: {
+    (args: ListMetadataGoldenSqlsArgs, options?: RequestOptions): Promise<ListMetadataGoldenSqlsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListMetadataGoldenSqlsArgs, options?: RequestOptions): Promise<WithResponse<ListMetadataGoldenSqlsResult>>;
+  };
   /**
    * Add a golden SQL pair
    *
@@ -1369,7 +1802,11 @@ export interface MetadataResource {
    *
    * `POST /metadata/{projectId}/golden-sqls` (operationId `createMetadataGoldenSql`)
    */
-  createGoldenSql: Operation<CreateMetadataGoldenSqlArgs, CreateMetadataGoldenSqlResult>;
+  createGoldenSql: {
+    (args: CreateMetadataGoldenSqlArgs, options?: RequestOptions): Promise<CreateMetadataGoldenSqlResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CreateMetadataGoldenSqlArgs, options?: RequestOptions): Promise<WithResponse<CreateMetadataGoldenSqlResult>>;
+  };
   /**
    * Delete a golden SQL pair
    *
@@ -1377,7 +1814,11 @@ export interface MetadataResource {
    *
    * `DELETE /metadata/{projectId}/golden-sqls/{id}` (operationId `deleteMetadataGoldenSql`)
    */
-  deleteGoldenSql: Operation<DeleteMetadataGoldenSqlArgs, DeleteMetadataGoldenSqlResult>;
+  deleteGoldenSql: {
+    (args: DeleteMetadataGoldenSqlArgs, options?: RequestOptions): Promise<DeleteMetadataGoldenSqlResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteMetadataGoldenSqlArgs, options?: RequestOptions): Promise<WithResponse<DeleteMetadataGoldenSqlResult>>;
+  };
   /**
    * Find the tables that match a description
    *
@@ -1385,7 +1826,11 @@ export interface MetadataResource {
    *
    * `GET /metadata/{projectId}/query` (operationId `searchMetadataTables`)
    */
-  searchTables: Operation<SearchMetadataTablesArgs, SearchMetadataTablesResult>;
+  searchTables: {
+    (args: SearchMetadataTablesArgs, options?: RequestOptions): Promise<SearchMetadataTablesResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: SearchMetadataTablesArgs, options?: RequestOptions): Promise<WithResponse<SearchMetadataTablesResult>>;
+  };
   /**
    * Suggest questions for Peaka AI
    *
@@ -1393,7 +1838,11 @@ export interface MetadataResource {
    *
    * `GET /metadata/{projectId}/questions/generate` (operationId `generateMetadataSampleQuestions`)
    */
-  generateSampleQuestions: Operation<GenerateMetadataSampleQuestionsArgs, GenerateMetadataSampleQuestionsResult>;
+  generateSampleQuestions: {
+    (args: GenerateMetadataSampleQuestionsArgs, options?: RequestOptions): Promise<GenerateMetadataSampleQuestionsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GenerateMetadataSampleQuestionsArgs, options?: RequestOptions): Promise<WithResponse<GenerateMetadataSampleQuestionsResult>>;
+  };
   /**
    * Start a metadata refresh
    *
@@ -1401,7 +1850,11 @@ export interface MetadataResource {
    *
    * `POST /metadata/{projectId}/refresh` (operationId `refreshMetadata`)
    */
-  refresh: Operation<RefreshMetadataArgs, RefreshMetadataResult>;
+  refresh: {
+    (args: RefreshMetadataArgs, options?: RequestOptions): Promise<RefreshMetadataResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: RefreshMetadataArgs, options?: RequestOptions): Promise<WithResponse<RefreshMetadataResult>>;
+  };
   /**
    * Show the refresh callback of a project
    *
@@ -1409,7 +1862,11 @@ export interface MetadataResource {
    *
    * `GET /metadata/{projectId}/refresh/callback` (operationId `getMetadataRefreshCallback`)
    */
-  getRefreshCallback: Operation<GetMetadataRefreshCallbackArgs, GetMetadataRefreshCallbackResult>;
+  getRefreshCallback: {
+    (args: GetMetadataRefreshCallbackArgs, options?: RequestOptions): Promise<GetMetadataRefreshCallbackResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetMetadataRefreshCallbackArgs, options?: RequestOptions): Promise<WithResponse<GetMetadataRefreshCallbackResult>>;
+  };
   /**
    * Register a refresh callback for a project
    *
@@ -1417,7 +1874,11 @@ export interface MetadataResource {
    *
    * `POST /metadata/{projectId}/refresh/callback` (operationId `registerMetadataRefreshCallback`)
    */
-  registerRefreshCallback: Operation<RegisterMetadataRefreshCallbackArgs, RegisterMetadataRefreshCallbackResult>;
+  registerRefreshCallback: {
+    (args: RegisterMetadataRefreshCallbackArgs, options?: RequestOptions): Promise<RegisterMetadataRefreshCallbackResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: RegisterMetadataRefreshCallbackArgs, options?: RequestOptions): Promise<WithResponse<RegisterMetadataRefreshCallbackResult>>;
+  };
   /**
    * Remove the refresh callback of a project
    *
@@ -1425,7 +1886,11 @@ export interface MetadataResource {
    *
    * `DELETE /metadata/{projectId}/refresh/callback` (operationId `unregisterMetadataRefreshCallback`)
    */
-  unregisterRefreshCallback: Operation<UnregisterMetadataRefreshCallbackArgs, UnregisterMetadataRefreshCallbackResult>;
+  unregisterRefreshCallback: {
+    (args: UnregisterMetadataRefreshCallbackArgs, options?: RequestOptions): Promise<UnregisterMetadataRefreshCallbackResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UnregisterMetadataRefreshCallbackArgs, options?: RequestOptions): Promise<WithResponse<UnregisterMetadataRefreshCallbackResult>>;
+  };
   /**
    * Get the status of a catalog's metadata refresh
    *
@@ -1433,7 +1898,11 @@ export interface MetadataResource {
    *
    * `GET /metadata/{projectId}/refresh/{catalogId}` (operationId `getMetadataRefreshStatus`)
    */
-  getRefreshStatus: Operation<GetMetadataRefreshStatusArgs, GetMetadataRefreshStatusResult>;
+  getRefreshStatus: {
+    (args: GetMetadataRefreshStatusArgs, options?: RequestOptions): Promise<GetMetadataRefreshStatusResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetMetadataRefreshStatusArgs, options?: RequestOptions): Promise<WithResponse<GetMetadataRefreshStatusResult>>;
+  };
   /**
    * List the relations of a catalog
    *
@@ -1441,7 +1910,11 @@ export interface MetadataResource {
    *
    * `GET /metadata/{projectId}/relations/{catalogId}` (operationId `listMetadataRelations`)
    */
-  listRelations: Operation<ListMetadataRelationsArgs, ListMetadataRelationsResult>;
+  listRelations: {
+    (args: ListMetadataRelationsArgs, options?: RequestOptions): Promise<ListMetadataRelationsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListMetadataRelationsArgs, options?: RequestOptions): Promise<WithResponse<ListMetadataRelationsResult>>;
+  };
   /**
    * Change the cardinality of a relation
    *
@@ -1449,7 +1922,11 @@ export interface MetadataResource {
    *
    * `PUT /metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}` (operationId `updateMetadataRelation`)
    */
-  updateRelation: Operation<UpdateMetadataRelationArgs, UpdateMetadataRelationResult>;
+  updateRelation: {
+    (args: UpdateMetadataRelationArgs, options?: RequestOptions): Promise<UpdateMetadataRelationResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateMetadataRelationArgs, options?: RequestOptions): Promise<WithResponse<UpdateMetadataRelationResult>>;
+  };
   /**
    * Add a relation from a column
    *
@@ -1457,7 +1934,11 @@ export interface MetadataResource {
    *
    * `POST /metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}` (operationId `addMetadataRelation`)
    */
-  addRelation: Operation<AddMetadataRelationArgs, AddMetadataRelationResult>;
+  addRelation: {
+    (args: AddMetadataRelationArgs, options?: RequestOptions): Promise<AddMetadataRelationResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: AddMetadataRelationArgs, options?: RequestOptions): Promise<WithResponse<AddMetadataRelationResult>>;
+  };
   /**
    * Delete a relation
    *
@@ -1465,7 +1946,11 @@ export interface MetadataResource {
    *
    * `DELETE /metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}` (operationId `deleteMetadataRelation`)
    */
-  deleteRelation: Operation<DeleteMetadataRelationArgs, DeleteMetadataRelationResult>;
+  deleteRelation: {
+    (args: DeleteMetadataRelationArgs, options?: RequestOptions): Promise<DeleteMetadataRelationResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteMetadataRelationArgs, options?: RequestOptions): Promise<WithResponse<DeleteMetadataRelationResult>>;
+  };
   /**
    * Generate descriptions for a table
    *
@@ -1473,7 +1958,11 @@ export interface MetadataResource {
    *
    * `POST /metadata/{projectId}/semantics/{catalogId}/{schemaName}/{tableName}` (operationId `generateMetadataSemantics`)
    */
-  generateSemantics: Operation<GenerateMetadataSemanticsArgs, GenerateMetadataSemanticsResult>;
+  generateSemantics: {
+    (args: GenerateMetadataSemanticsArgs, options?: RequestOptions): Promise<GenerateMetadataSemanticsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GenerateMetadataSemanticsArgs, options?: RequestOptions): Promise<WithResponse<GenerateMetadataSemanticsResult>>;
+  };
   /**
    * Switch Peaka AI on or off for a catalog
    *
@@ -1481,7 +1970,11 @@ export interface MetadataResource {
    *
    * `PUT /metadata/{projectId}/{catalogId}` (operationId `updateMetadataCatalogAiUsage`)
    */
-  updateCatalogAiUsage: Operation<UpdateMetadataCatalogAiUsageArgs, UpdateMetadataCatalogAiUsageResult>;
+  updateCatalogAiUsage: {
+    (args: UpdateMetadataCatalogAiUsageArgs, options?: RequestOptions): Promise<UpdateMetadataCatalogAiUsageResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateMetadataCatalogAiUsageArgs, options?: RequestOptions): Promise<WithResponse<UpdateMetadataCatalogAiUsageResult>>;
+  };
   /**
    * Switch Peaka AI on or off for a schema
    *
@@ -1489,7 +1982,11 @@ export interface MetadataResource {
    *
    * `PUT /metadata/{projectId}/{catalogId}/{schemaName}` (operationId `updateMetadataSchemaAiUsage`)
    */
-  updateSchemaAiUsage: Operation<UpdateMetadataSchemaAiUsageArgs, UpdateMetadataSchemaAiUsageResult>;
+  updateSchemaAiUsage: {
+    (args: UpdateMetadataSchemaAiUsageArgs, options?: RequestOptions): Promise<UpdateMetadataSchemaAiUsageResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateMetadataSchemaAiUsageArgs, options?: RequestOptions): Promise<WithResponse<UpdateMetadataSchemaAiUsageResult>>;
+  };
   /**
    * Update the metadata of a table
    *
@@ -1497,7 +1994,11 @@ export interface MetadataResource {
    *
    * `PUT /metadata/{projectId}/{catalogId}/{schemaName}/{tableName}` (operationId `updateMetadataTable`)
    */
-  updateTable: Operation<UpdateMetadataTableArgs, UpdateMetadataTableResult>;
+  updateTable: {
+    (args: UpdateMetadataTableArgs, options?: RequestOptions): Promise<UpdateMetadataTableResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateMetadataTableArgs, options?: RequestOptions): Promise<WithResponse<UpdateMetadataTableResult>>;
+  };
 }
 
 /** `peaka.agent`: Conversations with the Peaka AI agent, blocking or streamed. */
@@ -1509,7 +2010,11 @@ export interface AgentResource {
    *
    * `GET /ai-agent/workflow/png` (operationId `getAgentWorkflowImage`)
    */
-  getWorkflowImage: Operation<GetAgentWorkflowImageArgs, GetAgentWorkflowImageResult, true>;
+  getWorkflowImage: {
+    (args?: GetAgentWorkflowImageArgs, options?: RequestOptions): Promise<GetAgentWorkflowImageResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args?: GetAgentWorkflowImageArgs, options?: RequestOptions): Promise<WithResponse<GetAgentWorkflowImageResult>>;
+  };
   /**
    * Ask the AI agent and wait for its answer
    *
@@ -1517,7 +2022,11 @@ export interface AgentResource {
    *
    * `POST /ai-agent/{projectId}/chat` (operationId `chatWithAgent`)
    */
-  chat: Operation<ChatWithAgentArgs, ChatWithAgentResult>;
+  chat: {
+    (args: ChatWithAgentArgs, options?: RequestOptions): Promise<ChatWithAgentResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ChatWithAgentArgs, options?: RequestOptions): Promise<WithResponse<ChatWithAgentResult>>;
+  };
   /**
    * Ask the AI agent and stream its progress
    *
@@ -1525,7 +2034,11 @@ export interface AgentResource {
    *
    * `POST /ai-agent/{projectId}/chat/stream` (operationId `streamAgentChat`)
    */
-  stream: Operation<StreamAgentChatArgs, StreamAgentChatResult>;
+  stream: {
+    (args: StreamAgentChatArgs, options?: RequestOptions): Promise<StreamAgentChatResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: StreamAgentChatArgs, options?: RequestOptions): Promise<WithResponse<StreamAgentChatResult>>;
+  };
   /**
    * List the agent's conversation threads
    *
@@ -1533,7 +2046,11 @@ export interface AgentResource {
    *
    * `GET /ai-agent/{projectId}/threads` (operationId `listAgentThreads`)
    */
-  listThreads: Operation<ListAgentThreadsArgs, ListAgentThreadsResult>;
+  listThreads: {
+    (args: ListAgentThreadsArgs, options?: RequestOptions): Promise<ListAgentThreadsResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListAgentThreadsArgs, options?: RequestOptions): Promise<WithResponse<ListAgentThreadsResult>>;
+  };
   /**
    * Get an agent thread with its messages
    *
@@ -1541,7 +2058,11 @@ export interface AgentResource {
    *
    * `GET /ai-agent/{projectId}/threads/{threadId}` (operationId `getAgentThread`)
    */
-  getThread: Operation<GetAgentThreadArgs, GetAgentThreadResult>;
+  getThread: {
+    (args: GetAgentThreadArgs, options?: RequestOptions): Promise<GetAgentThreadResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetAgentThreadArgs, options?: RequestOptions): Promise<WithResponse<GetAgentThreadResult>>;
+  };
   /**
    * Rename an agent thread
    *
@@ -1549,7 +2070,11 @@ export interface AgentResource {
    *
    * `PUT /ai-agent/{projectId}/threads/{threadId}` (operationId `updateAgentThread`)
    */
-  updateThread: Operation<UpdateAgentThreadArgs, UpdateAgentThreadResult>;
+  updateThread: {
+    (args: UpdateAgentThreadArgs, options?: RequestOptions): Promise<UpdateAgentThreadResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: UpdateAgentThreadArgs, options?: RequestOptions): Promise<WithResponse<UpdateAgentThreadResult>>;
+  };
   /**
    * Delete an agent thread
    *
@@ -1557,7 +2082,11 @@ export interface AgentResource {
    *
    * `DELETE /ai-agent/{projectId}/threads/{threadId}` (operationId `deleteAgentThread`)
    */
-  deleteThread: Operation<DeleteAgentThreadArgs, DeleteAgentThreadResult>;
+  deleteThread: {
+    (args: DeleteAgentThreadArgs, options?: RequestOptions): Promise<DeleteAgentThreadResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: DeleteAgentThreadArgs, options?: RequestOptions): Promise<WithResponse<DeleteAgentThreadResult>>;
+  };
 }
 
 /** `peaka.sql`: SQL utilities such as dialect transpiling. */
@@ -1569,7 +2098,11 @@ export interface SqlResource {
    *
    * `POST /sql/transpile/{dialect}` (operationId `transpileSql`)
    */
-  transpile: Operation<TranspileSqlArgs, TranspileSqlResult>;
+  transpile: {
+    (args: TranspileSqlArgs, options?: RequestOptions): Promise<TranspileSqlResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: TranspileSqlArgs, options?: RequestOptions): Promise<WithResponse<TranspileSqlResult>>;
+  };
 }
 
 /** `peaka.materializedQueries`: Saved queries whose results are stored and refreshed. */
@@ -1581,7 +2114,11 @@ export interface MaterializedQueriesResource {
    *
    * `GET /data/projects/{projectId}/materialized-queries/status` (operationId `listMaterializedQueryStatuses`)
    */
-  listStatuses: Operation<ListMaterializedQueryStatusesArgs, ListMaterializedQueryStatusesResult>;
+  listStatuses: {
+    (args: ListMaterializedQueryStatusesArgs, options?: RequestOptions): Promise<ListMaterializedQueryStatusesResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: ListMaterializedQueryStatusesArgs, options?: RequestOptions): Promise<WithResponse<ListMaterializedQueryStatusesResult>>;
+  };
   /**
    * Cancel the running refresh of a materialized query
    *
@@ -1589,7 +2126,11 @@ export interface MaterializedQueriesResource {
    *
    * `POST /data/projects/{projectId}/materialized-queries/{queryId}/cancel` (operationId `cancelMaterializedQueryRefresh`)
    */
-  cancel: Operation<CancelMaterializedQueryRefreshArgs, CancelMaterializedQueryRefreshResult>;
+  cancel: {
+    (args: CancelMaterializedQueryRefreshArgs, options?: RequestOptions): Promise<CancelMaterializedQueryRefreshResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: CancelMaterializedQueryRefreshArgs, options?: RequestOptions): Promise<WithResponse<CancelMaterializedQueryRefreshResult>>;
+  };
   /**
    * Refresh a materialized query now
    *
@@ -1597,7 +2138,11 @@ export interface MaterializedQueriesResource {
    *
    * `POST /data/projects/{projectId}/materialized-queries/{queryId}/refresh` (operationId `refreshMaterializedQuery`)
    */
-  refresh: Operation<RefreshMaterializedQueryArgs, RefreshMaterializedQueryResult>;
+  refresh: {
+    (args: RefreshMaterializedQueryArgs, options?: RequestOptions): Promise<RefreshMaterializedQueryResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: RefreshMaterializedQueryArgs, options?: RequestOptions): Promise<WithResponse<RefreshMaterializedQueryResult>>;
+  };
   /**
    * Get the refresh status of a materialized query
    *
@@ -1605,7 +2150,11 @@ export interface MaterializedQueriesResource {
    *
    * `GET /data/projects/{projectId}/materialized-queries/{queryId}/status` (operationId `getMaterializedQueryStatus`)
    */
-  getStatus: Operation<GetMaterializedQueryStatusArgs, GetMaterializedQueryStatusResult>;
+  getStatus: {
+    (args: GetMaterializedQueryStatusArgs, options?: RequestOptions): Promise<GetMaterializedQueryStatusResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args: GetMaterializedQueryStatusArgs, options?: RequestOptions): Promise<WithResponse<GetMaterializedQueryStatusResult>>;
+  };
 }
 
 /** The resource namespaces of a client: `peaka.organizations`, ... */

@@ -3677,14 +3677,14 @@ export interface components {
              * @default 100
              * @example 50
              */
-            limit: number;
+            limit?: number;
             /**
              * Format: int32
              * @description Number of matches to skip. Start at 0, then send the `meta.page.nextOffset` of the previous page.
              * @default 0
              * @example 0
              */
-            offset: number;
+            offset?: number;
         };
         /** @description One match. A catalog match carries `catalog` only, a schema match `catalog` and `schema`, a table match all three. */
         CatalogSearchMatch: {
@@ -4054,7 +4054,7 @@ export interface components {
              * @example MATERIALIZED
              * @enum {string}
              */
-            queryType: "PLAIN" | "MATERIALIZED";
+            queryType?: "PLAIN" | "MATERIALIZED";
             schedule?: components["schemas"]["SavedQuerySchedule"];
             /**
              * @description Only for `MATERIALIZED`: the id of another saved query whose SQL should be materialized. Peaka copies that SQL into `inputQuery` while handling the request and does not keep the link, so later edits of the source are not picked up. Send the id again on an update to take a fresh copy.
@@ -4789,25 +4789,25 @@ export interface components {
              * @default ,
              * @example ;
              */
-            delimiter: string;
+            delimiter?: string;
             /**
              * @description Character that encloses fields needing quotes.
              * @default "
              * @example "
              */
-            quoteChar: string;
+            quoteChar?: string;
             /**
              * @description Characters that end each record.
              * @default
              * @example
              */
-            recordSeparator: string;
+            recordSeparator?: string;
             /**
              * @description Whether the first line names the columns.
              * @default true
              * @example true
              */
-            includeHeader: boolean;
+            includeHeader?: boolean;
             /**
              * @description Text written for SQL NULL; an empty field when left out.
              * @example \N
@@ -4829,7 +4829,7 @@ export interface components {
              * @default true
              * @example false
              */
-            includeSystemColumns: boolean;
+            includeSystemColumns?: boolean;
             /**
              * @description Columns to export, in this order; left out, all of them. An unknown column name answers 400.
              * @example [
@@ -5585,7 +5585,7 @@ export interface components {
              * @default false
              * @example false
              */
-            noExecute: boolean;
+            noExecute?: boolean;
         };
         /**
          * @description What a streamed conversation emits. `messages` (the default) sends the model's answer token by token; `updates` sends, after each workflow step, the step's name and the state fields it changed; `values` sends the whole state after each step; `debug` sends detailed step events.
@@ -5610,7 +5610,7 @@ export interface components {
              * @default false
              * @example false
              */
-            noExecute: boolean;
+            noExecute?: boolean;
             /**
              * @description Which kinds of events to stream; several may be combined. Left out, only `messages`.
              * @example [
