@@ -1,0 +1,80 @@
+// The README's usage snippets, compiled by `pnpm typecheck` so that the README cannot drift from the
+// API. Not run: it needs real ids.
+import { readFileSync } from "node:fs";
+import {
+  createPeakaClient,
+  iterateCatalogSearch,
+  iterateExports,
+  PeakaApiError,
+  PeakaJobFailedError,
+  PeakaRateLimitError,
+  waitForCacheSync,
+  waitForExport,
+} from "@peaka/client";
+
+declare const apiKey: string;
+declare const projectKey: string;
+declare const traceId: string;
+declare const projectId: string;
+declare const cacheId: string;
+declare const queryId: string;
+declare const connectionId: string;
+declare const vault: { read(path: string): Promise<string> };
+declare function done(event: unknown): boolean;
+
+export async function snippets() {
+  const peaka = createPeakaClient({ apiKey, maxRetries: 3, timeout: 30_000 });
+  const controller = new AbortController();
+
+  try {
+    await peaka.catalogs.create({ projectId, body: { name: "crm", connectionId } });
+  } catch (error) {
+    if (error instanceof PeakaRateLimitError) console.log("slow down:", error.headers.get("retry-after"));
+    else if (error instanceof PeakaApiError) console.log(error.status, error.errorCode, error.detail, error.requestId);
+    else throw error;
+  }
+
+  await peaka.queries.execute(
+    { projectId, body: { statement: "SELECT 1" } },
+    { signal: controller.signal, timeout: 120_000, maxRetries: 1, retryNonIdempotent: true },
+  );
+
+  const rotating = createPeakaClient({ apiKey: async () => vault.read("peaka/partner-key") });
+  await rotating.catalogs.list({ projectId }, { apiKey: projectKey, headers: { "X-Trace": traceId } });
+
+  createPeakaClient({ apiKey, logger: console, logLevel: "info" });
+
+  await peaka.cache.triggerFullRefresh({ projectId, cacheId });
+  await waitForCacheSync(peaka, { projectId, cacheId }, {
+    interval: 2_000,
+    timeout: 30 * 60_000,
+    signal: controller.signal,
+    onProgress: (s, state) => console.log(state, s.lastFullRefreshCacheExecution?.progress?.numberOfCachedRecords),
+  });
+
+  const job = await peaka.exports.exportQuery({ projectId, queryId, body: { format: "CSV" } });
+  try {
+    const finished = await waitForExport(peaka, { projectId, exportId: job.id });
+    console.log(finished.files);
+  } catch (error) {
+    if (error instanceof PeakaJobFailedError) console.log(error.state, error.lastStatus);
+  }
+
+  const stream = await peaka.agent.stream({ projectId, body: { message: "Top customers by revenue?", streamModes: ["messages"] } });
+  for await (const event of stream) {
+    console.log(event.event, event.data);
+    if (done(event)) break;
+  }
+
+  const csv: string = await peaka.tables.getCsvSample({ projectId, tableName: "orders" });
+  const png: Blob = await peaka.agent.getWorkflowImage();
+  await peaka.tables.importCsv({
+    projectId,
+    tableName: "orders",
+    body: { file: readFileSync("orders.csv"), request: { containsHeader: true, mappings: [{ name: "order_id", csvColumnName: "id" }] } },
+  });
+
+  for await (const exportJob of iterateExports(peaka, { projectId }, { pageSize: 100 })) console.log(exportJob.id, exportJob.status);
+  for await (const hit of iterateCatalogSearch(peaka, { projectId, body: { query: "orders" } })) console.log(hit.kind, hit.match);
+  return { csv, png };
+}
