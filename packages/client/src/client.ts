@@ -54,7 +54,7 @@ export function internalsOf(client: PeakaClient): ClientInternals {
  */
 export function createPeakaClient(options: PeakaClientOptions = {}): PeakaClient {
   const resolved = resolveOptions(options);
-  const transport = createTransport(resolved);
+  const transport = createTransport(resolved, resolved.retryBackoff);
   const low = createClient<paths>({
     baseUrl: resolved.baseUrl,
     fetch: transport.fetch,

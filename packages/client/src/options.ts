@@ -1,5 +1,6 @@
 import { PeakaConfigError } from "./errors.js";
 import type { Logger, LogLevel } from "./internal/log.js";
+import { DEFAULT_BACKOFF, type BackoffOptions } from "./internal/retry.js";
 
 /** The Peaka regions and the base URL each one is served from. */
 export const REGIONS = {
@@ -45,6 +46,13 @@ export interface PeakaClientOptions {
    * headers. A timed-out attempt is retried like a connection error. Default: 60000 (60 s).
    */
   timeout?: number;
+  /**
+   * How long to wait between retries, in milliseconds. The wait before retry `n` (from 0) is a random
+   * time in [0, min(`maxDelayMs`, `initialDelayMs` * 2^n)) ("full jitter"). When the answer carries a
+   * `Retry-After` header (seconds or an HTTP date), that wait is used instead, cut to `maxRetryAfterMs`.
+   * Defaults: `initialDelayMs` 500, `maxDelayMs` 8000, `maxRetryAfterMs` 60000.
+   */
+  retryBackoff?: { initialDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
   /** Receives one line per attempt (method, path, status, attempt, duration). Default: no logging. */
   logger?: Logger;
   /** The least severe level passed to `logger`. Default: `"info"`. */
@@ -60,6 +68,7 @@ export interface ResolvedOptions {
   headers: Record<string, string>;
   maxRetries: number;
   timeout: number;
+  retryBackoff: BackoffOptions;
   logger: Logger | undefined;
   logLevel: LogLevel;
   logBodies: boolean;
@@ -151,6 +160,15 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
   }
   const timeout = checkCount("timeout", options.timeout, DEFAULT_TIMEOUT_MS);
   if (timeout === 0) throw new PeakaConfigError("`timeout` must be greater than 0 milliseconds.");
+  const backoff = options.retryBackoff ?? {};
+  if (typeof backoff !== "object" || backoff === null) {
+    throw new PeakaConfigError("`retryBackoff` must be an object, e.g. { initialDelayMs: 500 }.");
+  }
+  const retryBackoff: BackoffOptions = {
+    initialDelayMs: checkCount("retryBackoff.initialDelayMs", backoff.initialDelayMs, DEFAULT_BACKOFF.initialDelayMs),
+    maxDelayMs: checkCount("retryBackoff.maxDelayMs", backoff.maxDelayMs, DEFAULT_BACKOFF.maxDelayMs),
+    maxRetryAfterMs: checkCount("retryBackoff.maxRetryAfterMs", backoff.maxRetryAfterMs, DEFAULT_BACKOFF.maxRetryAfterMs),
+  };
   const logLevel = options.logLevel ?? "info";
   if (!["debug", "info", "warn", "error"].includes(logLevel)) {
     throw new PeakaConfigError(`Unknown logLevel ${JSON.stringify(logLevel)}: use "debug", "info", "warn" or "error".`);
@@ -162,6 +180,7 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
     headers,
     maxRetries: checkCount("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES),
     timeout,
+    retryBackoff,
     logger: options.logger,
     logLevel,
     logBodies: options.logBodies ?? false,

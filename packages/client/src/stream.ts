@@ -3,7 +3,7 @@
 // thrown error) aborts the request. An `error` event, or a connection that drops mid-stream, surfaces
 // as a typed error from the loop.
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { describeRequest, PeakaConnectionError, PeakaError, PeakaStreamError } from "./errors.js";
+import { describeRequest, PeakaAbortError, PeakaConnectionError, PeakaError, PeakaStreamError } from "./errors.js";
 
 /** One event of a stream: its SSE `event` name and `id` (when sent) and its parsed `data`. */
 export interface StreamEvent<T> {
@@ -30,13 +30,24 @@ function parseData(text: string): unknown {
 
 /**
  * Wraps a `text/event-stream` response. `abort` aborts the request the response belongs to; it is
- * called when the consumer leaves the loop before the stream ends.
+ * called when the consumer leaves the loop before the stream ends. `options.signal` is the caller's
+ * signal (its firing ends the loop with `PeakaAbortError`); `options.onEnd` runs once the loop is over.
  */
-export function eventStream<T>(response: Response, request: { method: string; url: string }, abort: () => void): PeakaEventStream<T> {
+export function eventStream<T>(
+  response: Response,
+  request: { method: string; url: string },
+  abort: () => void,
+  options: { signal?: AbortSignal | undefined; onEnd?: () => void } = {},
+): PeakaEventStream<T> {
   const info = describeRequest(request.method, request.url);
   const body = response.body;
+  // Set by `stream.abort()`: the consumer asked for the end, so the loop ends without an error.
+  let stopped = false;
   async function* iterate(): AsyncGenerator<StreamEvent<T>> {
-    if (!body) return;
+    if (!body) {
+      options.onEnd?.();
+      return;
+    }
     const queue: EventSourceMessage[] = [];
     const parser = createParser({ onEvent: (event) => queue.push(event) });
     const reader = body.pipeThrough(new TextDecoderStream()).getReader();
@@ -47,6 +58,10 @@ export function eventStream<T>(response: Response, request: { method: string; ur
         try {
           chunk = await reader.read();
         } catch (error) {
+          if (options.signal?.aborted) {
+            throw new PeakaAbortError(`${info.method} ${info.path} was aborted`, { cause: options.signal.reason });
+          }
+          if (stopped) break;
           if (error instanceof PeakaError) throw error;
           throw new PeakaConnectionError(info, { cause: error });
         }
@@ -63,12 +78,16 @@ export function eventStream<T>(response: Response, request: { method: string; ur
     } finally {
       if (!finished) abort();
       reader.releaseLock();
+      options.onEnd?.();
     }
   }
   let iterator: AsyncGenerator<StreamEvent<T>> | undefined;
   return {
     response,
-    abort,
+    abort() {
+      stopped = true;
+      abort();
+    },
     [Symbol.asyncIterator]() {
       iterator ??= iterate();
       return iterator;

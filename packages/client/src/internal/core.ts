@@ -2,9 +2,17 @@
 // parameters encoded as single segments, query and header parameters, a JSON, multipart or text
 // body), sends it through the transport and reads the answer as the operation promises. Non-2xx
 // answers throw the typed errors of errors.ts.
-import { apiErrorFromResponse, PeakaInvalidArgumentError, PeakaResponseError } from "../errors.js";
+import {
+  apiErrorFromResponse,
+  describeRequest,
+  PeakaAbortError,
+  PeakaConnectionError,
+  PeakaError,
+  PeakaInvalidArgumentError,
+  PeakaResponseError,
+} from "../errors.js";
 import { serializePath } from "./path.js";
-import type { RequestOptions, Transport } from "./transport.js";
+import { releaseResponse, type RequestOptions, type Transport } from "./transport.js";
 import { toFormData } from "./multipart.js";
 import { eventStream } from "../stream.js";
 
@@ -86,13 +94,28 @@ export function buildRequest(core: Core, op: OperationSpec, args: Record<string,
   return new Request(url, { method: op.m, headers, ...(body !== undefined ? { body } : {}) });
 }
 
-async function readResult(op: OperationSpec, request: Request, response: Response): Promise<unknown> {
+/** Reads a success body; a connection that drops mid-body becomes a typed error, never a raw TypeError. */
+async function readBody<T>(request: Request, read: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (signal?.aborted) {
+      throw new PeakaAbortError(`${request.method} ${describeRequest(request.method, request.url).path} was aborted`, {
+        cause: signal.reason,
+      });
+    }
+    if (error instanceof PeakaError) throw error;
+    throw new PeakaConnectionError(describeRequest(request.method, request.url), { cause: error });
+  }
+}
+
+async function readResult(op: OperationSpec, request: Request, response: Response, signal?: AbortSignal): Promise<unknown> {
   if (op.r === "none" || response.status === 204 || request.method === "HEAD") {
     await response.body?.cancel().catch(() => undefined);
     return undefined;
   }
-  if (op.r === "blob") return response.blob();
-  const text = await response.text();
+  if (op.r === "blob") return readBody(request, () => response.blob(), signal);
+  const text = await readBody(request, () => response.text(), signal);
   if (op.r === "text") return text;
   if (text === "") return undefined;
   try {
@@ -114,15 +137,28 @@ export async function callWithResponse(
     // The stream's own controller: leaving the loop aborts the request, and so does the caller's signal.
     const controller = new AbortController();
     const outer = options?.signal;
+    const onOuterAbort = () => controller.abort(outer?.reason);
+    const release = () => outer?.removeEventListener("abort", onOuterAbort);
     if (outer?.aborted) controller.abort(outer.reason);
-    outer?.addEventListener("abort", () => controller.abort(outer.reason), { once: true });
-    const response = await core.transport.send(request, { ...options, signal: controller.signal });
-    if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url);
-    return { data: eventStream(response, request, () => controller.abort()), response };
+    outer?.addEventListener("abort", onOuterAbort, { once: true });
+    let response: Response;
+    try {
+      response = await core.transport.send(request, { ...options, signal: controller.signal });
+      if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    const data = eventStream(response, request, () => controller.abort(), { signal: outer, onEnd: release });
+    return { data, response };
   }
   const response = await core.transport.send(request, options);
-  if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url);
-  return { data: await readResult(op, request, response), response };
+  try {
+    if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url);
+    return { data: await readResult(op, request, response, options?.signal), response };
+  } finally {
+    releaseResponse(response);
+  }
 }
 
 /** A resource method: call it for the data, or use `.withResponse` for the HTTP response too. */

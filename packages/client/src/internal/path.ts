@@ -19,7 +19,14 @@ export function encodePathSegment(name: string, value: unknown): string {
       `Path parameter "${name}" cannot be ${JSON.stringify(text)}: it would not stay one path segment.`,
     );
   }
-  return encodeURIComponent(text);
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    // URIError: a lone UTF-16 surrogate, which has no UTF-8 form
+    throw new PeakaInvalidArgumentError(
+      `Path parameter "${name}" contains an unpaired UTF-16 surrogate, which cannot be sent in a URL.`,
+    );
+  }
 }
 
 /** Fills `{name}` placeholders of a path template (openapi-fetch's `pathSerializer` signature). */

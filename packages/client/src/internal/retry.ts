@@ -39,6 +39,9 @@ export function parseRetryAfter(value: string | null, cap: number, now: number =
   if (/^\d+(\.\d+)?$/.test(text)) {
     ms = Number(text) * 1000;
   } else {
+    // An HTTP date always starts with a day name ("Sun, 06 Nov 1994 08:49:37 GMT" and the two obsolete
+    // forms). Date.parse alone is too lenient: it reads "-1" or "x 2" as dates in 2001.
+    if (!/^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s/i.test(text)) return undefined;
     const date = Date.parse(text);
     if (Number.isNaN(date)) return undefined;
     ms = date - now;

@@ -56,6 +56,17 @@ export interface Transport {
   readonly fetch: (input: Request) => Promise<Response>;
 }
 
+// The caller's signal stays connected to a returned response so that aborting stops its body too;
+// whoever reads the body calls `releaseResponse` afterwards, so that a signal shared by many requests
+// (a job waiter's) does not collect one listener per request.
+const RELEASE = new WeakMap<Response, () => void>();
+
+/** Disconnects the caller's signal from a response whose body has been read or dropped. */
+export function releaseResponse(response: Response): void {
+  RELEASE.get(response)?.();
+  RELEASE.delete(response);
+}
+
 async function resolveKey(source: ApiKeySource): Promise<string> {
   const key = typeof source === "function" ? await source() : source;
   return checkApiKey(key);
@@ -114,7 +125,9 @@ export function createTransport(options: ResolvedOptions, backoff: BackoffOption
             ...(options.logBodies && body ? { body: new TextDecoder().decode(body) } : {}),
           });
         }
-        response = await options.fetch(new Request(request.url, init));
+        // Called unbound: browsers throw "Illegal invocation" when fetch gets `options` as its `this`.
+        const fetchImpl = options.fetch;
+        response = await fetchImpl(new Request(request.url, init));
       } catch (error) {
         if (callerSignal?.aborted) {
           failure = new PeakaAbortError(`${method} ${info.path} was aborted`, { cause: callerSignal.reason });
@@ -146,8 +159,10 @@ export function createTransport(options: ResolvedOptions, backoff: BackoffOption
       if (!retryable) {
         sink.log(failure || (response && response.status >= 400) ? "warn" : "info", "peaka request", fields);
         if (failure) throw failure;
+        if (callerSignal) RELEASE.set(response as Response, () => callerSignal.removeEventListener("abort", onCallerAbort));
         return response as Response;
       }
+      callerSignal?.removeEventListener("abort", onCallerAbort);
       const wait =
         parseRetryAfter(response?.headers.get("retry-after") ?? null, backoff.maxRetryAfterMs) ??
         backoffDelay(attempt - 1, backoff);
