@@ -1,0 +1,93 @@
+// spec:gate in a temporary git repository: a spec change needs up-to-date generated output and a
+// changeset that bumps @peaka/types and @peaka/client by at least what the diff implies.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { additive, breaking, changeSpec, changeset, cleanUp, gate, git, makeRepo, STALE_CHECK } from "./gate-support.js";
+
+afterAll(cleanUp);
+
+describe("spec:gate", () => {
+  let repo: string;
+  beforeEach(() => {
+    repo = makeRepo();
+  });
+
+  it("passes when spec/ did not change", () => {
+    git(repo, "checkout", "-q", "-b", "feature");
+    writeFileSync(join(repo, "README.md"), "docs only\n");
+    const r = gate(repo);
+    expect(r.ok).toBe(true);
+    expect(r.output).toMatch(/unchanged since main/);
+  });
+
+  it("fails an additive change without a changeset", () => {
+    changeSpec(repo, additive);
+    const r = gate(repo);
+    expect(r.ok).toBe(false);
+    expect(r.required).toBe("minor");
+    expect(r.problems.join("\n")).toMatch(/@peaka\/types needs a minor changeset/);
+    expect(r.problems.join("\n")).toMatch(/@peaka\/client needs a minor changeset/);
+  });
+
+  it("fails an additive change with a too-small (patch) changeset", () => {
+    changeSpec(repo, additive);
+    changeset(repo, "small", { "@peaka/types": "patch", "@peaka/client": "patch" });
+    const r = gate(repo);
+    expect(r.ok).toBe(false);
+    expect(r.problems.join("\n")).toMatch(/bumped patch, but the spec change is minor/);
+  });
+
+  it("passes an additive change with a minor changeset (uncommitted or committed)", () => {
+    changeSpec(repo, additive);
+    changeset(repo, "enough", { "@peaka/types": "minor", "@peaka/client": "minor" });
+    expect(gate(repo).ok).toBe(true);
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "changeset");
+    const r = gate(repo);
+    expect(r.ok).toBe(true);
+    expect(r.provided).toEqual({ "@peaka/types": "minor", "@peaka/client": "minor" });
+  });
+
+  it("counts the fixed group: a changeset naming one package releases both", () => {
+    changeSpec(repo, additive);
+    changeset(repo, "client-only", { "@peaka/client": "minor" });
+    expect(gate(repo).ok).toBe(true);
+  });
+
+  it("needs major for a breaking change: minor is too small, major passes", () => {
+    changeSpec(repo, breaking);
+    changeset(repo, "minor", { "@peaka/types": "minor", "@peaka/client": "minor" });
+    const tooSmall = gate(repo);
+    expect(tooSmall.ok).toBe(false);
+    expect(tooSmall.required).toBe("major");
+    expect(tooSmall.output).toMatch(/breaking\s+operation removed/);
+    changeset(repo, "minor", { "@peaka/types": "major", "@peaka/client": "major" });
+    expect(gate(repo).ok).toBe(true);
+  });
+
+  it("needs at least patch for a prose-only change", () => {
+    changeSpec(repo, (p) => (p.paths["things"].get.description = "Other words."));
+    const none = gate(repo);
+    expect(none.ok).toBe(false);
+    expect(none.required).toBe("patch");
+    changeset(repo, "words", { "@peaka/types": "patch", "@peaka/client": "patch" });
+    expect(gate(repo).ok).toBe(true);
+  });
+
+  it("does not count changesets that were already pending at the base", () => {
+    changeset(repo, "old", { "@peaka/types": "major", "@peaka/client": "major" });
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "older pending changeset");
+    changeSpec(repo, additive);
+    expect(gate(repo).ok).toBe(false);
+  });
+
+  it("fails when the generated output is out of date, even with a changeset", () => {
+    changeSpec(repo, additive);
+    changeset(repo, "enough", { "@peaka/client": "minor" });
+    const r = gate(repo, { generatedChecks: STALE_CHECK });
+    expect(r.ok).toBe(false);
+    expect(r.problems.join("\n")).toMatch(/generated output is out of date/);
+  });
+});

@@ -1,0 +1,88 @@
+// test:live against a fake upstream on 127.0.0.1: Prism (proxy mode, validating spec/) passes the
+// conforming answer and the check reports the non-conforming one.
+import { execFileSync } from "node:child_process";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultCalls, formatLiveReport, isFailure, runLiveCheck, type LiveCall } from "../src/live.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const projectId = "prjLive01";
+let server: Server;
+let upstream: string;
+const received: Array<{ method?: string; url?: string; headers: IncomingHttpHeaders }> = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    received.push({ method: req.method, url: req.url, headers: req.headers });
+    res.setHeader("content-type", "application/json");
+    if (req.url === "/api/v1/organizations") {
+      // Conforms to Organization (id and name required, strings).
+      res.end(JSON.stringify([{ id: "5b1f0e52-8c3a-4d7e-9a61-2f4c8d9e0b17", name: "Northwind" }]));
+    } else if (req.url === `/api/v1/data/projects/${projectId}/catalogs`) {
+      // Does not conform to Catalog: id has the wrong type, required fields are missing.
+      res.end(JSON.stringify([{ id: 42, name: "peaka" }]));
+    } else {
+      res.statusCode = 404;
+      res.end(JSON.stringify({ errorCode: 404, message: "not here" }));
+    }
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  upstream = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+});
+
+afterAll(async () => {
+  await new Promise((done) => server?.close(done));
+});
+
+describe("live contract check", () => {
+  it("passes a conforming answer and reports a non-conforming one", async () => {
+    const calls: LiveCall[] = [
+      { operationId: "listOrganizations", method: "GET", path: "/organizations", pathParams: {} },
+      { operationId: "listCatalogs", method: "GET", path: "/data/projects/{projectId}/catalogs", pathParams: { projectId } },
+    ];
+    const results = await runLiveCheck({ apiKey: "live-test-key", projectId, upstream, calls });
+    const [orgs, catalogs] = results;
+
+    expect(orgs?.status).toBe(200);
+    expect(orgs?.violations).toEqual([]);
+    expect(isFailure(orgs!)).toBe(false);
+
+    expect(catalogs?.status).toBe(500); // Prism's answer to an Error-severity response violation
+    expect(isFailure(catalogs!)).toBe(true);
+    expect(catalogs?.violations.every((v) => v.location[0] === "response")).toBe(true);
+    const messages = catalogs!.violations.map((v) => v.message).join("\n");
+    expect(messages).toMatch(/must be string/);
+    expect(messages).toMatch(/must have required property 'displayName'/);
+
+    // Both requests reached the upstream, with the key and the /api/v1 prefix.
+    expect(received.map((r) => r.url)).toEqual(["/api/v1/organizations", `/api/v1/data/projects/${projectId}/catalogs`]);
+    expect(received[0]?.headers.authorization).toBe("Bearer live-test-key");
+
+    const report = formatLiveReport(results, upstream);
+    expect(report).toMatch(/ok\s+GET \/organizations\s+200/);
+    expect(report).toMatch(/VIOLATION \(Error\)\s+GET \/data\/projects\/\{projectId\}\/catalogs/);
+    expect(report).toMatch(/1 conform, 1 not conforming to spec\//);
+  });
+
+  it("calls only GET operations by default, including organizations, catalogs and cache statuses", () => {
+    const calls = defaultCalls(projectId);
+    expect(calls.every((c) => c.method === "GET")).toBe(true);
+    const ids = calls.map((c) => c.operationId);
+    expect(ids).toEqual(expect.arrayContaining(["listOrganizations", "listCatalogs", "listCacheStatusesByProject"]));
+  });
+
+  it("is skipped with a clear message without PEAKA_API_KEY and PEAKA_PROJECT_ID", () => {
+    const env = { ...process.env };
+    delete env["PEAKA_API_KEY"];
+    delete env["PEAKA_PROJECT_ID"];
+    const out = execFileSync(process.execPath, ["--import", "tsx", resolve(here, "../src/cli/live.ts")], {
+      cwd: resolve(here, ".."),
+      env,
+      encoding: "utf8",
+    });
+    expect(out).toMatch(/test:live SKIPPED: set PEAKA_API_KEY and PEAKA_PROJECT_ID/);
+  });
+});
