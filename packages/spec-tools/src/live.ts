@@ -13,7 +13,7 @@
 import { listOperations, loadSpec } from "@peaka/mock/spec";
 import { startPrismMock } from "@peaka/mock";
 // @peaka/client is used from source (this package does not declare it as a dependency yet).
-import { createPeakaClient, REGIONS } from "../../client/src/index.js";
+import { createPeakaClient, REGIONS } from "@peaka/client";
 import { table } from "./compare.js";
 
 export interface Violation {

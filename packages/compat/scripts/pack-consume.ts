@@ -1,0 +1,41 @@
+// pnpm pack:consume — packs @peaka/types and @peaka/client, installs the tarballs with npm into a fresh
+// project outside the workspace, type-checks a strict TypeScript consumer (moduleResolution node16 and
+// bundler, skipLibCheck off), then runs an ESM and a CommonJS consumer against a Prism mock started
+// here on the workspace side (the consumers get only its URL). Build first: the root script does.
+import { startPrismMock } from "@peaka/mock";
+import { join } from "node:path";
+import { createConsumerProject, elapsed, isInside, run, smokeReport } from "./lib.js";
+
+const started = Date.now();
+const failures: string[] = [];
+const project = createConsumerProject("consume");
+console.log(`consumer project: ${project.dir} (installed in ${elapsed(started)})`);
+const mock = await startPrismMock();
+try {
+  const tsc = join(project.dir, "node_modules", "typescript", "bin", "tsc");
+  for (const config of ["tsconfig.node16.json", "tsconfig.bundler.json"]) {
+    const r = await run(process.execPath, [tsc, "-p", config], { cwd: project.dir });
+    const ok = r.code === 0;
+    console.log(`${ok ? "ok  " : "FAIL"} tsc -p ${config} (${(r.ms / 1000).toFixed(1)} s)`);
+    if (!ok) failures.push(`tsc ${config}:\n${r.stdout}${r.stderr}`);
+  }
+  for (const [label, file] of [["ESM consumer (import)", "esm.mjs"], ["CJS consumer (require)", "cjs.cjs"]] as const) {
+    const r = await run(process.execPath, [file, mock.url], { cwd: project.dir });
+    const report = smokeReport(r.stdout);
+    const resolvedInside = report?.resolved ? isInside(report.resolved.replace(/^file:\/\//, ""), project.dir) : false;
+    const ok = r.code === 0 && report?.ok === true && resolvedInside;
+    console.log(`${ok ? "ok  " : "FAIL"} ${label} on Node ${process.versions.node} (${(r.ms / 1000).toFixed(1)} s)`);
+    for (const line of report?.lines ?? []) console.log(`       ${line}`);
+    if (report?.resolved) console.log(`       resolved @peaka/client: ${report.resolved}`);
+    if (!ok) failures.push(`${label}: exit ${r.code}${resolvedInside ? "" : " (resolved outside the consumer project)"}\n${r.stdout}${r.stderr}`);
+  }
+} finally {
+  await mock.stop();
+  project.remove();
+}
+if (failures.length) {
+  console.error(`\n${failures.join("\n\n")}`);
+  console.error(`pack-and-consume FAILED (${elapsed(started)})`);
+  process.exit(1);
+}
+console.log(`pack-and-consume passed (${elapsed(started)})`);
