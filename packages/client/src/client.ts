@@ -55,12 +55,13 @@ export function internalsOf(client: PeakaClient): ClientInternals {
 export function createPeakaClient(options: PeakaClientOptions = {}): PeakaClient {
   const resolved = resolveOptions(options);
   const transport = createTransport(resolved, resolved.retryBackoff);
+  const core = { baseUrl: resolved.baseUrl, transport };
   const low = createClient<paths>({
     baseUrl: resolved.baseUrl,
     fetch: transport.fetch,
     pathSerializer: serializePath,
   });
-  const client: PeakaClient = Object.assign(low, createResources({ baseUrl: resolved.baseUrl, transport }), {
+  const client: PeakaClient = Object.assign(low, createResources(core), {
     baseUrl: resolved.baseUrl,
     withOptions: (per: RequestOptions) => transport.fetchWith(per),
     toJSON: () => ({ baseUrl: resolved.baseUrl }),

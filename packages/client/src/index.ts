@@ -1,5 +1,7 @@
 // @peaka/client: the public surface. Everything not listed here is internal.
 export { createPeakaClient } from "./client.js";
+export { createPeakaCore } from "./core.js";
+export type { PeakaCore } from "./core.js";
 export type { PeakaClient, PeakaLowLevelClient } from "./client.js";
 export { REGIONS } from "./options.js";
 export type { ApiKeySource, PeakaClientOptions, Region } from "./options.js";
@@ -49,5 +51,13 @@ export type { CatalogSearchItem, PageOptions } from "./paginate.js";
 export { normalizeRefreshJobStatus, normalizeStatus } from "./normalize.js";
 export type { MetadataRefreshState, NormalizedRefreshJobStatus } from "./normalize.js";
 export type { PeakaEventStream, StreamEvent } from "./stream.js";
-export type { WithResponse } from "./internal/core.js";
-export type { PeakaResources } from "./generated/resources.js";
+export type { OperationFunction, OptionalArgsOperationFunction, OperationSpec, WithResponse } from "./internal/core.js";
+// The resource namespace interfaces (CacheResource, ...) and each operation's argument and result
+// types (GetCacheStatusArgs, GetCacheStatusResult, ...), all generated from the spec.
+export type * from "./generated/resources.js";
+export type { EmptyArgs, MultipartBody } from "./internal/args.js";
+export type { FilePart } from "./internal/multipart.js";
+
+// One standalone function per operation (named by operationId) for createPeakaCore(): the generated
+// list in generated/operations.ts. Tree-shaking keeps only the ones a program imports.
+export * from "./generated/operations.js";

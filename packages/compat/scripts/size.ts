@@ -22,7 +22,12 @@ if (!existsSync(clientDist)) {
 const openapiFetch = createRequire(join(clientDir, "package.json")).resolve("openapi-fetch").replace(/index\.cjs$/, "index.mjs");
 
 const CASES = {
-  "one-call consumer": `import { createPeakaClient } from "@peaka/client";
+  // The budgeted case: the tree-shakeable way in (createPeakaCore + one operation function).
+  "one-call consumer": `import { createPeakaCore, getCacheStatus } from "@peaka/client";
+const core = createPeakaCore({ apiKey: "k" });
+export const run = () => getCacheStatus(core, { projectId: "p", cacheId: "c" });`,
+  // The same call through createPeakaClient, which carries every resource namespace and openapi-fetch.
+  "one call via createPeakaClient": `import { createPeakaClient } from "@peaka/client";
 const peaka = createPeakaClient({ apiKey: "k" });
 export const run = () => peaka.cache.getStatus({ projectId: "p", cacheId: "c" });`,
   "full client (export *)": `export * from "@peaka/client";`,

@@ -13,8 +13,8 @@ import {
 } from "../errors.js";
 import { serializePath } from "./path.js";
 import { releaseResponse, type RequestOptions, type Transport } from "./transport.js";
-import { toFormData } from "./multipart.js";
-import { eventStream } from "../stream.js";
+import type { toFormData } from "./multipart.js";
+import type { eventStream } from "../stream.js";
 
 /** How an operation's request body is sent. */
 export type BodyKind = "json" | "multipart" | "text";
@@ -23,6 +23,8 @@ export type ResultKind = "json" | "text" | "blob" | "stream" | "none";
 
 /** A compact description of one operation, emitted by the resource generator. */
 export interface OperationSpec {
+  /** Where the operation lives on the client: "resource.method". */
+  readonly n: string;
   /** HTTP method. */
   readonly m: string;
   /** Path template, e.g. /data/projects/{projectId}/cache/{cacheId}/status */
@@ -37,8 +39,15 @@ export interface OperationSpec {
   readonly f?: readonly string[];
   /** How to read the success answer. */
   readonly r: ResultKind;
-  /** Accept header to send. */
+  /** Accept header to send; JSON and event-stream answers imply theirs. */
   readonly a?: string;
+  /**
+   * The multipart encoder, for multipart operations only. Passed in by the generated operation so
+   * that bundles without such an operation do not carry it.
+   */
+  readonly e?: typeof toFormData;
+  /** The event-stream reader, for streaming operations only (same reason). */
+  readonly s?: typeof eventStream;
 }
 
 export interface Core {
@@ -73,7 +82,8 @@ export function buildRequest(core: Core, op: OperationSpec, args: Record<string,
   }
   const url = core.baseUrl + serializePath(op.p, args) + serializeQuery(args, op.q);
   const headers = new Headers();
-  if (op.a) headers.set("Accept", op.a);
+  const accept = op.a ?? (op.r === "json" ? "application/json" : op.r === "stream" ? "text/event-stream" : undefined);
+  if (accept) headers.set("Accept", accept);
   for (const name of op.h ?? []) {
     const value = args[name];
     if (value !== undefined && value !== null) headers.set(name, String(value));
@@ -82,7 +92,7 @@ export function buildRequest(core: Core, op: OperationSpec, args: Record<string,
   if (op.b && args["body"] !== undefined) {
     const value = args["body"];
     if (op.b === "multipart") {
-      body = toFormData(value, op.f);
+      body = (op.e as typeof toFormData)(value, op.f);
     } else if (op.b === "text") {
       headers.set("Content-Type", "text/plain");
       body = String(value);
@@ -149,7 +159,7 @@ export async function callWithResponse(
       release();
       throw error;
     }
-    const data = eventStream(response, request, () => controller.abort(), { signal: outer, onEnd: release });
+    const data = (op.s as typeof eventStream)(response, request, () => controller.abort(), { signal: outer, onEnd: release });
     return { data, response };
   }
   const response = await core.transport.send(request, options);
@@ -161,22 +171,46 @@ export async function callWithResponse(
   }
 }
 
-/** A resource method: call it for the data, or use `.withResponse` for the HTTP response too. */
-export interface Operation<A, R, Optional extends boolean = false> {
-  (...args: Optional extends true ? [args?: A, options?: RequestOptions] : [args: A, options?: RequestOptions]): Promise<R>;
-  /** Like calling the method, but resolves with `{ data, response }`. */
-  withResponse(
-    ...args: Optional extends true ? [args?: A, options?: RequestOptions] : [args: A, options?: RequestOptions]
-  ): Promise<WithResponse<R>>;
+/** One operation as a standalone function of a core; tree-shaking drops the ones a program does not import. */
+export interface OperationFunction<A, R> {
+  (core: Core, args: A, options?: RequestOptions): Promise<R>;
+  /** Like calling the function, but resolves with `{ data, response }`. */
+  withResponse(core: Core, args: A, options?: RequestOptions): Promise<WithResponse<R>>;
+  /** The operation's description: method, path, parameters. */
+  readonly spec: OperationSpec;
 }
 
-/** Binds an operation to a client; `transform` reshapes the data (e.g. normalizes a status). */
-export function bind(core: Core, op: OperationSpec, transform?: (data: any) => unknown): Operation<any, any, boolean> {
-  const withResponse = async (args?: Record<string, unknown>, options?: RequestOptions) => {
-    const result = await callWithResponse(core, op, args, options);
+/** An operation function whose argument may be left out (no required parameter or body). */
+export interface OptionalArgsOperationFunction<A, R> extends OperationFunction<A, R> {
+  (core: Core, args?: A, options?: RequestOptions): Promise<R>;
+  withResponse(core: Core, args?: A, options?: RequestOptions): Promise<WithResponse<R>>;
+}
+
+/** Makes the function of one operation; `transform` reshapes its data (e.g. normalizes a status). */
+export function operation(spec: OperationSpec, transform?: (data: any) => unknown): OperationFunction<any, any> {
+  const withResponse = async (core: Core, args?: Record<string, unknown>, options?: RequestOptions) => {
+    const result = await callWithResponse(core, spec, args, options);
     return transform ? { data: transform(result.data), response: result.response } : result;
   };
-  const method = async (args?: Record<string, unknown>, options?: RequestOptions) =>
-    (await withResponse(args, options)).data;
-  return Object.assign(method, { withResponse }) as Operation<any, any, boolean>;
+  const call = async (core: Core, args?: Record<string, unknown>, options?: RequestOptions) =>
+    (await withResponse(core, args, options)).data;
+  return Object.assign(call, { withResponse, spec });
+}
+
+type Method = ((args?: unknown, options?: RequestOptions) => Promise<unknown>) & {
+  withResponse(args?: unknown, options?: RequestOptions): Promise<WithResponse<unknown>>;
+};
+
+/** Builds the resource namespaces (`peaka.cache.getStatus`, ...) by binding every operation to a core. */
+export function buildResources(core: Core, operations: Record<string, OperationFunction<any, any>>): Record<string, Record<string, Method>> {
+  const out: Record<string, Record<string, Method>> = {};
+  for (const id in operations) {
+    const fn = operations[id] as OperationFunction<any, any>;
+    const dot = fn.spec.n.indexOf(".");
+    const method = Object.assign((args?: any, options?: RequestOptions) => fn(core, args, options), {
+      withResponse: (args?: any, options?: RequestOptions) => fn.withResponse(core, args, options),
+    });
+    (out[fn.spec.n.slice(0, dot)] ??= {})[fn.spec.n.slice(dot + 1)] = method;
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 // The two endpoints of the user's own pages, through both surfaces of the client, against Prism.
 import { describe, expect, expectTypeOf, inject, it } from "vitest";
 import type { CacheStatus } from "@peaka/types";
-import { createPeakaClient, PeakaApiError, PeakaNotFoundError } from "../../src/index.js";
+import { createPeakaClient, createPeakaCore, getCacheStatus, getMetadataRefreshStatus, PeakaApiError, PeakaNotFoundError } from "../../src/index.js";
 
 const peaka = createPeakaClient({ apiKey: "contract-test-key", baseUrl: inject("prismUrl"), maxRetries: 0 });
 const projectId = "prj4Xq9Z";
@@ -75,5 +75,26 @@ describe("GET /metadata/{projectId}/refresh/{catalogId}", () => {
       params: { path: { projectId, catalogId } },
     });
     expect(typeof data?.status).toBe("string");
+  });
+});
+
+describe("the standalone operation functions (createPeakaCore)", () => {
+  const core = createPeakaCore({ apiKey: "contract-test-key", baseUrl: inject("prismUrl"), maxRetries: 0 });
+
+  it("call the same operations as the resource methods, with the same types", async () => {
+    const status = await getCacheStatus(core, { projectId, cacheId, excludeLogs: true });
+    expectTypeOf(status).toEqualTypeOf<CacheStatus>();
+    expect(status).toEqual(await peaka.cache.getStatus({ projectId, cacheId, excludeLogs: true }));
+    const job = await getMetadataRefreshStatus(core, { projectId, catalogId });
+    expect(job.status).toMatch(/^[A-Z_]+$/);
+  });
+
+  it("throw the same typed errors", async () => {
+    const thrown = await getCacheStatus(core, { projectId, cacheId }, { headers: { Prefer: "code=404" } }).catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(PeakaNotFoundError);
+  });
+
+  it("never show the key when serialized", () => {
+    expect(JSON.stringify(core)).not.toContain("contract-test-key");
   });
 });
