@@ -12,7 +12,7 @@ import {
   PeakaResponseError,
 } from "../errors.js";
 import { serializePath } from "./path.js";
-import { releaseResponse, type RequestOptions, type Transport } from "./transport.js";
+import { releaseResponse, type PreparedRequest, type RequestOptions, type Transport } from "./transport.js";
 import type { toFormData } from "./multipart.js";
 import type { eventStream } from "../stream.js";
 
@@ -76,7 +76,7 @@ export function serializeQuery(args: Record<string, unknown>, names: readonly st
   return text ? `?${text}` : "";
 }
 
-export function buildRequest(core: Core, op: OperationSpec, args: Record<string, unknown> = {}): Request {
+export function buildRequest(core: Core, op: OperationSpec, args: Record<string, unknown> = {}): PreparedRequest {
   if (typeof args !== "object" || args === null) {
     throw new PeakaInvalidArgumentError(`${op.m} ${op.p} expects an object of arguments; got ${String(args)}.`);
   }
@@ -88,7 +88,7 @@ export function buildRequest(core: Core, op: OperationSpec, args: Record<string,
     const value = args[name];
     if (value !== undefined && value !== null) headers.set(name, String(value));
   }
-  let body: BodyInit | undefined;
+  let body: string | FormData | undefined;
   if (op.b && args["body"] !== undefined) {
     const value = args["body"];
     if (op.b === "multipart") {
@@ -101,11 +101,11 @@ export function buildRequest(core: Core, op: OperationSpec, args: Record<string,
       body = JSON.stringify(value);
     }
   }
-  return new Request(url, { method: op.m, headers, ...(body !== undefined ? { body } : {}) });
+  return { method: op.m, url, headers, body };
 }
 
 /** Reads a success body; a connection that drops mid-body becomes a typed error, never a raw TypeError. */
-async function readBody<T>(request: Request, read: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+async function readBody<T>(request: PreparedRequest, read: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   try {
     return await read();
   } catch (error) {
@@ -119,7 +119,7 @@ async function readBody<T>(request: Request, read: () => Promise<T>, signal: Abo
   }
 }
 
-async function readResult(op: OperationSpec, request: Request, response: Response, signal?: AbortSignal): Promise<unknown> {
+async function readResult(op: OperationSpec, request: PreparedRequest, response: Response, signal?: AbortSignal): Promise<unknown> {
   if (op.r === "none" || response.status === 204 || request.method === "HEAD") {
     await response.body?.cancel().catch(() => undefined);
     return undefined;

@@ -49,7 +49,7 @@ const CAN_SET_USER_AGENT = typeof (globalThis as { document?: unknown }).documen
 
 export interface Transport {
   /** Sends a request with the client's options merged with `perRequest`. */
-  send(request: Request, perRequest?: RequestOptions): Promise<Response>;
+  send(request: Request | PreparedRequest, perRequest?: RequestOptions): Promise<Response>;
   /** A fetch function that sends through this transport with fixed per-request options. */
   fetchWith(perRequest?: RequestOptions): (input: Request) => Promise<Response>;
   /** The fetch function for the client as a whole. */
@@ -61,10 +61,27 @@ export interface Transport {
 // (a job waiter's) does not collect one listener per request.
 const RELEASE = new WeakMap<Response, () => void>();
 
+/**
+ * A request not yet built into a `Request`: what the resource methods hand over, so that a call
+ * builds one `Request` per attempt and not one more. Its body must be re-sendable as it is.
+ */
+export interface PreparedRequest {
+  method: string;
+  url: string;
+  headers: Headers;
+  body?: string | FormData | ArrayBuffer | undefined;
+}
+
 /** Disconnects the caller's signal from a response whose body has been read or dropped. */
 export function releaseResponse(response: Response): void {
   RELEASE.get(response)?.();
   RELEASE.delete(response);
+}
+
+function describeBody(body: string | FormData | ArrayBuffer): string {
+  if (typeof body === "string") return body;
+  if (body instanceof ArrayBuffer) return new TextDecoder().decode(body);
+  return `[multipart: ${[...body.keys()].join(", ")}]`;
 }
 
 async function resolveKey(source: ApiKeySource): Promise<string> {
@@ -75,21 +92,31 @@ async function resolveKey(source: ApiKeySource): Promise<string> {
 export function createTransport(options: ResolvedOptions, backoff: BackoffOptions = DEFAULT_BACKOFF): Transport {
   const sink = createLogSink(options.logger, options.logLevel);
 
-  async function send(request: Request, per: RequestOptions = {}): Promise<Response> {
+  async function send(request: Request | PreparedRequest, per: RequestOptions = {}): Promise<Response> {
     const method = request.method.toUpperCase();
     const info = describeRequest(method, request.url);
     const maxRetries = per.maxRetries ?? options.maxRetries;
     const timeout = per.timeout ?? options.timeout;
     const canRetry = IDEMPOTENT_METHODS.has(method) || per.retryNonIdempotent === true;
     const callerSignal = per.signal ?? undefined;
-    // Read the body once so that every attempt sends it intact.
-    const body = request.body === null ? undefined : await request.arrayBuffer();
+    // Every attempt must send the body intact: a Request's body is a stream that can be read only
+    // once, so it is read into memory first; a prepared request's body can be sent again as it is.
+    const prepared = !(request instanceof Request);
+    let body = prepared ? request.body : request.body === null ? undefined : await request.arrayBuffer();
+    // A form is encoded once, so that every attempt sends the same bytes with the same boundary.
+    let formType: string | null = null;
+    if (body instanceof FormData) {
+      const encoded = new Response(body);
+      formType = encoded.headers.get("content-type");
+      body = await encoded.arrayBuffer();
+    }
 
     for (let attempt = 1; ; attempt++) {
       if (callerSignal?.aborted) throw new PeakaAbortError(`${method} ${info.path} was aborted`, { cause: callerSignal.reason });
       const headers = new Headers(options.headers);
       request.headers.forEach((value, name) => headers.set(name, value));
       for (const [name, value] of Object.entries(per.headers ?? {})) headers.set(name, value);
+      if (formType) headers.set("content-type", formType);
       if (!headers.has("authorization") || per.apiKey !== undefined) {
         headers.set("Authorization", `Bearer ${await resolveKey(per.apiKey ?? options.apiKey)}`);
       }
@@ -113,7 +140,7 @@ export function createTransport(options: ResolvedOptions, backoff: BackoffOption
           method,
           headers,
           signal: controller.signal,
-          redirect: request.redirect,
+          redirect: prepared ? "follow" : request.redirect,
         };
         if (body !== undefined) init.body = body;
         if (sink.enabled("debug")) {
@@ -122,7 +149,7 @@ export function createTransport(options: ResolvedOptions, backoff: BackoffOption
             path: info.path,
             attempt,
             headers: redactHeaders(headers),
-            ...(options.logBodies && body ? { body: new TextDecoder().decode(body) } : {}),
+            ...(options.logBodies && body !== undefined ? { body: describeBody(body) } : {}),
           });
         }
         // Called unbound: browsers throw "Illegal invocation" when fetch gets `options` as its `this`.
