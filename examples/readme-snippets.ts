@@ -3,6 +3,8 @@
 import { readFileSync } from "node:fs";
 import {
   createPeakaClient,
+  createPeakaCore,
+  getCacheStatus,
   iterateCatalogSearch,
   iterateExports,
   PeakaApiError,
@@ -76,5 +78,7 @@ export async function snippets() {
 
   for await (const exportJob of iterateExports(peaka, { projectId }, { pageSize: 100 })) console.log(exportJob.id, exportJob.status);
   for await (const hit of iterateCatalogSearch(peaka, { projectId, body: { query: "orders" } })) console.log(hit.kind, hit.match);
-  return { csv, png };
+  const core = createPeakaCore({ apiKey: process.env["PEAKA_API_KEY"] });
+  const status = await getCacheStatus(core, { projectId, cacheId, excludeLogs: true });
+  return { csv, png, status };
 }
