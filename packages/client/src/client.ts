@@ -1,8 +1,9 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "@peaka/types";
-import { resolveOptions, type PeakaClientOptions, type ResolvedOptions } from "./options.js";
+import { createPeakaCore } from "./core.js";
+import type { PeakaClientOptions } from "./options.js";
 import { serializePath } from "./internal/path.js";
-import { createTransport, type RequestOptions, type Transport } from "./internal/transport.js";
+import type { RequestOptions } from "./internal/transport.js";
 import { createResources, type PeakaResources } from "./generated/resources.js";
 
 /**
@@ -27,21 +28,6 @@ export interface PeakaClient extends PeakaLowLevelClient, PeakaResources {
   withOptions(options: RequestOptions): (input: Request) => Promise<Response>;
 }
 
-/** Internals shared by the helpers built on a client (job waiters, streams, files). */
-export interface ClientInternals {
-  options: ResolvedOptions;
-  transport: Transport;
-}
-
-const INTERNALS = new WeakMap<object, ClientInternals>();
-
-/** @internal */
-export function internalsOf(client: PeakaClient): ClientInternals {
-  const internals = INTERNALS.get(client);
-  if (!internals) throw new TypeError("Not a client made by createPeakaClient");
-  return internals;
-}
-
 /**
  * Creates a Peaka client. Options are checked at once: a missing key, a key with a line break, an
  * unknown region or a malformed `baseUrl` throws `PeakaConfigError` here, not at the first request.
@@ -53,19 +39,17 @@ export function internalsOf(client: PeakaClient): ClientInternals {
  * });
  */
 export function createPeakaClient(options: PeakaClientOptions = {}): PeakaClient {
-  const resolved = resolveOptions(options);
-  const transport = createTransport(resolved, resolved.retryBackoff);
-  const core = { baseUrl: resolved.baseUrl, transport };
+  const core = createPeakaCore(options);
+  const { baseUrl, transport } = core;
   const low = createClient<paths>({
-    baseUrl: resolved.baseUrl,
+    baseUrl,
     fetch: transport.fetch,
     pathSerializer: serializePath,
   });
   const client: PeakaClient = Object.assign(low, createResources(core), {
-    baseUrl: resolved.baseUrl,
+    baseUrl,
     withOptions: (per: RequestOptions) => transport.fetchWith(per),
-    toJSON: () => ({ baseUrl: resolved.baseUrl }),
+    toJSON: () => ({ baseUrl }),
   });
-  INTERNALS.set(client, { options: resolved, transport });
   return client;
 }
