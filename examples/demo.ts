@@ -1,9 +1,9 @@
-// pnpm demo: reads a cache status and a metadata refresh status with @peaka/client and prints them.
+// pnpm demo: reads a cache status and a metadata refresh status with @peaka/api and prints them.
 //
 // Without PEAKA_API_KEY it starts a Prism mock of spec/peaka.yaml on a free loopback port and talks to
 // that; with PEAKA_API_KEY set it talks to the real API (PEAKA_REGION or PEAKA_BASE_URL pick the
 // server) and reads PEAKA_PROJECT_ID, PEAKA_CACHE_ID and PEAKA_CATALOG_ID.
-import { createPeakaClient, PeakaApiError } from "@peaka/client";
+import { createPeakaClient, PeakaApiError } from "@peaka/api";
 import { startPrismMock, type PrismMock } from "@peaka/mock";
 
 const env = process.env;

@@ -12,7 +12,7 @@ import {
   PeakaRateLimitError,
   waitForCacheSync,
   waitForExport,
-} from "@peaka/client";
+} from "@peaka/api";
 
 declare const apiKey: string;
 declare const projectKey: string;

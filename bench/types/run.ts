@@ -3,7 +3,7 @@
 //   openapi-fetch peaka.GET("/data/projects/{projectId}/...", { params })  (path-generic calls)
 //   plain         hand-typed functions over fetch, one per operation, typed from `operations[...]`
 // Each consumer is checked by `tsc --extendedDiagnostics` against emitted declarations of
-// @peaka/types and @peaka/client (skipLibCheck, so only the consumer's own checking is counted),
+// @peaka/api-types and @peaka/api (skipLibCheck, so only the consumer's own checking is counted),
 // several rounds interleaved; the medians are printed with their ratios.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -33,7 +33,7 @@ writeFileSync(
       rootDir: join(root, "packages"),
       outDir: join(out, "decl"),
       types: [],
-      paths: { "@peaka/types": [join(root, "packages/types/src/index.ts")] },
+      paths: { "@peaka/api-types": [join(root, "packages/types/src/index.ts")] },
     },
     files: [join(root, "packages/client/src/index.ts")],
   }),
@@ -50,7 +50,7 @@ if (picked.length < 20) throw new Error(`only ${picked.length} GET operations wi
 const argsOf = (op: (typeof picked)[number], where: string[]) =>
   Object.fromEntries(op.parameters.filter((p) => where.includes(p["in"]) && p["example"] !== undefined).map((p) => [p["name"], p["example"]]));
 
-const header = `import { createPeakaClient } from "@peaka/client";\nconst peaka = createPeakaClient({ apiKey: "k" });\n`;
+const header = `import { createPeakaClient } from "@peaka/api";\nconst peaka = createPeakaClient({ apiKey: "k" });\n`;
 const consumers: Record<string, string> = {
   resources:
     header +
@@ -68,7 +68,7 @@ const consumers: Record<string, string> = {
       })
       .join("\n"),
   plain:
-    `import type { operations } from "@peaka/types";\n` +
+    `import type { operations } from "@peaka/api-types";\n` +
     picked
       .map((op, i) => {
         const id = JSON.stringify(op.operationId);
@@ -104,8 +104,8 @@ for (const [name, code] of Object.entries(consumers)) {
         types: [],
         lib: ["ES2022", "DOM"],
         paths: {
-          "@peaka/types": [join(out, "decl/types/src/index.d.ts")],
-          "@peaka/client": [join(out, "decl/client/src/index.d.ts")],
+          "@peaka/api-types": [join(out, "decl/types/src/index.d.ts")],
+          "@peaka/api": [join(out, "decl/client/src/index.d.ts")],
           "openapi-fetch": [createRequire(join(root, "packages/client/package.json")).resolve("openapi-fetch").replace(/index\.(c|m)?js$/, "index.d.ts")],
           "eventsource-parser": [join(root, "packages/client/node_modules/eventsource-parser")],
         },

@@ -3,7 +3,7 @@ import { defineConfig, type Options } from "tsup";
 type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 
 // The published build: ESM (dist/index.js + .d.ts) and CommonJS (dist/index.cjs + .d.cts) from the one
-// entry point src/index.ts. Dependencies (@peaka/types, openapi-fetch, eventsource-parser) stay external.
+// entry point src/index.ts. Dependencies (@peaka/api-types, openapi-fetch, eventsource-parser) stay external.
 
 /**
  * In the CommonJS build, esbuild gives `import createClient from "openapi-fetch"` Node's interop,

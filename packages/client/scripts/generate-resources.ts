@@ -1,6 +1,6 @@
 // Generates src/generated/resources.ts from spec/peaka.yaml: one namespace per tag (its
 // `x-sdk-resource`), one method per operation (its `x-sdk-method`), with argument and result types
-// written against `operations[...]` of @peaka/types so consumers never pay for path inference.
+// written against `operations[...]` of @peaka/api-types so consumers never pay for path inference.
 // `--check` fails if the committed output differs from what the spec gives.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -209,7 +209,7 @@ const BANNER = [
 ];
 const resourcesText = [
   ...BANNER,
-  `import type { components, operations } from "@peaka/types";`,
+  `import type { components, operations } from "@peaka/api-types";`,
   `import { buildResources, type Core, type WithResponse } from "../internal/core.js";`,
   `import type { RequestOptions } from "../internal/transport.js";`,
   `import type { EmptyArgs, MultipartBody } from "../internal/args.js";`,

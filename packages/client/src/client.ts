@@ -1,5 +1,5 @@
 import createClient, { type Client } from "openapi-fetch";
-import type { paths } from "@peaka/types";
+import type { paths } from "@peaka/api-types";
 import { createPeakaCore } from "./core.js";
 import type { PeakaClientOptions } from "./options.js";
 import { serializePath } from "./internal/path.js";

@@ -17,7 +17,7 @@ export interface PeakaCore extends Core {
  * `createPeakaClient` and checks them at once.
  *
  * @example
- * import { createPeakaCore, getCacheStatus } from "@peaka/client";
+ * import { createPeakaCore, getCacheStatus } from "@peaka/api";
  * const core = createPeakaCore({ apiKey: process.env.PEAKA_API_KEY });
  * const status = await getCacheStatus(core, { projectId, cacheId, excludeLogs: true });
  */

@@ -1,4 +1,4 @@
-// The one error hierarchy of @peaka/client, built in one place (`createApiError`). No error ever holds
+// The one error hierarchy of @peaka/api, built in one place (`createApiError`). No error ever holds
 // the API key: requests are described by method and URL path only, never by their headers.
 //
 //   PeakaError
@@ -19,7 +19,7 @@
 //   ├── PeakaInvalidArgumentError   an argument cannot be sent as given (e.g. a path parameter "..")
 //   └── PeakaJobFailedError         a job being waited on ended in a failed state
 
-/** Base class of every error @peaka/client throws. */
+/** Base class of every error @peaka/api throws. */
 export class PeakaError extends Error {
   override name = "PeakaError";
 }

@@ -1,4 +1,4 @@
-// @peaka/client: the public surface. Everything not listed here is internal.
+// @peaka/api: the public surface. Everything not listed here is internal.
 export { createPeakaClient } from "./client.js";
 export { createPeakaCore } from "./core.js";
 export type { PeakaCore } from "./core.js";

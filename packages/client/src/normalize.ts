@@ -1,6 +1,6 @@
 // Status values as Peaka sends them vary in spelling (`not-active`, `NOT_ACTIVE`); these functions give
 // one spelling: upper case, words joined by `_`.
-import type { components } from "@peaka/types";
+import type { components } from "@peaka/api-types";
 
 type RefreshWire = components["schemas"]["MetadataRefreshStatus"];
 type RefreshJob = components["schemas"]["MetadataRefreshJobStatus"];

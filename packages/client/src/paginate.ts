@@ -1,6 +1,6 @@
 // Async iterators over the items of Peaka's paged operations. Each reads one page at a time, only as
 // far as the loop goes; `break` stops without reading further pages.
-import type { components, operations } from "@peaka/types";
+import type { components, operations } from "@peaka/api-types";
 import type { PeakaClient } from "./client.js";
 import type { RequestOptions } from "./internal/transport.js";
 

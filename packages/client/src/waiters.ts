@@ -1,7 +1,7 @@
 // Waiting on Peaka's long-running jobs. Each waiter is `poll` plus a table that judges the job's
 // states; the tables are typed against the spec's enums, so a state added to or removed from the spec
 // is a compile error here until it is judged.
-import type { components } from "@peaka/types";
+import type { components } from "@peaka/api-types";
 import type { PeakaClient } from "./client.js";
 import type { MetadataRefreshState, NormalizedRefreshJobStatus } from "./normalize.js";
 import { poll, type JobVerdict, type PollOptions } from "./poll.js";

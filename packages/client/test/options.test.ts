@@ -67,6 +67,6 @@ describe("createPeakaClient options", () => {
     });
     expect(seen?.url).toBe("http://127.0.0.1:9/api/v1/metadata/prjA/refresh/731958204467113201");
     expect(seen?.headers.get("authorization")).toBe(`Bearer ${KEY}`);
-    expect(seen?.headers.get("x-peaka-client")).toMatch(/^peaka-typescript\/\d+\.\d+\.\d+/);
+    expect(seen?.headers.get("x-peaka-client")).toMatch(/^peaka-api-typescript\/\d+\.\d+\.\d+/);
   });
 });

@@ -1,5 +1,5 @@
 // Browser consumer: bundled with esbuild from the installed package, loaded by a page on 127.0.0.1.
-import * as peaka from "@peaka/client";
+import * as peaka from "@peaka/api";
 import { runSmoke } from "./smoke.mjs";
 
 const baseUrl = new URLSearchParams(location.search).get("baseUrl");

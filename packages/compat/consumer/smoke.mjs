@@ -8,13 +8,13 @@ function check(condition, message) {
   if (!condition) throw new Error(`smoke check failed: ${message}`);
 }
 
-/** @param {typeof import("@peaka/client")} mod @param {string} baseUrl */
+/** @param {typeof import("@peaka/api")} mod @param {string} baseUrl */
 export async function runSmoke(mod, baseUrl) {
   const lines = [];
   const ok = (line) => lines.push(line);
   const { createPeakaClient, PeakaApiError, PeakaConfigError, PeakaNotFoundError, VERSION } = mod;
   check(typeof VERSION === "string" && VERSION.length > 0, "VERSION is a string");
-  ok(`@peaka/client ${VERSION}`);
+  ok(`@peaka/api ${VERSION}`);
 
   let configError;
   try {

@@ -1,6 +1,6 @@
 // The CommonJS side of the type check (node16): `import ... = require()` resolves the .d.cts files.
-import peaka = require("@peaka/client");
-import type { CacheStatus } from "@peaka/types";
+import peaka = require("@peaka/api");
+import type { CacheStatus } from "@peaka/api-types";
 
 const client: peaka.PeakaClient = peaka.createPeakaClient({ apiKey: "k" });
 export async function typedCjs(): Promise<CacheStatus["status"]> {

@@ -8,8 +8,8 @@ import {
   type PeakaClient,
   type PeakaClientOptions,
   type RequestOptions,
-} from "@peaka/client";
-import type { CacheStatus, OperationResult, paths } from "@peaka/types";
+} from "@peaka/api";
+import type { CacheStatus, OperationResult, paths } from "@peaka/api-types";
 
 const options: PeakaClientOptions = { apiKey: "k", baseUrl: "http://127.0.0.1:4010", maxRetries: 0 };
 const peaka: PeakaClient = createPeakaClient(options);

@@ -33,7 +33,7 @@ export function isInside(path: string, dir: string): boolean {
   return rel !== "" && !rel.startsWith("..") && !rel.startsWith(sep);
 }
 
-/** Packs @peaka/types and @peaka/client with `pnpm pack` (publishConfig applied). */
+/** Packs @peaka/api-types and @peaka/api with `pnpm pack` (publishConfig applied). */
 export function packAll(dest: string): Record<(typeof PACKAGES)[number], string> {
   mkdirSync(dest, { recursive: true });
   const out = {} as Record<(typeof PACKAGES)[number], string>;
@@ -75,10 +75,10 @@ export function createConsumerProject(label: string): ConsumerProject {
         name: "peaka-consumer",
         private: true,
         type: "module",
-        dependencies: { "@peaka/client": `file:${tarballs.client}`, "@peaka/types": `file:${tarballs.types}` },
+        dependencies: { "@peaka/api": `file:${tarballs.client}`, "@peaka/api-types": `file:${tarballs.types}` },
         devDependencies: { typescript: CONSUMER_TYPESCRIPT },
-        // @peaka/client asks for @peaka/types@<version>: take it from the tarball, never the registry.
-        overrides: { "@peaka/types": `file:${tarballs.types}` },
+        // @peaka/api asks for @peaka/api-types@<version>: take it from the tarball, never the registry.
+        overrides: { "@peaka/api-types": `file:${tarballs.types}` },
       },
       null,
       2,

@@ -1,4 +1,4 @@
-// pnpm pack:consume — packs @peaka/types and @peaka/client, installs the tarballs with npm into a fresh
+// pnpm pack:consume — packs @peaka/api-types and @peaka/api, installs the tarballs with npm into a fresh
 // project outside the workspace, type-checks a strict TypeScript consumer (moduleResolution node16 and
 // bundler, skipLibCheck off), then runs an ESM and a CommonJS consumer against a Prism mock started
 // here on the workspace side (the consumers get only its URL). Build first: the root script does.
@@ -26,7 +26,7 @@ try {
     const ok = r.code === 0 && report?.ok === true && resolvedInside;
     console.log(`${ok ? "ok  " : "FAIL"} ${label} on Node ${process.versions.node} (${(r.ms / 1000).toFixed(1)} s)`);
     for (const line of report?.lines ?? []) console.log(`       ${line}`);
-    if (report?.resolved) console.log(`       resolved @peaka/client: ${report.resolved}`);
+    if (report?.resolved) console.log(`       resolved @peaka/api: ${report.resolved}`);
     if (!ok) failures.push(`${label}: exit ${r.code}${resolvedInside ? "" : " (resolved outside the consumer project)"}\n${r.stdout}${r.stderr}`);
   }
 } finally {

@@ -1,4 +1,4 @@
-// pnpm size — bundle-size budget of @peaka/client as users get it (the built dist/index.js), measured
+// pnpm size — bundle-size budget of @peaka/api as users get it (the built dist/index.js), measured
 // with esbuild: minified, bundled for the browser, gzip level 9. Fails when the one-call consumer
 // exceeds the budget. Prints openapi-fetch's own size alongside, and what weighs most (metafile).
 // `--json` prints the figures as JSON too; `--ceiling=<bytes>` see below. Build first: the root script does.
@@ -23,14 +23,14 @@ const openapiFetch = createRequire(join(clientDir, "package.json")).resolve("ope
 
 const CASES = {
   // The budgeted case: the tree-shakeable way in (createPeakaCore + one operation function).
-  "one-call consumer": `import { createPeakaCore, getCacheStatus } from "@peaka/client";
+  "one-call consumer": `import { createPeakaCore, getCacheStatus } from "@peaka/api";
 const core = createPeakaCore({ apiKey: "k" });
 export const run = () => getCacheStatus(core, { projectId: "p", cacheId: "c" });`,
   // The same call through createPeakaClient, which carries every resource namespace and openapi-fetch.
-  "one call via createPeakaClient": `import { createPeakaClient } from "@peaka/client";
+  "one call via createPeakaClient": `import { createPeakaClient } from "@peaka/api";
 const peaka = createPeakaClient({ apiKey: "k" });
 export const run = () => peaka.cache.getStatus({ projectId: "p", cacheId: "c" });`,
-  "full client (export *)": `export * from "@peaka/client";`,
+  "full client (export *)": `export * from "@peaka/api";`,
   "openapi-fetch, one client": `import createClient from "openapi-fetch";
 export const client = createClient({ baseUrl: "https://example.invalid" });`,
   "openapi-fetch (export *)": `export * from "openapi-fetch"; export { default } from "openapi-fetch";`,
@@ -54,7 +54,7 @@ async function measure(name: string, contents: string): Promise<Measure> {
     write: false,
     metafile: true,
     legalComments: "none",
-    alias: { "@peaka/client": clientDist, "openapi-fetch": openapiFetch },
+    alias: { "@peaka/api": clientDist, "openapi-fetch": openapiFetch },
     logLevel: "error",
   });
   const code = result.outputFiles[0]!.contents;

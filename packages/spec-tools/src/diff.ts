@@ -180,6 +180,6 @@ export function formatDiff(diff: SpecDiff, baseLabel: string): string {
     table(["CLASS", "CHANGE", "WHERE", "BEFORE", "AFTER"], rows, [undefined, undefined, 90, 40, 40]),
     "",
     `${count("breaking")} breaking, ${count("additive")} additive, ${count("patch")} patch.`,
-    `Implied bump of @peaka/types and @peaka/client: ${diff.bump}.`,
+    `Implied bump of @peaka/api-types and @peaka/api: ${diff.bump}.`,
   ].join("\n");
 }

@@ -1,5 +1,5 @@
 // spec:gate: when spec/ changed since the base, the generated output must be up to date and a changeset
-// must bump @peaka/types and @peaka/client by at least what the spec diff implies.
+// must bump @peaka/api-types and @peaka/api by at least what the spec diff implies.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -38,11 +38,11 @@ export interface GateResult {
   problems: string[];
 }
 
-export const DEFAULT_PACKAGES = ["@peaka/types", "@peaka/client"];
+export const DEFAULT_PACKAGES = ["@peaka/api-types", "@peaka/api"];
 
 export const DEFAULT_GENERATED_CHECKS: GeneratedCheck[] = [
-  { label: "@peaka/types generate --check", command: "pnpm", args: ["--filter", "@peaka/types", "run", "generate:check"] },
-  { label: "@peaka/client generate --check", command: "pnpm", args: ["--filter", "@peaka/client", "run", "generate:check"] },
+  { label: "@peaka/api-types generate --check", command: "pnpm", args: ["--filter", "@peaka/api-types", "run", "generate:check"] },
+  { label: "@peaka/api generate --check", command: "pnpm", args: ["--filter", "@peaka/api", "run", "generate:check"] },
 ];
 
 export interface Changeset {

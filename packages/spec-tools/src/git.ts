@@ -31,9 +31,9 @@ export interface BaseChoice {
   how: string;
 }
 
-/** The latest release tag: `@peaka/client@*` or `v*`, newest first by tag date. */
+/** The latest release tag: `@peaka/api@*` or `v*`, newest first by tag date. */
 export function latestReleaseTag(repo: string): string | undefined {
-  const out = tryGit(repo, ["tag", "--list", "@peaka/client@*", "v*", "--sort=-creatordate"]);
+  const out = tryGit(repo, ["tag", "--list", "@peaka/api@*", "v*", "--sort=-creatordate"]);
   return out ? out.split("\n").map((s) => s.trim()).find(Boolean) : undefined;
 }
 
@@ -54,7 +54,7 @@ export function chooseBase(repo: string, requested?: string): BaseChoice {
       const commit = commitOf(repo, tag);
       if (commit) return { ref: tag, commit, how: `${tag} (latest release tag)` };
     }
-    notes.push("no release tag (@peaka/client@* or v*)");
+    notes.push("no release tag (@peaka/api@* or v*)");
     for (const branch of ["main", "origin/main"]) {
       const commit = commitOf(repo, branch);
       if (commit) return { ref: branch, commit, how: `${branch} (${notes.join("; ")})` };

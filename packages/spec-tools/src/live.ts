@@ -12,8 +12,8 @@
 // - a request that violates the spec is answered by Prism itself (4xx, problem+json) without forwarding.
 import { listOperations, loadSpec } from "@peaka/mock/spec";
 import { startPrismMock } from "@peaka/mock";
-// @peaka/client is used from source (this package does not declare it as a dependency yet).
-import { createPeakaClient, REGIONS } from "@peaka/client";
+// @peaka/api is used from source (this package does not declare it as a dependency yet).
+import { createPeakaClient, REGIONS } from "@peaka/api";
 import { table } from "./compare.js";
 
 export interface Violation {

@@ -156,7 +156,7 @@ describe("spec:diff classification", () => {
     });
     expect(new Set(diff.changes.map((c) => c.level))).toEqual(new Set(["breaking", "additive", "patch"]));
     expect(diff.bump).toBe("major");
-    expect(formatDiff(diff, "v1.0.0")).toMatch(/Implied bump of @peaka\/types and @peaka\/client: major\./);
+    expect(formatDiff(diff, "v1.0.0")).toMatch(/Implied bump of @peaka\/api-types and @peaka\/api: major\./);
   });
 });
 

@@ -12,11 +12,11 @@ describe("spec:gate base", () => {
   });
 
   it("prefers the latest release tag as the base", () => {
-    git(repo, "tag", "@peaka/client@0.1.0");
+    git(repo, "tag", "@peaka/api@0.1.0");
     changeSpec(repo, additive);
-    changeset(repo, "enough", { "@peaka/client": "minor" });
+    changeset(repo, "enough", { "@peaka/api": "minor" });
     const r = gate(repo);
-    expect(r.base).toBe("@peaka/client@0.1.0");
+    expect(r.base).toBe("@peaka/api@0.1.0");
     expect(r.ok).toBe(true);
   });
 
@@ -24,8 +24,8 @@ describe("spec:gate base", () => {
     git(repo, "tag", "v0.1.0");
     changeSpec(repo, additive);
     writeFiles(repo, {
-      "packages/types/package.json": JSON.stringify({ name: "@peaka/types", version: "0.2.0" }),
-      "packages/client/package.json": JSON.stringify({ name: "@peaka/client", version: "0.2.0" }),
+      "packages/types/package.json": JSON.stringify({ name: "@peaka/api-types", version: "0.2.0" }),
+      "packages/client/package.json": JSON.stringify({ name: "@peaka/api", version: "0.2.0" }),
     });
     const r = gate(repo);
     expect(r.base).toBe("v0.1.0");

@@ -31,10 +31,10 @@ export function makeRepo(): string {
   git(repo, "config", "commit.gpgsign", "false");
   writeFiles(repo, {
     ...renderFixture(fixtureParts(), "spec", "peaka.yaml"),
-    ".changeset/config.json": JSON.stringify({ fixed: [["@peaka/types", "@peaka/client"]], baseBranch: "main" }, null, 2),
+    ".changeset/config.json": JSON.stringify({ fixed: [["@peaka/api-types", "@peaka/api"]], baseBranch: "main" }, null, 2),
     ".changeset/README.md": "# Changesets\n",
-    "packages/types/package.json": JSON.stringify({ name: "@peaka/types", version: "0.1.0" }),
-    "packages/client/package.json": JSON.stringify({ name: "@peaka/client", version: "0.1.0" }),
+    "packages/types/package.json": JSON.stringify({ name: "@peaka/api-types", version: "0.1.0" }),
+    "packages/client/package.json": JSON.stringify({ name: "@peaka/api", version: "0.1.0" }),
   });
   git(repo, "add", "-A");
   git(repo, "commit", "-q", "-m", "initial");

@@ -1,5 +1,5 @@
 // spec:gate in a temporary git repository: a spec change needs up-to-date generated output and a
-// changeset that bumps @peaka/types and @peaka/client by at least what the diff implies.
+// changeset that bumps @peaka/api-types and @peaka/api by at least what the diff implies.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -26,13 +26,13 @@ describe("spec:gate", () => {
     const r = gate(repo);
     expect(r.ok).toBe(false);
     expect(r.required).toBe("minor");
-    expect(r.problems.join("\n")).toMatch(/@peaka\/types needs a minor changeset/);
-    expect(r.problems.join("\n")).toMatch(/@peaka\/client needs a minor changeset/);
+    expect(r.problems.join("\n")).toMatch(/@peaka\/api-types needs a minor changeset/);
+    expect(r.problems.join("\n")).toMatch(/@peaka\/api needs a minor changeset/);
   });
 
   it("fails an additive change with a too-small (patch) changeset", () => {
     changeSpec(repo, additive);
-    changeset(repo, "small", { "@peaka/types": "patch", "@peaka/client": "patch" });
+    changeset(repo, "small", { "@peaka/api-types": "patch", "@peaka/api": "patch" });
     const r = gate(repo);
     expect(r.ok).toBe(false);
     expect(r.problems.join("\n")).toMatch(/bumped patch, but the spec change is minor/);
@@ -40,29 +40,29 @@ describe("spec:gate", () => {
 
   it("passes an additive change with a minor changeset (uncommitted or committed)", () => {
     changeSpec(repo, additive);
-    changeset(repo, "enough", { "@peaka/types": "minor", "@peaka/client": "minor" });
+    changeset(repo, "enough", { "@peaka/api-types": "minor", "@peaka/api": "minor" });
     expect(gate(repo).ok).toBe(true);
     git(repo, "add", "-A");
     git(repo, "commit", "-q", "-m", "changeset");
     const r = gate(repo);
     expect(r.ok).toBe(true);
-    expect(r.provided).toEqual({ "@peaka/types": "minor", "@peaka/client": "minor" });
+    expect(r.provided).toEqual({ "@peaka/api-types": "minor", "@peaka/api": "minor" });
   });
 
   it("counts the fixed group: a changeset naming one package releases both", () => {
     changeSpec(repo, additive);
-    changeset(repo, "client-only", { "@peaka/client": "minor" });
+    changeset(repo, "client-only", { "@peaka/api": "minor" });
     expect(gate(repo).ok).toBe(true);
   });
 
   it("needs major for a breaking change: minor is too small, major passes", () => {
     changeSpec(repo, breaking);
-    changeset(repo, "minor", { "@peaka/types": "minor", "@peaka/client": "minor" });
+    changeset(repo, "minor", { "@peaka/api-types": "minor", "@peaka/api": "minor" });
     const tooSmall = gate(repo);
     expect(tooSmall.ok).toBe(false);
     expect(tooSmall.required).toBe("major");
     expect(tooSmall.output).toMatch(/breaking\s+operation removed/);
-    changeset(repo, "minor", { "@peaka/types": "major", "@peaka/client": "major" });
+    changeset(repo, "minor", { "@peaka/api-types": "major", "@peaka/api": "major" });
     expect(gate(repo).ok).toBe(true);
   });
 
@@ -71,12 +71,12 @@ describe("spec:gate", () => {
     const none = gate(repo);
     expect(none.ok).toBe(false);
     expect(none.required).toBe("patch");
-    changeset(repo, "words", { "@peaka/types": "patch", "@peaka/client": "patch" });
+    changeset(repo, "words", { "@peaka/api-types": "patch", "@peaka/api": "patch" });
     expect(gate(repo).ok).toBe(true);
   });
 
   it("does not count changesets that were already pending at the base", () => {
-    changeset(repo, "old", { "@peaka/types": "major", "@peaka/client": "major" });
+    changeset(repo, "old", { "@peaka/api-types": "major", "@peaka/api": "major" });
     git(repo, "add", "-A");
     git(repo, "commit", "-q", "-m", "older pending changeset");
     changeSpec(repo, additive);
@@ -85,7 +85,7 @@ describe("spec:gate", () => {
 
   it("fails when the generated output is out of date, even with a changeset", () => {
     changeSpec(repo, additive);
-    changeset(repo, "enough", { "@peaka/client": "minor" });
+    changeset(repo, "enough", { "@peaka/api": "minor" });
     const r = gate(repo, { generatedChecks: STALE_CHECK });
     expect(r.ok).toBe(false);
     expect(r.problems.join("\n")).toMatch(/generated output is out of date/);

@@ -1,4 +1,4 @@
-// @peaka/types: the Peaka Partner API as TypeScript types, generated from spec/peaka.yaml.
+// @peaka/api-types: the Peaka Partner API as TypeScript types, generated from spec/peaka.yaml.
 //
 // `paths`, `operations` and `components` come straight from openapi-typescript, and so does one
 // readable alias per schema (`CacheStatus`, `MetadataRefreshJobStatus`, ...). The helpers below are

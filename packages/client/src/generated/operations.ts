@@ -1062,7 +1062,7 @@ export const unregisterMetadataRefreshCallback: OperationFunction<R.UnregisterMe
 /**
  * Get the status of a catalog's metadata refresh
  *
- * Tells where the latest metadata refresh job of the catalog stands. Poll it after `refreshMetadata` until the status is `COMPLETED` or `FAILED`. Peaka has been seen to spell the status in lower case with hyphens (`not-active`) as well as in the documented upper case (`NOT_ACTIVE`); @peaka/client returns the upper-case form either way.
+ * Tells where the latest metadata refresh job of the catalog stands. Poll it after `refreshMetadata` until the status is `COMPLETED` or `FAILED`. Peaka has been seen to spell the status in lower case with hyphens (`not-active`) as well as in the documented upper case (`NOT_ACTIVE`); @peaka/api returns the upper-case form either way.
  *
  * `GET /metadata/{projectId}/refresh/{catalogId}` (operationId `getMetadataRefreshStatus`)
  */

@@ -42,7 +42,7 @@ export interface RequestOptions {
 }
 
 export const SDK_HEADER = "X-Peaka-Client";
-export const SDK_AGENT = `peaka-typescript/${VERSION}`;
+export const SDK_AGENT = `peaka-api-typescript/${VERSION}`;
 
 /** Browsers refuse a script-set User-Agent; everywhere else we send one. */
 const CAN_SET_USER_AGENT = typeof (globalThis as { document?: unknown }).document === "undefined";

@@ -82,8 +82,8 @@ describe("SDK identification", () => {
     await clientFor(server).cache.getStatus(ids, { headers: { "X-Peaka-Client": "spoofed" } });
     expect(server.requests).toHaveLength(2);
     for (const r of server.requests) {
-      expect(r.headers["x-peaka-client"]).toBe(`peaka-typescript/${VERSION}`);
-      expect(r.headers["user-agent"]).toBe(`peaka-typescript/${VERSION}`);
+      expect(r.headers["x-peaka-client"]).toBe(`peaka-api-typescript/${VERSION}`);
+      expect(r.headers["user-agent"]).toBe(`peaka-api-typescript/${VERSION}`);
     }
   });
 

@@ -87,7 +87,7 @@ describe("the API key stays secret", () => {
     for (const line of debugLines) {
       const headers = line.fields?.["headers"] as Record<string, string>;
       expect(headers["authorization"]).toBe("[redacted]");
-      expect(headers["x-peaka-client"]).toMatch(/^peaka-typescript\//);
+      expect(headers["x-peaka-client"]).toMatch(/^peaka-api-typescript\//);
     }
   });
 

@@ -1,6 +1,6 @@
 // The two endpoints of the user's own pages, through both surfaces of the client, against Prism.
 import { describe, expect, expectTypeOf, inject, it } from "vitest";
-import type { CacheStatus } from "@peaka/types";
+import type { CacheStatus } from "@peaka/api-types";
 import { createPeakaClient, createPeakaCore, getCacheStatus, getMetadataRefreshStatus, PeakaApiError, PeakaNotFoundError } from "../../src/index.js";
 
 const peaka = createPeakaClient({ apiKey: "contract-test-key", baseUrl: inject("prismUrl"), maxRetries: 0 });

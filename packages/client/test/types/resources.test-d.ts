@@ -1,7 +1,7 @@
 // Type tests (vitest typecheck): resource methods are typed from the spec, and wrong arguments do not
 // compile. Each `@ts-expect-error` fails the run if the line below it ever starts to compile.
 import { describe, expectTypeOf, it } from "vitest";
-import type { CacheStatus, ExportJob, Catalog, operations } from "@peaka/types";
+import type { CacheStatus, ExportJob, Catalog, operations } from "@peaka/api-types";
 import {
   createPeakaClient,
   type MetadataRefreshState,
@@ -27,7 +27,7 @@ describe("resource methods", () => {
   });
 
   it("type the agent stream's events", () => {
-    type Event = StreamEvent<operations["streamAgentChat"] extends unknown ? import("@peaka/types").AgentStreamEvent : never>;
+    type Event = StreamEvent<operations["streamAgentChat"] extends unknown ? import("@peaka/api-types").AgentStreamEvent : never>;
     expectTypeOf(peaka.agent.stream).returns.resolves.toEqualTypeOf<PeakaEventStream<Event["data"]>>();
   });
 

@@ -9,7 +9,7 @@ if (args.includes("--help") || args.includes("-h")) {
 
 Compares ${SPEC_ROOT} (with every file it references) as committed at base-ref with the working copy,
 classifies each change as breaking, additive or patch, and prints the implied version bump.
-base-ref defaults to the latest tag matching @peaka/client@* or v*, else main.`);
+base-ref defaults to the latest tag matching @peaka/api@* or v*, else main.`);
   process.exit(0);
 }
 try {

@@ -1,5 +1,5 @@
 // pnpm test:live: read-only calls to the real Peaka API through a validating Prism proxy.
-import { REGIONS } from "@peaka/client";
+import { REGIONS } from "@peaka/api";
 import { formatLiveReport, isFailure, runLiveCheck } from "../live.js";
 
 const apiKey = process.env["PEAKA_API_KEY"];

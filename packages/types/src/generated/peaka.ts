@@ -2519,7 +2519,7 @@ export interface paths {
         };
         /**
          * Get the status of a catalog's metadata refresh
-         * @description Tells where the latest metadata refresh job of the catalog stands. Poll it after `refreshMetadata` until the status is `COMPLETED` or `FAILED`. Peaka has been seen to spell the status in lower case with hyphens (`not-active`) as well as in the documented upper case (`NOT_ACTIVE`); @peaka/client returns the upper-case form either way.
+         * @description Tells where the latest metadata refresh job of the catalog stands. Poll it after `refreshMetadata` until the status is `COMPLETED` or `FAILED`. Peaka has been seen to spell the status in lower case with hyphens (`not-active`) as well as in the documented upper case (`NOT_ACTIVE`); @peaka/api returns the upper-case form either way.
          */
         get: operations["getMetadataRefreshStatus"];
         put?: never;
@@ -5511,7 +5511,7 @@ export interface components {
             sql: string;
         };
         /**
-         * @description State of a metadata refresh job. The wire spelling varies: Peaka documents upper-case values (`ACTIVE`, `NOT_ACTIVE`) but has been seen to send lower-case, hyphenated ones (`active`, `not-active`). Both are listed; @peaka/client normalizes them to the upper-case form.
+         * @description State of a metadata refresh job. The wire spelling varies: Peaka documents upper-case values (`ACTIVE`, `NOT_ACTIVE`) but has been seen to send lower-case, hyphenated ones (`active`, `not-active`). Both are listed; @peaka/api normalizes them to the upper-case form.
          * @example ACTIVE
          * @enum {string}
          */
