@@ -12,6 +12,8 @@ import { deref, listOperations, loadSpec, type SpecOperation } from "@peaka/mock
 const TRANSFORMS: Record<string, string> = {
   getMetadataRefreshStatus: "normalizeRefreshJobStatus",
 };
+/** Which API keys an operation accepts (`x-peaka-key-types`); left out, both kinds. */
+const KEY_TYPES = ["partner", "project"] as const;
 /** Names the resource namespaces may not take: they are members of the client itself. */
 const RESERVED = new Set(["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "request", "use", "eject", "baseUrl", "withOptions", "toJSON"]);
 // ------------------------------------------------------------------------------------------------
@@ -177,6 +179,19 @@ for (const [resource, methods] of byResource) {
     const description: string = (m.op.operation.description ?? "").trim();
     if (description) doc.push("", description.split(/\n\s*\n/)[0]!.replace(/\s*\n\s*/g, " "));
     doc.push("", `\`${m.op.method.toUpperCase()} ${m.op.path}\` (operationId \`${m.op.operationId}\`)`);
+    const keyTypes: string[] = m.op.operation["x-peaka-key-types"] ?? [...KEY_TYPES];
+    if (!Array.isArray(keyTypes) || !keyTypes.length || keyTypes.some((k) => !(KEY_TYPES as readonly string[]).includes(k))) {
+      problems.push(`${m.op.operationId}: x-peaka-key-types must list "partner" and/or "project"`);
+    }
+    const partnerOnly = keyTypes.length === 1 && keyTypes[0] === "partner";
+    doc.push(
+      "",
+      partnerOnly
+        ? "Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`)."
+        : `Keys: ${keyTypes.map((k) => `a ${k} key`).join(" or ")}.`,
+    );
+    // The error factory names the partner key in the 403 message of such operations (core.ts).
+    if (partnerOnly) specParts.push("k: 1");
     if (m.op.operation.deprecated) doc.push(`@deprecated ${(m.op.operation["x-sdk-deprecated-note"] as string | undefined) ?? "This route is deprecated by Peaka."}`);
     ifaceLines.push(`  /**\n${comment(doc.join("\n"))}\n   */`);
     // Plain signatures, not a generic helper type: a call then costs the checker almost nothing.

@@ -66,6 +66,8 @@ interface ApiErrorInit {
   url: string;
   headers?: Headers;
   bodyText: string;
+  /** The operation accepts only a partner key (`x-peaka-key-types: [partner]` in the spec). */
+  partnerKeyOnly?: boolean;
 }
 
 /** Peaka answered with a non-2xx status. */
@@ -73,7 +75,10 @@ export class PeakaApiError extends PeakaError {
   override name = "PeakaApiError";
   /** HTTP status of the answer. */
   readonly status: number;
-  /** Peaka's error code (`errorCode` of the body), as sent: a number or a string. */
+  /**
+   * Peaka's error code as sent, a number or a string (`errorCode` of the body, else its `code`);
+   * undefined when the body carried neither. It is not always the HTTP status.
+   */
   readonly errorCode: string | number | undefined;
   /** HTTP method of the request. */
   readonly method: string;
@@ -126,6 +131,18 @@ export class PeakaAuthenticationError extends PeakaApiError {
 }
 export class PeakaPermissionDeniedError extends PeakaApiError {
   override name = "PeakaPermissionDeniedError";
+  /** True when the operation accepts only a partner key, so a project key can never pass it. */
+  readonly partnerKeyOnly: boolean;
+  constructor(init: ApiErrorInit, message?: string) {
+    super(init, message ?? (init.partnerKeyOnly ? partnerKeyMessage(init) : undefined));
+    this.partnerKeyOnly = init.partnerKeyOnly === true;
+  }
+}
+
+function partnerKeyMessage(init: ApiErrorInit): string {
+  const info = describeRequest(init.method, init.url);
+  const detail = parseErrorBody(init.bodyText).message ?? excerpt(init.bodyText);
+  return `${init.status} ${info.method} ${info.path}: this operation needs a partner key; project keys are refused${detail ? ` (${detail})` : ""}`;
 }
 export class PeakaNotFoundError extends PeakaApiError {
   override name = "PeakaNotFoundError";
@@ -154,14 +171,19 @@ export function createApiError(init: ApiErrorInit): PeakaApiError {
 }
 
 /** Reads the body of a non-2xx answer into a typed error; never throws a SyntaxError. */
-export async function apiErrorFromResponse(response: Response, method: string, url: string): Promise<PeakaApiError> {
+export async function apiErrorFromResponse(
+  response: Response,
+  method: string,
+  url: string,
+  partnerKeyOnly?: boolean,
+): Promise<PeakaApiError> {
   let bodyText = "";
   try {
     bodyText = await response.text();
   } catch {
     // the connection dropped mid-body: keep what we have (nothing)
   }
-  return createApiError({ status: response.status, method, url, headers: response.headers, bodyText });
+  return createApiError({ status: response.status, method, url, headers: response.headers, bodyText, partnerKeyOnly });
 }
 
 /** No answer came: the connection was refused, reset or dropped. */
@@ -256,15 +278,20 @@ export class PeakaJobFailedError<S = unknown> extends PeakaError {
   }
 }
 
+// No field of Peaka's error body is guaranteed: routes send `errorCode` (a number or a symbolic
+// string such as "TABLE_NOT_CACHEABLE"), others `code` with `message` and/or `reason` (see
+// spec/EVIDENCE.md). Read whichever came; an empty or non-JSON body gives neither.
 function parseErrorBody(text: string): { errorCode?: string | number; message?: string } {
   if (!text) return {};
   try {
     const body: unknown = JSON.parse(text);
     if (body && typeof body === "object") {
-      const { errorCode, message } = body as Record<string, unknown>;
+      const { errorCode, code, message, reason } = body as Record<string, unknown>;
+      const codeOf = (v: unknown) => (typeof v === "string" || typeof v === "number" ? v : undefined);
+      const textOf = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
       return {
-        errorCode: typeof errorCode === "string" || typeof errorCode === "number" ? errorCode : undefined,
-        message: typeof message === "string" ? message : undefined,
+        errorCode: codeOf(errorCode) ?? codeOf(code),
+        message: textOf(message) ?? textOf(reason),
       };
     }
   } catch {

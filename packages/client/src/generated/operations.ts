@@ -12,187 +12,227 @@ import { normalizeRefreshJobStatus } from "../normalize.js";
 /**
  * List organizations
  *
- * Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. This route needs a partner key.
+ * Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. This route needs a partner key. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `GET /organizations` (operationId `listOrganizations`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const listOrganizations: OptionalArgsOperationFunction<R.ListOrganizationsArgs, R.ListOrganizationsResult> = /* @__PURE__ */ operation({ n: "organizations.list", m: "GET", p: "/organizations", r: "json" });
+export const listOrganizations: OptionalArgsOperationFunction<R.ListOrganizationsArgs, R.ListOrganizationsResult> = /* @__PURE__ */ operation({ n: "organizations.list", m: "GET", p: "/organizations", r: "json", k: 1 });
 
 /**
  * Get an organization
  *
- * Fetches one organization by its UUID. Answers 404 when the id is unknown or the key cannot see that organization.
+ * Fetches one organization by its UUID. Answers 404 when the id is unknown or the key cannot see that organization. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `GET /organizations/{organizationId}` (operationId `getOrganization`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const getOrganization: OperationFunction<R.GetOrganizationArgs, R.GetOrganizationResult> = /* @__PURE__ */ operation({ n: "organizations.get", m: "GET", p: "/organizations/{organizationId}", r: "json" });
+export const getOrganization: OperationFunction<R.GetOrganizationArgs, R.GetOrganizationResult> = /* @__PURE__ */ operation({ n: "organizations.get", m: "GET", p: "/organizations/{organizationId}", r: "json", k: 1 });
 
 /**
  * List the workspaces of an organization
  *
- * Returns every workspace of the organization as an array, the default workspace included (`defaultWorkspace: true`). Use a workspace's `id` to reach its projects.
+ * Returns every workspace of the organization as an array, the default workspace included (`defaultWorkspace: true`). Use a workspace's `id` to reach its projects. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `GET /organizations/{organizationId}/workspaces` (operationId `listWorkspaces`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const listWorkspaces: OperationFunction<R.ListWorkspacesArgs, R.ListWorkspacesResult> = /* @__PURE__ */ operation({ n: "workspaces.list", m: "GET", p: "/organizations/{organizationId}/workspaces", r: "json" });
+export const listWorkspaces: OperationFunction<R.ListWorkspacesArgs, R.ListWorkspacesResult> = /* @__PURE__ */ operation({ n: "workspaces.list", m: "GET", p: "/organizations/{organizationId}/workspaces", r: "json", k: 1 });
 
 /**
  * Create a workspace
  *
- * Adds a workspace to the organization and returns it. The returned `createdAt` may be `null`; fetch the workspace again if you need the stored timestamp.
+ * Adds a workspace to the organization and returns it. The returned `createdAt` may be `null`; fetch the workspace again if you need the stored timestamp. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `POST /organizations/{organizationId}/workspaces` (operationId `createWorkspace`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const createWorkspace: OperationFunction<R.CreateWorkspaceArgs, R.CreateWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.create", m: "POST", p: "/organizations/{organizationId}/workspaces", b: "json", r: "json" });
+export const createWorkspace: OperationFunction<R.CreateWorkspaceArgs, R.CreateWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.create", m: "POST", p: "/organizations/{organizationId}/workspaces", b: "json", r: "json", k: 1 });
 
 /**
  * Get a workspace
  *
- * Fetches one workspace of the organization by its UUID.
+ * Fetches one workspace of the organization by its UUID. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `GET /organizations/{organizationId}/workspaces/{workspaceId}` (operationId `getWorkspace`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const getWorkspace: OperationFunction<R.GetWorkspaceArgs, R.GetWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.get", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}", r: "json" });
+export const getWorkspace: OperationFunction<R.GetWorkspaceArgs, R.GetWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.get", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}", r: "json", k: 1 });
 
 /**
  * Update a workspace
  *
- * Replaces the workspace's name and description with the values sent and returns the workspace. As with creation, `createdAt` may come back as `null`.
+ * Replaces the workspace's name and description with the values sent and returns the workspace. As with creation, `createdAt` may come back as `null`. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `PUT /organizations/{organizationId}/workspaces/{workspaceId}` (operationId `updateWorkspace`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const updateWorkspace: OperationFunction<R.UpdateWorkspaceArgs, R.UpdateWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.update", m: "PUT", p: "/organizations/{organizationId}/workspaces/{workspaceId}", b: "json", r: "json" });
+export const updateWorkspace: OperationFunction<R.UpdateWorkspaceArgs, R.UpdateWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.update", m: "PUT", p: "/organizations/{organizationId}/workspaces/{workspaceId}", b: "json", r: "json", k: 1 });
 
 /**
  * Delete a workspace
  *
- * Removes the workspace from the organization. The answer has no body. Review the projects it still holds before deleting it.
+ * Removes the workspace from the organization. The answer has no body. Review the projects it still holds before deleting it. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `DELETE /organizations/{organizationId}/workspaces/{workspaceId}` (operationId `deleteWorkspace`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const deleteWorkspace: OperationFunction<R.DeleteWorkspaceArgs, R.DeleteWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.delete", m: "DELETE", p: "/organizations/{organizationId}/workspaces/{workspaceId}", r: "none" });
+export const deleteWorkspace: OperationFunction<R.DeleteWorkspaceArgs, R.DeleteWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.delete", m: "DELETE", p: "/organizations/{organizationId}/workspaces/{workspaceId}", r: "none", k: 1 });
 
 /**
  * List the projects of a workspace
  *
- * Returns every project in the workspace as an array. A project's `id` is what the data, cache, metadata and AI routes take as `projectId`.
+ * Returns every project in the workspace as an array. A project's `id` is what the data, cache, metadata and AI routes take as `projectId`. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `GET /organizations/{organizationId}/workspaces/{workspaceId}/projects` (operationId `listProjects`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const listProjects: OperationFunction<R.ListProjectsArgs, R.ListProjectsResult> = /* @__PURE__ */ operation({ n: "projects.list", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects", r: "json" });
+export const listProjects: OperationFunction<R.ListProjectsArgs, R.ListProjectsResult> = /* @__PURE__ */ operation({ n: "projects.list", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects", r: "json", k: 1 });
 
 /**
  * Create a project in a workspace
  *
- * Creates a project inside the workspace and returns it, with the `domain` slug and webhook URL Peaka assigned. Only `name` is required.
+ * Creates a project inside the workspace and returns it, with the `domain` slug and webhook URL Peaka assigned. Only `name` is required. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `POST /organizations/{organizationId}/workspaces/{workspaceId}/projects` (operationId `createProject`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const createProject: OperationFunction<R.CreateProjectArgs, R.CreateProjectResult> = /* @__PURE__ */ operation({ n: "projects.create", m: "POST", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects", b: "json", r: "json" });
+export const createProject: OperationFunction<R.CreateProjectArgs, R.CreateProjectResult> = /* @__PURE__ */ operation({ n: "projects.create", m: "POST", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects", b: "json", r: "json", k: 1 });
 
 /**
  * Get a project
  *
- * Fetches one project of the workspace by its id.
+ * Fetches one project of the workspace by its id. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `GET /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}` (operationId `getProject`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const getProject: OperationFunction<R.GetProjectArgs, R.GetProjectResult> = /* @__PURE__ */ operation({ n: "projects.get", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}", r: "json" });
+export const getProject: OperationFunction<R.GetProjectArgs, R.GetProjectResult> = /* @__PURE__ */ operation({ n: "projects.get", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}", r: "json", k: 1 });
 
 /**
  * Update a project
  *
- * Renames the project and sets its description, then returns it. In this answer `webhookBaseUrl` may be `null`; read the project again for the stored value.
+ * Renames the project and sets its description, then returns it. In this answer `webhookBaseUrl` may be `null`; read the project again for the stored value. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `PUT /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}` (operationId `updateProject`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const updateProject: OperationFunction<R.UpdateProjectArgs, R.UpdateProjectResult> = /* @__PURE__ */ operation({ n: "projects.update", m: "PUT", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}", b: "json", r: "json" });
+export const updateProject: OperationFunction<R.UpdateProjectArgs, R.UpdateProjectResult> = /* @__PURE__ */ operation({ n: "projects.update", m: "PUT", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}", b: "json", r: "json", k: 1 });
 
 /**
  * Delete a project
  *
- * Deletes the project from the workspace. The answer has no body. Keys and embedded sessions made for the project are of no further use afterwards.
+ * Deletes the project from the workspace. The answer has no body. Keys and embedded sessions made for the project are of no further use afterwards. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `DELETE /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}` (operationId `deleteProject`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const deleteProject: OperationFunction<R.DeleteProjectArgs, R.DeleteProjectResult> = /* @__PURE__ */ operation({ n: "projects.delete", m: "DELETE", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}", r: "none" });
+export const deleteProject: OperationFunction<R.DeleteProjectArgs, R.DeleteProjectResult> = /* @__PURE__ */ operation({ n: "projects.delete", m: "DELETE", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}", r: "none", k: 1 });
 
 /**
  * List projects (deprecated)
  *
- * Deprecated: use `listProjects` (`GET /organizations/{organizationId}/workspaces/{workspaceId}/projects`) instead. Returns, as an array, every project the key can reach regardless of workspace. Items from this route may lack `workspaceId`.
+ * Deprecated: use `listProjects` (`GET /organizations/{organizationId}/workspaces/{workspaceId}/projects`) instead. Returns, as an array, every project the key can reach regardless of workspace. Items from this route may lack `workspaceId`. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `GET /projects` (operationId `listLegacyProjects`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  * @deprecated This route is deprecated by Peaka.
  */
-export const listLegacyProjects: OptionalArgsOperationFunction<R.ListLegacyProjectsArgs, R.ListLegacyProjectsResult> = /* @__PURE__ */ operation({ n: "legacyProjects.list", m: "GET", p: "/projects", r: "json" });
+export const listLegacyProjects: OptionalArgsOperationFunction<R.ListLegacyProjectsArgs, R.ListLegacyProjectsResult> = /* @__PURE__ */ operation({ n: "legacyProjects.list", m: "GET", p: "/projects", r: "json", k: 1 });
 
 /**
  * Create a project (deprecated)
  *
- * Deprecated: use `createProject` (`POST /organizations/{organizationId}/workspaces/{workspaceId}/projects`) instead. Creates a project without naming a workspace; it is placed in the organization's default workspace.
+ * Deprecated: use `createProject` (`POST /organizations/{organizationId}/workspaces/{workspaceId}/projects`) instead. Creates a project without naming a workspace; it is placed in the organization's default workspace. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `POST /projects` (operationId `createLegacyProject`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  * @deprecated This route is deprecated by Peaka.
  */
-export const createLegacyProject: OperationFunction<R.CreateLegacyProjectArgs, R.CreateLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.create", m: "POST", p: "/projects", b: "json", r: "json" });
+export const createLegacyProject: OperationFunction<R.CreateLegacyProjectArgs, R.CreateLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.create", m: "POST", p: "/projects", b: "json", r: "json", k: 1 });
 
 /**
  * Get a project (deprecated)
  *
- * Deprecated: use `getProject` (`GET /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Fetches one project by id without naming its workspace.
+ * Deprecated: use `getProject` (`GET /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Fetches one project by id without naming its workspace. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `GET /projects/{projectId}` (operationId `getLegacyProject`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  * @deprecated This route is deprecated by Peaka.
  */
-export const getLegacyProject: OperationFunction<R.GetLegacyProjectArgs, R.GetLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.get", m: "GET", p: "/projects/{projectId}", r: "json" });
+export const getLegacyProject: OperationFunction<R.GetLegacyProjectArgs, R.GetLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.get", m: "GET", p: "/projects/{projectId}", r: "json", k: 1 });
 
 /**
  * Update a project (deprecated)
  *
- * Deprecated: use `updateProject` (`PUT /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Renames the project and sets its description, then returns it; `webhookBaseUrl` may be `null` in this answer.
+ * Deprecated: use `updateProject` (`PUT /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Renames the project and sets its description, then returns it; `webhookBaseUrl` may be `null` in this answer. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `PUT /projects/{projectId}` (operationId `updateLegacyProject`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  * @deprecated This route is deprecated by Peaka.
  */
-export const updateLegacyProject: OperationFunction<R.UpdateLegacyProjectArgs, R.UpdateLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.update", m: "PUT", p: "/projects/{projectId}", b: "json", r: "json" });
+export const updateLegacyProject: OperationFunction<R.UpdateLegacyProjectArgs, R.UpdateLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.update", m: "PUT", p: "/projects/{projectId}", b: "json", r: "json", k: 1 });
 
 /**
  * Delete a project (deprecated)
  *
- * Deprecated: use `deleteProject` (`DELETE /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Deletes the project; the answer has no body.
+ * Deprecated: use `deleteProject` (`DELETE /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Deletes the project; the answer has no body. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `DELETE /projects/{projectId}` (operationId `deleteLegacyProject`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  * @deprecated This route is deprecated by Peaka.
  */
-export const deleteLegacyProject: OperationFunction<R.DeleteLegacyProjectArgs, R.DeleteLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.delete", m: "DELETE", p: "/projects/{projectId}", r: "none" });
+export const deleteLegacyProject: OperationFunction<R.DeleteLegacyProjectArgs, R.DeleteLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.delete", m: "DELETE", p: "/projects/{projectId}", r: "none", k: 1 });
 
 /**
  * List a project's API keys
  *
- * Returns the project's API keys as an array of names, ids and expiry dates. Secrets are not included: `apiKey` is always `null` here.
+ * Returns the project's API keys as an array of names, ids and expiry dates. Secrets are not included: `apiKey` is always `null` here. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `GET /projects/{projectId}/apiKeys` (operationId `listApiKeys`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const listApiKeys: OperationFunction<R.ListApiKeysArgs, R.ListApiKeysResult> = /* @__PURE__ */ operation({ n: "apiKeys.list", m: "GET", p: "/projects/{projectId}/apiKeys", r: "json" });
+export const listApiKeys: OperationFunction<R.ListApiKeysArgs, R.ListApiKeysResult> = /* @__PURE__ */ operation({ n: "apiKeys.list", m: "GET", p: "/projects/{projectId}/apiKeys", r: "json", k: 1 });
 
 /**
  * Create a project API key
  *
- * Issues a key that acts on this project only. The answer carries the secret in `apiKey`, and this is the only time it is ever returned: save it at once (a secret store, not source code). Later listings show the key without it. Omit `expiresAt` for a key that does not expire.
+ * Issues a key that acts on this project only. The answer carries the secret in `apiKey`, and this is the only time it is ever returned: save it at once (a secret store, not source code). Later listings show the key without it. Omit `expiresAt` for a key that does not expire. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `POST /projects/{projectId}/apiKeys` (operationId `createApiKey`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const createApiKey: OperationFunction<R.CreateApiKeyArgs, R.CreateApiKeyResult> = /* @__PURE__ */ operation({ n: "apiKeys.create", m: "POST", p: "/projects/{projectId}/apiKeys", b: "json", r: "json" });
+export const createApiKey: OperationFunction<R.CreateApiKeyArgs, R.CreateApiKeyResult> = /* @__PURE__ */ operation({ n: "apiKeys.create", m: "POST", p: "/projects/{projectId}/apiKeys", b: "json", r: "json", k: 1 });
 
 /**
  * Revoke a project API key
  *
- * Deletes the key. From then on, requests that send it are refused with 401. The answer has no body.
+ * Deletes the key. From then on, requests that send it are refused with 401. The answer has no body. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `DELETE /projects/{projectId}/apiKeys/{apiKeyId}` (operationId `deleteApiKey`)
+ *
+ * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const deleteApiKey: OperationFunction<R.DeleteApiKeyArgs, R.DeleteApiKeyResult> = /* @__PURE__ */ operation({ n: "apiKeys.delete", m: "DELETE", p: "/projects/{projectId}/apiKeys/{apiKeyId}", r: "none" });
+export const deleteApiKey: OperationFunction<R.DeleteApiKeyArgs, R.DeleteApiKeyResult> = /* @__PURE__ */ operation({ n: "apiKeys.delete", m: "DELETE", p: "/projects/{projectId}/apiKeys/{apiKeyId}", r: "none", k: 1 });
 
 /**
  * List connector configurations
@@ -200,6 +240,8 @@ export const deleteApiKey: OperationFunction<R.DeleteApiKeyArgs, R.DeleteApiKeyR
  * Returns every connector Peaka can connect to, each with its type, its way of authenticating and the credential fields a connection of that type takes. Use it to build a connection form or to look up the `type` value before creating a connection. The list does not depend on the project.
  *
  * `GET /connections/config` (operationId `listConnectionConfigs`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listConnectionConfigs: OptionalArgsOperationFunction<R.ListConnectionConfigsArgs, R.ListConnectionConfigsResult> = /* @__PURE__ */ operation({ n: "connections.listConfigs", m: "GET", p: "/connections/config", r: "json" });
 
@@ -209,6 +251,8 @@ export const listConnectionConfigs: OptionalArgsOperationFunction<R.ListConnecti
  * Returns the configuration of a single connector: how it authenticates and which credential fields, with which value types, a connection of this type needs. Read it right before creating a connection so the `credential` object carries the right keys.
  *
  * `GET /connections/config/{connectionType}` (operationId `getConnectionConfig`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getConnectionConfig: OperationFunction<R.GetConnectionConfigArgs, R.GetConnectionConfigResult> = /* @__PURE__ */ operation({ n: "connections.getConfig", m: "GET", p: "/connections/config/{connectionType}", r: "json" });
 
@@ -218,6 +262,8 @@ export const getConnectionConfig: OperationFunction<R.GetConnectionConfigArgs, R
  * Returns all connections stored in the project, each with its id, name and connector type. Credentials are not included; use the connection detail route for the non-secret settings.
  *
  * `GET /connections/{projectId}` (operationId `listConnections`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listConnections: OperationFunction<R.ListConnectionsArgs, R.ListConnectionsResult> = /* @__PURE__ */ operation({ n: "connections.list", m: "GET", p: "/connections/{projectId}", r: "json" });
 
@@ -227,6 +273,8 @@ export const listConnections: OperationFunction<R.ListConnectionsArgs, R.ListCon
  * Stores a new connection in the project. Look up the connector with `GET /connections/config/{connectionType}` first, then send its `connectionType` as `type` and fill `credential` with its fields, using numbers and booleans where the field type says so.
  *
  * `POST /connections/{projectId}` (operationId `createConnection`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createConnection: OperationFunction<R.CreateConnectionArgs, R.CreateConnectionResult> = /* @__PURE__ */ operation({ n: "connections.create", m: "POST", p: "/connections/{projectId}", b: "json", r: "json" });
 
@@ -236,6 +284,8 @@ export const createConnection: OperationFunction<R.CreateConnectionArgs, R.Creat
  * Second half of creating an OAuth2 connection. After the user has given consent at the `url` returned by the create call, the third party redirects to your callback page with a query string; forward that query string here, unchanged, and Peaka exchanges it for tokens and finishes the connection.
  *
  * `POST /connections/{projectId}/oauth2` (operationId `completeConnectionOAuth2`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const completeConnectionOAuth2: OperationFunction<R.CompleteConnectionOAuth2Args, R.CompleteConnectionOAuth2Result> = /* @__PURE__ */ operation({ n: "connections.completeOAuth2", m: "POST", p: "/connections/{projectId}/oauth2", b: "json", r: "json" });
 
@@ -245,6 +295,8 @@ export const completeConnectionOAuth2: OperationFunction<R.CompleteConnectionOAu
  * Returns one connection of the project by its id: name and connector type, without any credential. For the non-secret settings use the detail route.
  *
  * `GET /connections/{projectId}/{connectionId}` (operationId `getConnection`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getConnection: OperationFunction<R.GetConnectionArgs, R.GetConnectionResult> = /* @__PURE__ */ operation({ n: "connections.get", m: "GET", p: "/connections/{projectId}/{connectionId}", r: "json" });
 
@@ -254,6 +306,8 @@ export const getConnection: OperationFunction<R.GetConnectionArgs, R.GetConnecti
  * Replaces the name and credentials of a connection, for instance to rotate a token. The body has the same shape as for creation; send the full `credential` object, since it takes the place of the stored one. Catalogs built on the connection keep their id and use the new credentials from then on.
  *
  * `PUT /connections/{projectId}/{connectionId}` (operationId `updateConnection`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const updateConnection: OperationFunction<R.UpdateConnectionArgs, R.UpdateConnectionResult> = /* @__PURE__ */ operation({ n: "connections.update", m: "PUT", p: "/connections/{projectId}/{connectionId}", b: "json", r: "json" });
 
@@ -263,6 +317,8 @@ export const updateConnection: OperationFunction<R.UpdateConnectionArgs, R.Updat
  * Removes a connection and its stored credentials. Catalogs that read through it stop working and should be deleted or moved to another connection. This cannot be undone.
  *
  * `DELETE /connections/{projectId}/{connectionId}` (operationId `deleteConnection`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteConnection: OperationFunction<R.DeleteConnectionArgs, R.DeleteConnectionResult> = /* @__PURE__ */ operation({ n: "connections.delete", m: "DELETE", p: "/connections/{projectId}/{connectionId}", r: "none" });
 
@@ -272,6 +328,8 @@ export const deleteConnection: OperationFunction<R.DeleteConnectionArgs, R.Delet
  * Returns the connector type and the settings of a connection that are safe to display, such as host, port or account identifiers. Secrets (passwords, tokens, client secrets) are omitted, so this cannot be used to copy a connection. Which keys appear depends on the connector.
  *
  * `GET /connections/{projectId}/{connectionId}/detail` (operationId `getConnectionDetail`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getConnectionDetail: OperationFunction<R.GetConnectionDetailArgs, R.GetConnectionDetailResult> = /* @__PURE__ */ operation({ n: "connections.getDetail", m: "GET", p: "/connections/{projectId}/{connectionId}/detail", r: "json" });
 
@@ -281,6 +339,8 @@ export const getConnectionDetail: OperationFunction<R.GetConnectionDetailArgs, R
  * Returns every catalog of the project: the ones made from connections and the built-in `internal` (Peaka tables and BI tables) and `query` (saved queries) catalogs, which are always listed. The list is not paged.
  *
  * `GET /data/projects/{projectId}/catalogs` (operationId `listCatalogs`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listCatalogs: OperationFunction<R.ListCatalogsArgs, R.ListCatalogsResult> = /* @__PURE__ */ operation({ n: "catalogs.list", m: "GET", p: "/data/projects/{projectId}/catalogs", r: "json" });
 
@@ -290,6 +350,8 @@ export const listCatalogs: OperationFunction<R.ListCatalogsArgs, R.ListCatalogsR
  * Makes the data behind an existing connection queryable by creating a catalog on it; its schemas and tables then appear under the catalog's SQL name, which is derived from `name`. Some connectors need `extraParameters`: Google Sheets, for one, takes the list of spreadsheets to include. Catalog names are unique within a project; Peaka has been seen to report a duplicate name with a 400 as well as a 409.
  *
  * `POST /data/projects/{projectId}/catalogs` (operationId `createCatalog`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createCatalog: OperationFunction<R.CreateCatalogArgs, R.CreateCatalogResult> = /* @__PURE__ */ operation({ n: "catalogs.create", m: "POST", p: "/data/projects/{projectId}/catalogs", b: "json", r: "json" });
 
@@ -299,6 +361,8 @@ export const createCatalog: OperationFunction<R.CreateCatalogArgs, R.CreateCatal
  * Returns one catalog by its id: SQL name, display name, type and the connection it reads through.
  *
  * `GET /data/projects/{projectId}/catalogs/{catalogId}` (operationId `getCatalog`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getCatalog: OperationFunction<R.GetCatalogArgs, R.GetCatalogResult> = /* @__PURE__ */ operation({ n: "catalogs.get", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}", r: "json" });
 
@@ -308,6 +372,8 @@ export const getCatalog: OperationFunction<R.GetCatalogArgs, R.GetCatalogResult>
  * Removes the catalog from the project. Its schemas and tables can no longer be queried, and saved queries that use them will fail. The connection itself is kept. This cannot be undone.
  *
  * `DELETE /data/projects/{projectId}/catalogs/{catalogId}` (operationId `deleteCatalog`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteCatalog: OperationFunction<R.DeleteCatalogArgs, R.DeleteCatalogResult> = /* @__PURE__ */ operation({ n: "catalogs.delete", m: "DELETE", p: "/data/projects/{projectId}/catalogs/{catalogId}", r: "none" });
 
@@ -317,6 +383,8 @@ export const deleteCatalog: OperationFunction<R.DeleteCatalogArgs, R.DeleteCatal
  * Returns the schemas of a catalog. For databases they are the database's own schemas; for SaaS connectors they group the app's objects by area (for example `crm` for a CRM); sources without such grouping usually show a single `public` schema.
  *
  * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas` (operationId `listCatalogSchemas`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listCatalogSchemas: OperationFunction<R.ListCatalogSchemasArgs, R.ListCatalogSchemasResult> = /* @__PURE__ */ operation({ n: "catalogs.listSchemas", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas", r: "json" });
 
@@ -326,6 +394,8 @@ export const listCatalogSchemas: OperationFunction<R.ListCatalogSchemasArgs, R.L
  * Returns the tables of one schema of a catalog, each with its caching facts: whether it can be cached, with which cache types, whether it is cached now, and whether it is a dynamic table that needs `_q_` parameter values in every query. In the built-in `internal` catalog these are the project's Peaka tables and BI tables.
  *
  * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables` (operationId `listCatalogTables`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listCatalogTables: OperationFunction<R.ListCatalogTablesArgs, R.ListCatalogTablesResult> = /* @__PURE__ */ operation({ n: "catalogs.listTables", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables", r: "json" });
 
@@ -335,6 +405,8 @@ export const listCatalogTables: OperationFunction<R.ListCatalogTablesArgs, R.Lis
  * Returns the columns of a catalog table with their SQL types, display names, defaults and constraints. Columns whose names begin with `_q_` are parameter columns: a `WHERE` condition on them is handed to the source as a request parameter (a date range, a page size, a flag) instead of filtering rows.
  *
  * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/columns` (operationId `listCatalogColumns`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listCatalogColumns: OperationFunction<R.ListCatalogColumnsArgs, R.ListCatalogColumnsResult> = /* @__PURE__ */ operation({ n: "catalogs.listColumns", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/columns", r: "json" });
 
@@ -344,6 +416,8 @@ export const listCatalogColumns: OperationFunction<R.ListCatalogColumnsArgs, R.L
  * Says whether the table currently has a Peaka cache (so queries read Peaka's copy rather than the source), and also whether a cache could be created and with which cache types. One call is therefore enough before creating a cache. `isCacheable` and `supportedCacheTypes` are left out when Peaka cannot determine them.
  *
  * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/isCached` (operationId `getCatalogTableCacheState`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getCatalogTableCacheState: OperationFunction<R.GetCatalogTableCacheStateArgs, R.GetCatalogTableCacheStateResult> = /* @__PURE__ */ operation({ n: "catalogs.getTableCacheState", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/isCached", r: "json" });
 
@@ -353,6 +427,8 @@ export const getCatalogTableCacheState: OperationFunction<R.GetCatalogTableCache
  * Returns the column statistics Peaka's query planner uses for a table, chiefly how distinct each column's values are. Useful to pick join keys or to tell identifiers from categories. Columns without statistics are not listed.
  *
  * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/statistics` (operationId `getCatalogTableStatistics`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getCatalogTableStatistics: OperationFunction<R.GetCatalogTableStatisticsArgs, R.GetCatalogTableStatisticsResult> = /* @__PURE__ */ operation({ n: "catalogs.getTableStatistics", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/statistics", r: "json" });
 
@@ -362,6 +438,8 @@ export const getCatalogTableStatistics: OperationFunction<R.GetCatalogTableStati
  * Gives another project read access to this catalog's schemas and tables. The target project sees the catalog under a new id, returned here; the credentials stay with the source project's connection.
  *
  * `POST /data/projects/{projectId}/catalogs/{catalogId}/share` (operationId `shareCatalog`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const shareCatalog: OperationFunction<R.ShareCatalogArgs, R.ShareCatalogResult> = /* @__PURE__ */ operation({ n: "catalogs.share", m: "POST", p: "/data/projects/{projectId}/catalogs/{catalogId}/share", b: "json", r: "json" });
 
@@ -371,6 +449,8 @@ export const shareCatalog: OperationFunction<R.ShareCatalogArgs, R.ShareCatalogR
  * Finds catalogs, schemas and tables of the project whose names contain the given text, ignoring case. Give `catalog`, or `catalog` and `schema`, to search inside them only.
  *
  * `POST /data/projects/{projectId}/search` (operationId `searchCatalogs`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const searchCatalogs: OperationFunction<R.SearchCatalogsArgs, R.SearchCatalogsResult> = /* @__PURE__ */ operation({ n: "catalogs.search", m: "POST", p: "/data/projects/{projectId}/search", b: "json", r: "json" });
 
@@ -380,6 +460,8 @@ export const searchCatalogs: OperationFunction<R.SearchCatalogsArgs, R.SearchCat
  * Returns every BI table of the project. BI tables keep their data by column, which makes filters and aggregations over millions of rows fast without extra indexes; they suit event streams and bulk loads but cannot hold JSON values.
  *
  * `GET /data/projects/{projectId}/bitable` (operationId `listBiTables`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listBiTables: OperationFunction<R.ListBiTablesArgs, R.ListBiTablesResult> = /* @__PURE__ */ operation({ n: "tables.listBiTables", m: "GET", p: "/data/projects/{projectId}/bitable", r: "json" });
 
@@ -389,6 +471,8 @@ export const listBiTables: OperationFunction<R.ListBiTablesArgs, R.ListBiTablesR
  * Creates an empty BI table named after the path and returns it. The table starts without columns: add them with the BI column routes before loading data. Choose a BI table for large append-mostly data; it does not support the JSON type.
  *
  * `POST /data/projects/{projectId}/bitable/{tableName}` (operationId `createBiTable`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createBiTable: OperationFunction<R.CreateBiTableArgs, R.CreateBiTableResult> = /* @__PURE__ */ operation({ n: "tables.createBiTable", m: "POST", p: "/data/projects/{projectId}/bitable/{tableName}", r: "json" });
 
@@ -398,6 +482,8 @@ export const createBiTable: OperationFunction<R.CreateBiTableArgs, R.CreateBiTab
  * Drops the BI table together with its columns and every row it holds. There is no undo; saved queries that read the table will fail afterwards.
  *
  * `DELETE /data/projects/{projectId}/bitable/{tableName}` (operationId `deleteBiTable`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteBiTable: OperationFunction<R.DeleteBiTableArgs, R.DeleteBiTableResult> = /* @__PURE__ */ operation({ n: "tables.deleteBiTable", m: "DELETE", p: "/data/projects/{projectId}/bitable/{tableName}", r: "none" });
 
@@ -407,6 +493,8 @@ export const deleteBiTable: OperationFunction<R.DeleteBiTableArgs, R.DeleteBiTab
  * Returns the column definitions of a BI table: names, types, labels, defaults and the not-null and unique flags. Types come back in lower case.
  *
  * `GET /data/projects/{projectId}/bitable/{tableName}/columns` (operationId `listBiTableColumns`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listBiTableColumns: OperationFunction<R.ListBiTableColumnsArgs, R.ListBiTableColumnsResult> = /* @__PURE__ */ operation({ n: "tables.listBiColumns", m: "GET", p: "/data/projects/{projectId}/bitable/{tableName}/columns", r: "json" });
 
@@ -416,6 +504,8 @@ export const listBiTableColumns: OperationFunction<R.ListBiTableColumnsArgs, R.L
  * Adds one or more columns to a BI table in a single call; send an array even for one column. Allowed types are VARCHAR, BIGINT, BOOLEAN, DECIMAL, TIMESTAMP, TIME, DATE and UUID (no JSON). The answer lists the columns that were added.
  *
  * `POST /data/projects/{projectId}/bitable/{tableName}/columns` (operationId `addBiTableColumns`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const addBiTableColumns: OperationFunction<R.AddBiTableColumnsArgs, R.AddBiTableColumnsResult> = /* @__PURE__ */ operation({ n: "tables.addBiColumns", m: "POST", p: "/data/projects/{projectId}/bitable/{tableName}/columns", b: "json", r: "json" });
 
@@ -425,6 +515,8 @@ export const addBiTableColumns: OperationFunction<R.AddBiTableColumnsArgs, R.Add
  * Replaces the definition of one BI table column: its name, label, type, default and flags. Send the whole definition, not only the fields that change. Changing the type of a column that already holds data can fail when existing values do not convert.
  *
  * `PUT /data/projects/{projectId}/bitable/{tableName}/columns/{columnName}` (operationId `updateBiTableColumn`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const updateBiTableColumn: OperationFunction<R.UpdateBiTableColumnArgs, R.UpdateBiTableColumnResult> = /* @__PURE__ */ operation({ n: "tables.updateBiColumn", m: "PUT", p: "/data/projects/{projectId}/bitable/{tableName}/columns/{columnName}", b: "json", r: "json" });
 
@@ -434,6 +526,8 @@ export const updateBiTableColumn: OperationFunction<R.UpdateBiTableColumnArgs, R
  * Drops one column of a BI table along with the values it holds in every row. This cannot be undone.
  *
  * `DELETE /data/projects/{projectId}/bitable/{tableName}/columns/{columnName}` (operationId `deleteBiTableColumn`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteBiTableColumn: OperationFunction<R.DeleteBiTableColumnArgs, R.DeleteBiTableColumnResult> = /* @__PURE__ */ operation({ n: "tables.deleteBiColumn", m: "DELETE", p: "/data/projects/{projectId}/bitable/{tableName}/columns/{columnName}", r: "none" });
 
@@ -443,6 +537,8 @@ export const deleteBiTableColumn: OperationFunction<R.DeleteBiTableColumnArgs, R
  * Returns every Peaka Table of the project. Peaka Tables are Peaka's built-in relational store: rows can be added, edited and removed freely and JSON columns are allowed, which makes them a good fit for smaller data that changes often. BI tables are listed separately.
  *
  * `GET /data/projects/{projectId}/table` (operationId `listInternalTables`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listInternalTables: OperationFunction<R.ListInternalTablesArgs, R.ListInternalTablesResult> = /* @__PURE__ */ operation({ n: "tables.list", m: "GET", p: "/data/projects/{projectId}/table", r: "json" });
 
@@ -452,6 +548,8 @@ export const listInternalTables: OperationFunction<R.ListInternalTablesArgs, R.L
  * Creates an empty Peaka Table named after the path and returns it. Add columns next, then fill it through SQL or a CSV import. Prefer a BI table for very large, append-only data.
  *
  * `POST /data/projects/{projectId}/table/{tableName}` (operationId `createInternalTable`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createInternalTable: OperationFunction<R.CreateInternalTableArgs, R.CreateInternalTableResult> = /* @__PURE__ */ operation({ n: "tables.create", m: "POST", p: "/data/projects/{projectId}/table/{tableName}", r: "json" });
 
@@ -461,6 +559,8 @@ export const createInternalTable: OperationFunction<R.CreateInternalTableArgs, R
  * Drops the Peaka Table with all of its columns and rows. There is no undo; queries that read the table stop working.
  *
  * `DELETE /data/projects/{projectId}/table/{tableName}` (operationId `deleteInternalTable`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteInternalTable: OperationFunction<R.DeleteInternalTableArgs, R.DeleteInternalTableResult> = /* @__PURE__ */ operation({ n: "tables.delete", m: "DELETE", p: "/data/projects/{projectId}/table/{tableName}", r: "none" });
 
@@ -470,6 +570,8 @@ export const deleteInternalTable: OperationFunction<R.DeleteInternalTableArgs, R
  * Returns the column definitions of a Peaka Table: names, types, labels, defaults and the not-null and unique flags. Types come back in lower case.
  *
  * `GET /data/projects/{projectId}/table/{tableName}/columns` (operationId `listInternalTableColumns`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listInternalTableColumns: OperationFunction<R.ListInternalTableColumnsArgs, R.ListInternalTableColumnsResult> = /* @__PURE__ */ operation({ n: "tables.listColumns", m: "GET", p: "/data/projects/{projectId}/table/{tableName}/columns", r: "json" });
 
@@ -479,6 +581,8 @@ export const listInternalTableColumns: OperationFunction<R.ListInternalTableColu
  * Adds one or more columns to a Peaka Table in a single call; send an array even for one column. Every type in the enum is allowed, JSON included. The answer lists the columns that were added.
  *
  * `POST /data/projects/{projectId}/table/{tableName}/columns` (operationId `addInternalTableColumns`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const addInternalTableColumns: OperationFunction<R.AddInternalTableColumnsArgs, R.AddInternalTableColumnsResult> = /* @__PURE__ */ operation({ n: "tables.addColumns", m: "POST", p: "/data/projects/{projectId}/table/{tableName}/columns", b: "json", r: "json" });
 
@@ -488,6 +592,8 @@ export const addInternalTableColumns: OperationFunction<R.AddInternalTableColumn
  * Replaces the definition of one Peaka Table column: its name, label, type, default and flags. Send the whole definition, not only the fields that change. A type change fails when the values already stored cannot be converted.
  *
  * `PUT /data/projects/{projectId}/table/{tableName}/columns/{columnName}` (operationId `updateInternalTableColumn`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const updateInternalTableColumn: OperationFunction<R.UpdateInternalTableColumnArgs, R.UpdateInternalTableColumnResult> = /* @__PURE__ */ operation({ n: "tables.updateColumn", m: "PUT", p: "/data/projects/{projectId}/table/{tableName}/columns/{columnName}", b: "json", r: "json" });
 
@@ -497,6 +603,8 @@ export const updateInternalTableColumn: OperationFunction<R.UpdateInternalTableC
  * Drops one column of a Peaka Table and the values it holds in every row. This cannot be undone.
  *
  * `DELETE /data/projects/{projectId}/table/{tableName}/columns/{columnName}` (operationId `deleteInternalTableColumn`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteInternalTableColumn: OperationFunction<R.DeleteInternalTableColumnArgs, R.DeleteInternalTableColumnResult> = /* @__PURE__ */ operation({ n: "tables.deleteColumn", m: "DELETE", p: "/data/projects/{projectId}/table/{tableName}/columns/{columnName}", r: "none" });
 
@@ -506,6 +614,8 @@ export const deleteInternalTableColumn: OperationFunction<R.DeleteInternalTableC
  * Loads the rows of a CSV file into an existing Peaka Table. The body is `multipart/form-data` with two parts:
  *
  * `POST /data/projects/{projectId}/table/{tableName}/import` (operationId `importInternalTableCsv`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const importInternalTableCsv: OperationFunction<R.ImportInternalTableCsvArgs, R.ImportInternalTableCsvResult> = /* @__PURE__ */ operation({ n: "tables.importCsv", m: "POST", p: "/data/projects/{projectId}/table/{tableName}/import", b: "multipart", f: ["file"], r: "json", e: toFormData });
 
@@ -515,6 +625,8 @@ export const importInternalTableCsv: OperationFunction<R.ImportInternalTableCsvA
  * Returns a small CSV file shaped like the table: a header line with the column names followed by a few rows of made-up values of the right types. Use it as a template for files to send to the import route. Peaka sends it as an attachment named `sample.csv`.
  *
  * `GET /data/projects/{projectId}/table/{tableName}/sample` (operationId `getInternalTableCsvSample`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getInternalTableCsvSample: OperationFunction<R.GetInternalTableCsvSampleArgs, R.GetInternalTableCsvSampleResult> = /* @__PURE__ */ operation({ n: "tables.getCsvSample", m: "GET", p: "/data/projects/{projectId}/table/{tableName}/sample", r: "text", a: "text/csv" });
 
@@ -524,6 +636,8 @@ export const getInternalTableCsvSample: OperationFunction<R.GetInternalTableCsvS
  * Gives every saved query of the project, plain and materialized, in one array (there is no paging). Queries filed in a folder carry its `path` and `folderId`; for the folder layout itself use the query folder operations.
  *
  * `GET /data/projects/{projectId}/queries` (operationId `listQueries`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listQueries: OperationFunction<R.ListQueriesArgs, R.ListQueriesResult> = /* @__PURE__ */ operation({ n: "queries.list", m: "GET", p: "/data/projects/{projectId}/queries", r: "json" });
 
@@ -533,6 +647,8 @@ export const listQueries: OperationFunction<R.ListQueriesArgs, R.ListQueriesResu
  * Saves a SQL query in the project, optionally inside a folder (`path`; missing folders are created on the way).
  *
  * `POST /data/projects/{projectId}/queries` (operationId `createQuery`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createQuery: OperationFunction<R.CreateQueryArgs, R.CreateQueryResult> = /* @__PURE__ */ operation({ n: "queries.create", m: "POST", p: "/data/projects/{projectId}/queries", q: ["checkSchemaExists"], b: "json", r: "json" });
 
@@ -542,6 +658,8 @@ export const createQuery: OperationFunction<R.CreateQueryArgs, R.CreateQueryResu
  * Runs a query and answers with its rows in the same call. Say what to run in one of four ways: a query-builder request (`from`, with optional `columns`, `filters`, `orderBy`), the id of a saved query, a qualified name such as `peaka.query.weeklyrevenue`, or a SQL `statement` with optional `bindings`.
  *
  * `POST /data/projects/{projectId}/queries/execute` (operationId `executeQuery`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const executeQuery: OperationFunction<R.ExecuteQueryArgs, R.ExecuteQueryResult> = /* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json" });
 
@@ -551,6 +669,8 @@ export const executeQuery: OperationFunction<R.ExecuteQueryArgs, R.ExecuteQueryR
  * Gives one saved query with its SQL, type, schedule and, when it is filed in a folder, its `path` and `folderId`.
  *
  * `GET /data/projects/{projectId}/queries/{queryId}` (operationId `getQuery`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getQuery: OperationFunction<R.GetQueryArgs, R.GetQueryResult> = /* @__PURE__ */ operation({ n: "queries.get", m: "GET", p: "/data/projects/{projectId}/queries/{queryId}", r: "json" });
 
@@ -560,6 +680,8 @@ export const getQuery: OperationFunction<R.GetQueryArgs, R.GetQueryResult> = /* 
  * Changes the display name, SQL, type or schedule of a saved query; fields you leave out stay as they are. Sending `queryType: MATERIALIZED` turns a plain query into a materialized one, and sending `inputQueryRefId` copies the current SQL of that source query again. This operation does not move the query: use the move operation for that.
  *
  * `PUT /data/projects/{projectId}/queries/{queryId}` (operationId `updateQuery`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const updateQuery: OperationFunction<R.UpdateQueryArgs, R.UpdateQueryResult> = /* @__PURE__ */ operation({ n: "queries.update", m: "PUT", p: "/data/projects/{projectId}/queries/{queryId}", q: ["checkSchemaExists"], b: "json", r: "json" });
 
@@ -569,6 +691,8 @@ export const updateQuery: OperationFunction<R.UpdateQueryArgs, R.UpdateQueryResu
  * Removes the saved query for good. SQL elsewhere that selects from it stops working, and for a materialized query the stored result and its schedule go too.
  *
  * `DELETE /data/projects/{projectId}/queries/{queryId}` (operationId `deleteQuery`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteQuery: OperationFunction<R.DeleteQueryArgs, R.DeleteQueryResult> = /* @__PURE__ */ operation({ n: "queries.delete", m: "DELETE", p: "/data/projects/{projectId}/queries/{queryId}", r: "none" });
 
@@ -578,6 +702,8 @@ export const deleteQuery: OperationFunction<R.DeleteQueryArgs, R.DeleteQueryResu
  * Files the query under the given folder path; send `/` to take it back to the top level. Peaka resolves the path to a folder on its side. To move several queries into or out of one folder at once, use the query folder contents operation.
  *
  * `PATCH /data/projects/{projectId}/queries/{queryId}/path` (operationId `moveQuery`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const moveQuery: OperationFunction<R.MoveQueryArgs, R.MoveQueryResult> = /* @__PURE__ */ operation({ n: "queries.move", m: "PATCH", p: "/data/projects/{projectId}/queries/{queryId}/path", b: "json", r: "none" });
 
@@ -587,6 +713,8 @@ export const moveQuery: OperationFunction<R.MoveQueryArgs, R.MoveQueryResult> = 
  * Gives every folder of the project in one flat list, nested folders included. Each folder names its parent, so the hierarchy can be rebuilt on the client; to get it already nested, use the folder tree operation.
  *
  * `GET /data/projects/{projectId}/queries/folders` (operationId `listQueryFolders`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listQueryFolders: OperationFunction<R.ListQueryFoldersArgs, R.ListQueryFoldersResult> = /* @__PURE__ */ operation({ n: "queryFolders.list", m: "GET", p: "/data/projects/{projectId}/queries/folders", r: "json" });
 
@@ -596,6 +724,8 @@ export const listQueryFolders: OperationFunction<R.ListQueryFoldersArgs, R.ListQ
  * Creates a folder directly under the top level; its path is `/` followed by the name. To create a folder inside another one, use the child folder operation with the parent's id. Creating a folder whose path is taken answers 409.
  *
  * `POST /data/projects/{projectId}/queries/folders` (operationId `createQueryFolder`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createQueryFolder: OperationFunction<R.CreateQueryFolderArgs, R.CreateQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.create", m: "POST", p: "/data/projects/{projectId}/queries/folders", b: "json", r: "json" });
 
@@ -605,6 +735,8 @@ export const createQueryFolder: OperationFunction<R.CreateQueryFolderArgs, R.Cre
  * Gives the folder hierarchy already nested, each node holding its sub-folders in `children`. Set `includeQueries` to also get the queries of every folder, and `rootFolderId` to get only the subtree below one folder.
  *
  * `GET /data/projects/{projectId}/queries/folders/tree` (operationId `getQueryFolderTree`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getQueryFolderTree: OperationFunction<R.GetQueryFolderTreeArgs, R.GetQueryFolderTreeResult> = /* @__PURE__ */ operation({ n: "queryFolders.getTree", m: "GET", p: "/data/projects/{projectId}/queries/folders/tree", q: ["includeQueries", "rootFolderId"], r: "json" });
 
@@ -614,6 +746,8 @@ export const getQueryFolderTree: OperationFunction<R.GetQueryFolderTreeArgs, R.G
  * Gives one folder together with the folders directly below it and the saved queries filed in it. Deeper levels are not included; walk them with further calls or use the tree operation.
  *
  * `GET /data/projects/{projectId}/queries/folders/{folderId}` (operationId `getQueryFolder`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getQueryFolder: OperationFunction<R.GetQueryFolderArgs, R.GetQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.get", m: "GET", p: "/data/projects/{projectId}/queries/folders/{folderId}", r: "json" });
 
@@ -623,6 +757,8 @@ export const getQueryFolder: OperationFunction<R.GetQueryFolderArgs, R.GetQueryF
  * Files the queries of `queryIdsAdded` into this folder and sends the queries of `queryIdsRemoved` back to the top level, in one call. Both lists must be present; send an empty array for the side with nothing to do. The answer is the folder with its updated contents.
  *
  * `PUT /data/projects/{projectId}/queries/folders/{folderId}` (operationId `updateQueryFolderQueries`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const updateQueryFolderQueries: OperationFunction<R.UpdateQueryFolderQueriesArgs, R.UpdateQueryFolderQueriesResult> = /* @__PURE__ */ operation({ n: "queryFolders.updateQueries", m: "PUT", p: "/data/projects/{projectId}/queries/folders/{folderId}", b: "json", r: "json" });
 
@@ -632,6 +768,8 @@ export const updateQueryFolderQueries: OperationFunction<R.UpdateQueryFolderQuer
  * Creates a folder below the folder named in the path, which acts as the parent; the new folder's path is the parent's path followed by the name. A sibling with the same name answers 409, an unknown parent 404.
  *
  * `POST /data/projects/{projectId}/queries/folders/{folderId}` (operationId `createChildQueryFolder`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createChildQueryFolder: OperationFunction<R.CreateChildQueryFolderArgs, R.CreateChildQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.createChild", m: "POST", p: "/data/projects/{projectId}/queries/folders/{folderId}", b: "json", r: "json" });
 
@@ -641,6 +779,8 @@ export const createChildQueryFolder: OperationFunction<R.CreateChildQueryFolderA
  * Deletes a folder. A folder that still holds folders or queries is refused with 409 unless `force=true`, which deletes everything below it as well, saved queries included; that cannot be undone.
  *
  * `DELETE /data/projects/{projectId}/queries/folders/{folderId}` (operationId `deleteQueryFolder`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteQueryFolder: OperationFunction<R.DeleteQueryFolderArgs, R.DeleteQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.delete", m: "DELETE", p: "/data/projects/{projectId}/queries/folders/{folderId}", q: ["force"], r: "none" });
 
@@ -650,6 +790,8 @@ export const deleteQueryFolder: OperationFunction<R.DeleteQueryFolderArgs, R.Del
  * Gives the folder a new name. Its path changes with it, and so do the paths of everything below it. A sibling that already has the name answers 409.
  *
  * `PATCH /data/projects/{projectId}/queries/folders/{folderId}/name` (operationId `renameQueryFolder`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const renameQueryFolder: OperationFunction<R.RenameQueryFolderArgs, R.RenameQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.rename", m: "PATCH", p: "/data/projects/{projectId}/queries/folders/{folderId}/name", b: "json", r: "json" });
 
@@ -659,6 +801,8 @@ export const renameQueryFolder: OperationFunction<R.RenameQueryFolderArgs, R.Ren
  * Moves the folder, with everything below it, to a new path; the paths of its sub-folders and queries follow. The answer is 409 when the target path is taken or lies inside the folder itself.
  *
  * `PATCH /data/projects/{projectId}/queries/folders/{folderId}/path` (operationId `moveQueryFolder`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const moveQueryFolder: OperationFunction<R.MoveQueryFolderArgs, R.MoveQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.move", m: "PATCH", p: "/data/projects/{projectId}/queries/folders/{folderId}/path", b: "json", r: "json" });
 
@@ -668,6 +812,8 @@ export const moveQueryFolder: OperationFunction<R.MoveQueryFolderArgs, R.MoveQue
  * Creates an empty semantic catalog in the project. A semantic catalog has no connection; its tables are defined from saved queries, which lets curated, business-level tables be queried with SQL like any other catalog. Add tables with `POST .../semantic-catalogs/{catalogId}`.
  *
  * `POST /data/projects/{projectId}/semantic-catalogs` (operationId `createSemanticCatalog`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createSemanticCatalog: OperationFunction<R.CreateSemanticCatalogArgs, R.CreateSemanticCatalogResult> = /* @__PURE__ */ operation({ n: "semanticCatalogs.create", m: "POST", p: "/data/projects/{projectId}/semantic-catalogs", b: "json", r: "json" });
 
@@ -677,6 +823,8 @@ export const createSemanticCatalog: OperationFunction<R.CreateSemanticCatalogArg
  * Defines a table in the semantic catalog whose rows are the result of a saved query, so it can be queried as `"<catalog>"."<schema>"."<table>"`. Keep the returned `tableId`: it is what deleting the table takes.
  *
  * `POST /data/projects/{projectId}/semantic-catalogs/{catalogId}` (operationId `createSemanticTable`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createSemanticTable: OperationFunction<R.CreateSemanticTableArgs, R.CreateSemanticTableResult> = /* @__PURE__ */ operation({ n: "semanticCatalogs.createTable", m: "POST", p: "/data/projects/{projectId}/semantic-catalogs/{catalogId}", b: "json", r: "json" });
 
@@ -686,6 +834,8 @@ export const createSemanticTable: OperationFunction<R.CreateSemanticTableArgs, R
  * Gives another project read access to the semantic catalog's schemas and tables. Unlike sharing an ordinary catalog, the body names the project in `target`, and the answer has no body.
  *
  * `POST /data/projects/{projectId}/semantic-catalogs/{catalogId}/share` (operationId `shareSemanticCatalog`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const shareSemanticCatalog: OperationFunction<R.ShareSemanticCatalogArgs, R.ShareSemanticCatalogResult> = /* @__PURE__ */ operation({ n: "semanticCatalogs.share", m: "POST", p: "/data/projects/{projectId}/semantic-catalogs/{catalogId}/share", b: "json", r: "none" });
 
@@ -695,6 +845,8 @@ export const shareSemanticCatalog: OperationFunction<R.ShareSemanticCatalogArgs,
  * Removes a table from a semantic catalog; SQL that reads the table fails from then on. Only the table definition is removed by this call, not the saved query behind it.
  *
  * `DELETE /data/projects/{projectId}/semantic-catalogs/{catalogId}/table/{tableId}` (operationId `deleteSemanticTable`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteSemanticTable: OperationFunction<R.DeleteSemanticTableArgs, R.DeleteSemanticTableResult> = /* @__PURE__ */ operation({ n: "semanticCatalogs.deleteTable", m: "DELETE", p: "/data/projects/{projectId}/semantic-catalogs/{catalogId}/table/{tableId}", r: "none" });
 
@@ -704,6 +856,8 @@ export const deleteSemanticTable: OperationFunction<R.DeleteSemanticTableArgs, R
  * Starts keeping a copy of one catalog table in Peaka's own storage so that queries on it no longer reach the source. Before calling, check in the table listing that the table is cacheable and which sync modes it supports.
  *
  * `POST /data/projects/{projectId}/cache` (operationId `createCache`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createCache: OperationFunction<R.CreateCacheArgs, R.CreateCacheResult> = /* @__PURE__ */ operation({ n: "cache.create", m: "POST", p: "/data/projects/{projectId}/cache", b: "json", r: "json" });
 
@@ -713,6 +867,8 @@ export const createCache: OperationFunction<R.CreateCacheArgs, R.CreateCacheResu
  * Creates one cache per entry of the array, each entry shaped like the body of the single create. Entries are handled on their own: a failing entry does not stop the rest.
  *
  * `POST /data/projects/{projectId}/cache/batch` (operationId `createCacheBatch`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createCacheBatch: OperationFunction<R.CreateCacheBatchArgs, R.CreateCacheBatchResult> = /* @__PURE__ */ operation({ n: "cache.createBatch", m: "POST", p: "/data/projects/{projectId}/cache/batch", b: "json", r: "json" });
 
@@ -722,6 +878,8 @@ export const createCacheBatch: OperationFunction<R.CreateCacheBatchArgs, R.Creat
  * Gives one status entry per cache of the project, each shaped like the answer of the single-cache status operation. Handy for an overview of all cached tables; an empty array means the project has no cache.
  *
  * `GET /data/projects/{projectId}/cache/status` (operationId `listCacheStatusesByProject`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listCacheStatusesByProject: OperationFunction<R.ListCacheStatusesByProjectArgs, R.ListCacheStatusesByProjectResult> = /* @__PURE__ */ operation({ n: "cache.listStatusesByProject", m: "GET", p: "/data/projects/{projectId}/cache/status", r: "json" });
 
@@ -731,6 +889,8 @@ export const listCacheStatusesByProject: OperationFunction<R.ListCacheStatusesBy
  * Reads which table a cache copies and how its two sync modes are scheduled. Use it to see the current schedules before changing them. How the latest runs went is not part of this answer; ask the cache status operation for that.
  *
  * `GET /data/projects/{projectId}/cache/{cacheId}` (operationId `getCacheSettings`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getCacheSettings: OperationFunction<R.GetCacheSettingsArgs, R.GetCacheSettingsResult> = /* @__PURE__ */ operation({ n: "cache.getSettings", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}", r: "json" });
 
@@ -740,6 +900,8 @@ export const getCacheSettings: OperationFunction<R.GetCacheSettingsArgs, R.GetCa
  * Replaces the schedule of each sync mode given in the body; a mode left out keeps its schedule. The cached table cannot be changed here. A new schedule takes the place of the mode's previous scheduled workflow, and `type: NONE` turns that mode off. Intervals are ISO-8601 durations such as `PT30M` or `P1D`.
  *
  * `PUT /data/projects/{projectId}/cache/{cacheId}` (operationId `updateCacheSettings`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const updateCacheSettings: OperationFunction<R.UpdateCacheSettingsArgs, R.UpdateCacheSettingsResult> = /* @__PURE__ */ operation({ n: "cache.updateSettings", m: "PUT", p: "/data/projects/{projectId}/cache/{cacheId}", b: "json", r: "json" });
 
@@ -749,6 +911,8 @@ export const updateCacheSettings: OperationFunction<R.UpdateCacheSettingsArgs, R
  * Removes a cache for good: running and scheduled syncs of both modes are stopped, the copied rows are dropped and the settings, run history and status go with them. Queries on the table then read the source again. There is no undo; caching the table again means creating a new cache. The answer has no body.
  *
  * `DELETE /data/projects/{projectId}/cache/{cacheId}` (operationId `deleteCache`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteCache: OperationFunction<R.DeleteCacheArgs, R.DeleteCacheResult> = /* @__PURE__ */ operation({ n: "cache.delete", m: "DELETE", p: "/data/projects/{projectId}/cache/{cacheId}", r: "none" });
 
@@ -758,6 +922,8 @@ export const deleteCache: OperationFunction<R.DeleteCacheArgs, R.DeleteCacheResu
  * Asks the full refresh that is running for this cache to stop. Incremental syncs are not touched; they have their own cancel operation.
  *
  * `POST /data/projects/{projectId}/cache/{cacheId}/cancelFullRefreshUpdate` (operationId `cancelCacheFullRefresh`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const cancelCacheFullRefresh: OperationFunction<R.CancelCacheFullRefreshArgs, R.CancelCacheFullRefreshResult> = /* @__PURE__ */ operation({ n: "cache.cancelFullRefresh", m: "POST", p: "/data/projects/{projectId}/cache/{cacheId}/cancelFullRefreshUpdate", r: "none" });
 
@@ -767,6 +933,8 @@ export const cancelCacheFullRefresh: OperationFunction<R.CancelCacheFullRefreshA
  * Asks the incremental sync that is running for this cache to stop. A running full refresh is not touched; it has its own cancel operation.
  *
  * `POST /data/projects/{projectId}/cache/{cacheId}/cancelIncrementalUpdate` (operationId `cancelCacheIncrementalUpdate`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const cancelCacheIncrementalUpdate: OperationFunction<R.CancelCacheIncrementalUpdateArgs, R.CancelCacheIncrementalUpdateResult> = /* @__PURE__ */ operation({ n: "cache.cancelIncrementalUpdate", m: "POST", p: "/data/projects/{projectId}/cache/{cacheId}/cancelIncrementalUpdate", r: "none" });
 
@@ -776,6 +944,8 @@ export const cancelCacheIncrementalUpdate: OperationFunction<R.CancelCacheIncrem
  * Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: keep raising `offset` by `limit` until a page comes back shorter than `limit`.
  *
  * `GET /data/projects/{projectId}/cache/{cacheId}/executionHistory` (operationId `listCacheExecutionHistory`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listCacheExecutionHistory: OperationFunction<R.ListCacheExecutionHistoryArgs, R.ListCacheExecutionHistoryResult> = /* @__PURE__ */ operation({ n: "cache.listExecutionHistory", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}/executionHistory", q: ["limit", "offset"], r: "json" });
 
@@ -785,6 +955,8 @@ export const listCacheExecutionHistory: OperationFunction<R.ListCacheExecutionHi
  * Rebuilds the cached copy from the whole source table, once, outside any schedule. It costs more than an incremental sync but brings the copy fully back in line, for instance after the source's structure changed.
  *
  * `POST /data/projects/{projectId}/cache/{cacheId}/fullRefreshUpdate` (operationId `triggerCacheFullRefresh`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const triggerCacheFullRefresh: OperationFunction<R.TriggerCacheFullRefreshArgs, R.TriggerCacheFullRefreshResult> = /* @__PURE__ */ operation({ n: "cache.triggerFullRefresh", m: "POST", p: "/data/projects/{projectId}/cache/{cacheId}/fullRefreshUpdate", r: "json" });
 
@@ -794,6 +966,8 @@ export const triggerCacheFullRefresh: OperationFunction<R.TriggerCacheFullRefres
  * Fetches only the rows added, changed or removed since the last good sync, once, outside any schedule. It is quicker than a full refresh. Calling it while an incremental sync is already running may queue a second run behind the first.
  *
  * `POST /data/projects/{projectId}/cache/{cacheId}/incrementalUpdate` (operationId `triggerCacheIncrementalUpdate`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const triggerCacheIncrementalUpdate: OperationFunction<R.TriggerCacheIncrementalUpdateArgs, R.TriggerCacheIncrementalUpdateResult> = /* @__PURE__ */ operation({ n: "cache.triggerIncrementalUpdate", m: "POST", p: "/data/projects/{projectId}/cache/{cacheId}/incrementalUpdate", r: "json" });
 
@@ -803,6 +977,8 @@ export const triggerCacheIncrementalUpdate: OperationFunction<R.TriggerCacheIncr
  * Tells where a cache stands and how the newest incremental run and the newest full refresh are doing, with row counters, error details and timestamps for each.
  *
  * `GET /data/projects/{projectId}/cache/{cacheId}/status` (operationId `getCacheStatus`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getCacheStatus: OperationFunction<R.GetCacheStatusArgs, R.GetCacheStatusResult> = /* @__PURE__ */ operation({ n: "cache.getStatus", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}/status", q: ["excludeLogs"], r: "json" });
 
@@ -812,6 +988,8 @@ export const getCacheStatus: OperationFunction<R.GetCacheStatusArgs, R.GetCacheS
  * Like the project-wide status list, narrowed to the caches of tables in one catalog, which is one connected data source. Each entry has the shape of the single-cache status; an empty array means the catalog has no cache.
  *
  * `GET /data/projects/{projectId}/catalog/{catalogId}/cache/status` (operationId `listCacheStatusesByCatalog`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listCacheStatusesByCatalog: OperationFunction<R.ListCacheStatusesByCatalogArgs, R.ListCacheStatusesByCatalogResult> = /* @__PURE__ */ operation({ n: "cache.listStatusesByCatalog", m: "GET", p: "/data/projects/{projectId}/catalog/{catalogId}/cache/status", r: "json" });
 
@@ -821,6 +999,8 @@ export const listCacheStatusesByCatalog: OperationFunction<R.ListCacheStatusesBy
  * Narrows the catalog-wide status list further to one schema, useful when a catalog holds many schemas. Each entry has the shape of the single-cache status; an empty array means no table of the schema is cached.
  *
  * `GET /data/projects/{projectId}/catalog/{catalogId}/schema/{schemaName}/cache/status` (operationId `listCacheStatusesBySchema`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listCacheStatusesBySchema: OperationFunction<R.ListCacheStatusesBySchemaArgs, R.ListCacheStatusesBySchemaResult> = /* @__PURE__ */ operation({ n: "cache.listStatusesBySchema", m: "GET", p: "/data/projects/{projectId}/catalog/{catalogId}/schema/{schemaName}/cache/status", r: "json" });
 
@@ -830,6 +1010,8 @@ export const listCacheStatusesBySchema: OperationFunction<R.ListCacheStatusesByS
  * Starts a background job that runs the saved query and writes its result to CSV or JSONL files. The call returns at once with the job id and status `PENDING`. Get the job until its status is final; on `SUCCEEDED` it lists the files with download links.
  *
  * `POST /data/projects/{projectId}/queries/{queryId}/exports` (operationId `exportQuery`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const exportQuery: OperationFunction<R.ExportQueryArgs, R.ExportQueryResult> = /* @__PURE__ */ operation({ n: "exports.exportQuery", m: "POST", p: "/data/projects/{projectId}/queries/{queryId}/exports", b: "json", r: "json" });
 
@@ -839,6 +1021,8 @@ export const exportQuery: OperationFunction<R.ExportQueryArgs, R.ExportQueryResu
  * Starts a background job that writes the rows of one catalog table to CSV or JSONL files. Like the query export it answers at once with the job id; get the job until its status is final and download the files it lists.
  *
  * `POST /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/exports` (operationId `exportTable`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const exportTable: OperationFunction<R.ExportTableArgs, R.ExportTableResult> = /* @__PURE__ */ operation({ n: "exports.exportTable", m: "POST", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/exports", b: "json", r: "json" });
 
@@ -848,6 +1032,8 @@ export const exportTable: OperationFunction<R.ExportTableArgs, R.ExportTableResu
  * Gives the project's export jobs, newest first, one page at a time. For the next page, pass the `createdAt` of the last job you received as `createdBefore`; a page shorter than `limit` is the last one. Listed jobs never carry `files`: get a job on its own for download links. `downloadable` still tells whether you could download it.
  *
  * `GET /data/projects/{projectId}/exports` (operationId `listExports`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listExports: OperationFunction<R.ListExportsArgs, R.ListExportsResult> = /* @__PURE__ */ operation({ n: "exports.list", m: "GET", p: "/data/projects/{projectId}/exports", q: ["status", "limit", "createdBefore"], r: "json" });
 
@@ -857,6 +1043,8 @@ export const listExports: OperationFunction<R.ListExportsArgs, R.ListExportsResu
  * Gives the job's current status. Poll it (with growing pauses) after starting an export until the status is `SUCCEEDED`, `FAILED`, `CANCELLED` or `EXPIRED`. For a succeeded job started by the caller, `files` holds download links signed afresh on every call and valid until `expiresAt`; other users see the job with `downloadable: false` and no files.
  *
  * `GET /data/projects/{projectId}/exports/{exportId}` (operationId `getExport`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getExport: OperationFunction<R.GetExportArgs, R.GetExportResult> = /* @__PURE__ */ operation({ n: "exports.get", m: "GET", p: "/data/projects/{projectId}/exports/{exportId}", r: "json" });
 
@@ -866,6 +1054,8 @@ export const getExport: OperationFunction<R.GetExportArgs, R.GetExportResult> = 
  * Stops a `PENDING` or `RUNNING` export: the query is killed and any partly written files are removed, and the job ends as `CANCELLED`. On a job that has already finished it changes nothing, so repeating the call is safe.
  *
  * `DELETE /data/projects/{projectId}/exports/{exportId}` (operationId `cancelExport`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const cancelExport: OperationFunction<R.CancelExportArgs, R.CancelExportResult> = /* @__PURE__ */ operation({ n: "exports.cancel", m: "DELETE", p: "/data/projects/{projectId}/exports/{exportId}", r: "none" });
 
@@ -875,6 +1065,8 @@ export const cancelExport: OperationFunction<R.CancelExportArgs, R.CancelExportR
  * Returns every parametric table defined in the catalog. A parametric table wraps a REST catalog table that needs query parameters (its `_q_` columns) and binds fixed values to them, so the wrapper can be queried like an ordinary table.
  *
  * `GET /data/projects/{projectId}/catalogs/{catalogId}/parametricTables` (operationId `listParametricTables`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listParametricTables: OperationFunction<R.ListParametricTablesArgs, R.ListParametricTablesResult> = /* @__PURE__ */ operation({ n: "parametricTables.list", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/parametricTables", r: "json" });
 
@@ -884,6 +1076,8 @@ export const listParametricTables: OperationFunction<R.ListParametricTablesArgs,
  * Defines a new table `toSchema.toTable` in the catalog that reads `fromSchema.fromTable` with the given parameter values already filled in. Queries against the new table need no `_q_` filters.
  *
  * `POST /data/projects/{projectId}/catalogs/{catalogId}/parametricTables` (operationId `createParametricTable`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createParametricTable: OperationFunction<R.CreateParametricTableArgs, R.CreateParametricTableResult> = /* @__PURE__ */ operation({ n: "parametricTables.create", m: "POST", p: "/data/projects/{projectId}/catalogs/{catalogId}/parametricTables", b: "json", r: "json" });
 
@@ -893,6 +1087,8 @@ export const createParametricTable: OperationFunction<R.CreateParametricTableArg
  * Removes the parametric table named by `toSchema` and `toTable`. Only the wrapper goes away; the source table it reads from is left untouched.
  *
  * `DELETE /data/projects/{projectId}/catalogs/{catalogId}/parametricTables` (operationId `deleteParametricTable`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteParametricTable: OperationFunction<R.DeleteParametricTableArgs, R.DeleteParametricTableResult> = /* @__PURE__ */ operation({ n: "parametricTables.delete", m: "DELETE", p: "/data/projects/{projectId}/catalogs/{catalogId}/parametricTables", q: ["toSchema", "toTable"], r: "none" });
 
@@ -902,6 +1098,8 @@ export const deleteParametricTable: OperationFunction<R.DeleteParametricTableArg
  * Deprecated: use `createEmbeddedSession` (`POST /ui/initSession`), which also takes session modes, feature flags and connector options. Opens an embedded Peaka session for a project and returns the single-use URL to load in an iframe.
  *
  * `GET /ui/initSession` (operationId `getEmbeddedSession`)
+ *
+ * Keys: a partner key or a project key.
  * @deprecated This route is deprecated by Peaka.
  */
 export const getEmbeddedSession: OperationFunction<R.GetEmbeddedSessionArgs, R.GetEmbeddedSessionResult> = /* @__PURE__ */ operation({ n: "embedded.getSession", m: "GET", p: "/ui/initSession", q: ["projectId", "timeoutInSeconds", "theme", "themeOverride"], r: "json" });
@@ -912,6 +1110,8 @@ export const getEmbeddedSession: OperationFunction<R.GetEmbeddedSessionArgs, R.G
  * Opens an embedded Peaka session for a project and returns `sessionUrl`, a single-use link to load in an iframe of your application. Before the iframe can show it, "Embedded UI" must be switched on in Peaka's developer settings and your site registered there with an HTTPS origin. Choose `FULL_STUDIO` to embed the whole studio, or `CONNECTOR_MODAL_ONLY` to show only the connection dialog (optionally opened on `connectorType`, and with `autoCreateCatalog` to turn the new connection into a catalog right away). `featureFlags` hides individual sections; `theme` and `themeOverride` adjust the styling.
  *
  * `POST /ui/initSession` (operationId `createEmbeddedSession`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createEmbeddedSession: OperationFunction<R.CreateEmbeddedSessionArgs, R.CreateEmbeddedSessionResult> = /* @__PURE__ */ operation({ n: "embedded.createSession", m: "POST", p: "/ui/initSession", b: "json", r: "json" });
 
@@ -921,6 +1121,8 @@ export const createEmbeddedSession: OperationFunction<R.CreateEmbeddedSessionArg
  * Returns a JSON object with one connection string per supported driver (`JDBC`, `SQL_ALCHEMY`), for pointing BI tools and scripts at Peaka's query engine. The strings contain the calling key, so keep them secret. A SQLAlchemy URL covers one catalog only: pass `catalogName` to fill it in, or the URL keeps a `{catalogName}` placeholder.
  *
  * `GET /supportedDrivers` (operationId `getSupportedDrivers`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getSupportedDrivers: OptionalArgsOperationFunction<R.GetSupportedDriversArgs, R.GetSupportedDriversResult> = /* @__PURE__ */ operation({ n: "drivers.getAll", m: "GET", p: "/supportedDrivers", q: ["catalogName"], r: "json" });
 
@@ -930,6 +1132,8 @@ export const getSupportedDrivers: OptionalArgsOperationFunction<R.GetSupportedDr
  * Returns a JSON object whose `JDBC` field is a JDBC URL for Peaka's query engine. One URL reaches every catalog of the project. It contains the calling key, so keep it secret.
  *
  * `GET /supportedDrivers/jdbc` (operationId `getJdbcDriver`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getJdbcDriver: OptionalArgsOperationFunction<R.GetJdbcDriverArgs, R.GetJdbcDriverResult> = /* @__PURE__ */ operation({ n: "drivers.getJdbc", m: "GET", p: "/supportedDrivers/jdbc", r: "json" });
 
@@ -939,6 +1143,8 @@ export const getJdbcDriver: OptionalArgsOperationFunction<R.GetJdbcDriverArgs, R
  * Returns a JSON object whose `SQL_ALCHEMY` field is a SQLAlchemy URL for Peaka's query engine, bound to the catalog named in `catalogName` (a SQLAlchemy engine talks to one catalog). It contains the calling key, so keep it secret.
  *
  * `GET /supportedDrivers/sql_alchemy` (operationId `getSqlAlchemyDriver`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getSqlAlchemyDriver: OperationFunction<R.GetSqlAlchemyDriverArgs, R.GetSqlAlchemyDriverResult> = /* @__PURE__ */ operation({ n: "drivers.getSqlAlchemy", m: "GET", p: "/supportedDrivers/sql_alchemy", q: ["catalogName"], r: "json" });
 
@@ -948,6 +1154,8 @@ export const getSqlAlchemyDriver: OperationFunction<R.GetSqlAlchemyDriverArgs, R
  * Returns the metadata store of the project: one entry per table, holding the text Peaka AI indexes and the structured table metadata (description, columns, relations, AI usage) behind it. Pass `catalogId`, and optionally `schemaName`, to read only part of a large project.
  *
  * `GET /metadata/{projectId}` (operationId `getProjectMetadata`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getProjectMetadata: OperationFunction<R.GetProjectMetadataArgs, R.GetProjectMetadataResult> = /* @__PURE__ */ operation({ n: "metadata.get", m: "GET", p: "/metadata/{projectId}", q: ["catalogId", "schemaName"], r: "json" });
 
@@ -957,6 +1165,8 @@ export const getProjectMetadata: OperationFunction<R.GetProjectMetadataArgs, R.G
  * Marks the column as categorical and reads its distinct values (up to `limit`) into the column's metadata, so that Peaka AI can use the exact spellings in filters. With `frequency`, Peaka also schedules a background job that collects them again; the values then appear in the project metadata. Suited to low-cardinality columns such as statuses or country codes.
  *
  * `PUT /metadata/{projectId}/categorical/{catalogId}/{schemaName}/{tableName}/{columnName}` (operationId `generateMetadataCategoricalValues`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const generateMetadataCategoricalValues: OperationFunction<R.GenerateMetadataCategoricalValuesArgs, R.GenerateMetadataCategoricalValuesResult> = /* @__PURE__ */ operation({ n: "metadata.generateCategoricalValues", m: "PUT", p: "/metadata/{projectId}/categorical/{catalogId}/{schemaName}/{tableName}/{columnName}", b: "json", r: "json" });
 
@@ -966,6 +1176,8 @@ export const generateMetadataCategoricalValues: OperationFunction<R.GenerateMeta
  * Clears the collected values from the column's metadata and cancels the background job that refreshed them. The column's data is untouched.
  *
  * `DELETE /metadata/{projectId}/categorical/{catalogId}/{schemaName}/{tableName}/{columnName}` (operationId `deleteMetadataCategoricalValues`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteMetadataCategoricalValues: OperationFunction<R.DeleteMetadataCategoricalValuesArgs, R.DeleteMetadataCategoricalValuesResult> = /* @__PURE__ */ operation({ n: "metadata.deleteCategoricalValues", m: "DELETE", p: "/metadata/{projectId}/categorical/{catalogId}/{schemaName}/{tableName}/{columnName}", r: "json" });
 
@@ -975,6 +1187,8 @@ export const deleteMetadataCategoricalValues: OperationFunction<R.DeleteMetadata
  * Runs a similarity search over the project's golden SQL pairs and returns the ones closest in meaning to `q`. This is the retrieval step Peaka AI itself performs; use it to check which examples the agent would see for a question.
  *
  * `GET /metadata/{projectId}/golden-sql/query` (operationId `searchMetadataGoldenSqls`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const searchMetadataGoldenSqls: OperationFunction<R.SearchMetadataGoldenSqlsArgs, R.SearchMetadataGoldenSqlsResult> = /* @__PURE__ */ operation({ n: "metadata.searchGoldenSqls", m: "GET", p: "/metadata/{projectId}/golden-sql/query", q: ["q"], r: "json" });
 
@@ -984,6 +1198,8 @@ export const searchMetadataGoldenSqls: OperationFunction<R.SearchMetadataGoldenS
  * Returns every question and SQL pair stored for the project, with the ids needed to delete them.
  *
  * `GET /metadata/{projectId}/golden-sqls` (operationId `listMetadataGoldenSqls`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listMetadataGoldenSqls: OperationFunction<R.ListMetadataGoldenSqlsArgs, R.ListMetadataGoldenSqlsResult> = /* @__PURE__ */ operation({ n: "metadata.listGoldenSqls", m: "GET", p: "/metadata/{projectId}/golden-sqls", r: "json" });
 
@@ -993,6 +1209,8 @@ export const listMetadataGoldenSqls: OperationFunction<R.ListMetadataGoldenSqlsA
  * Stores a question together with SQL known to answer it. Peaka AI retrieves such pairs as worked examples when it writes SQL for similar questions, so pairs that use the project's real table names and business terms help most.
  *
  * `POST /metadata/{projectId}/golden-sqls` (operationId `createMetadataGoldenSql`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const createMetadataGoldenSql: OperationFunction<R.CreateMetadataGoldenSqlArgs, R.CreateMetadataGoldenSqlResult> = /* @__PURE__ */ operation({ n: "metadata.createGoldenSql", m: "POST", p: "/metadata/{projectId}/golden-sqls", b: "json", r: "json" });
 
@@ -1002,6 +1220,8 @@ export const createMetadataGoldenSql: OperationFunction<R.CreateMetadataGoldenSq
  * Removes the pair from the project. Peaka AI stops using it as an example from the next question on.
  *
  * `DELETE /metadata/{projectId}/golden-sqls/{id}` (operationId `deleteMetadataGoldenSql`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteMetadataGoldenSql: OperationFunction<R.DeleteMetadataGoldenSqlArgs, R.DeleteMetadataGoldenSqlResult> = /* @__PURE__ */ operation({ n: "metadata.deleteGoldenSql", m: "DELETE", p: "/metadata/{projectId}/golden-sqls/{id}", r: "json" });
 
@@ -1011,6 +1231,8 @@ export const deleteMetadataGoldenSql: OperationFunction<R.DeleteMetadataGoldenSq
  * Similarity search over the project's table metadata. Give a table name or a few words about the data you need; the answer lists the closest tables with their full metadata, which is what an agent needs before writing SQL against them.
  *
  * `GET /metadata/{projectId}/query` (operationId `searchMetadataTables`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const searchMetadataTables: OperationFunction<R.SearchMetadataTablesArgs, R.SearchMetadataTablesResult> = /* @__PURE__ */ operation({ n: "metadata.searchTables", m: "GET", p: "/metadata/{projectId}/query", q: ["table", "topK"], r: "json" });
 
@@ -1020,6 +1242,8 @@ export const searchMetadataTables: OperationFunction<R.SearchMetadataTablesArgs,
  * Has Peaka AI propose questions that the project's data can answer, steered by the text in `question`. Useful to seed a chat interface with starting points. The answer's layout is not documented by Peaka, so the schema leaves it open.
  *
  * `GET /metadata/{projectId}/questions/generate` (operationId `generateMetadataSampleQuestions`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const generateMetadataSampleQuestions: OperationFunction<R.GenerateMetadataSampleQuestionsArgs, R.GenerateMetadataSampleQuestionsResult> = /* @__PURE__ */ operation({ n: "metadata.generateSampleQuestions", m: "GET", p: "/metadata/{projectId}/questions/generate", q: ["question"], r: "json" });
 
@@ -1029,6 +1253,8 @@ export const generateMetadataSampleQuestions: OperationFunction<R.GenerateMetada
  * Starts a background job that reads the catalog's schemas, tables and columns again from the source and rebuilds the metadata Peaka AI works from. The call returns as soon as the job is queued; poll `getMetadataRefreshStatus` with the same catalog id, or pass a callback URL to be told when it ends. Only worth running after the source's structure has changed.
  *
  * `POST /metadata/{projectId}/refresh` (operationId `refreshMetadata`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const refreshMetadata: OperationFunction<R.RefreshMetadataArgs, R.RefreshMetadataResult> = /* @__PURE__ */ operation({ n: "metadata.refresh", m: "POST", p: "/metadata/{projectId}/refresh", b: "json", r: "json" });
 
@@ -1038,6 +1264,8 @@ export const refreshMetadata: OperationFunction<R.RefreshMetadataArgs, R.Refresh
  * Returns the URL (and token) that Peaka calls whenever a metadata refresh job of the project finishes.
  *
  * `GET /metadata/{projectId}/refresh/callback` (operationId `getMetadataRefreshCallback`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getMetadataRefreshCallback: OperationFunction<R.GetMetadataRefreshCallbackArgs, R.GetMetadataRefreshCallbackResult> = /* @__PURE__ */ operation({ n: "metadata.getRefreshCallback", m: "GET", p: "/metadata/{projectId}/refresh/callback", r: "json" });
 
@@ -1047,6 +1275,8 @@ export const getMetadataRefreshCallback: OperationFunction<R.GetMetadataRefreshC
  * Saves a URL that Peaka calls each time a metadata refresh job of the project ends, so that a partner application need not poll. A second registration replaces the first. The token, if given, travels with every call; check it before trusting the request.
  *
  * `POST /metadata/{projectId}/refresh/callback` (operationId `registerMetadataRefreshCallback`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const registerMetadataRefreshCallback: OperationFunction<R.RegisterMetadataRefreshCallbackArgs, R.RegisterMetadataRefreshCallbackResult> = /* @__PURE__ */ operation({ n: "metadata.registerRefreshCallback", m: "POST", p: "/metadata/{projectId}/refresh/callback", b: "json", r: "json" });
 
@@ -1056,6 +1286,8 @@ export const registerMetadataRefreshCallback: OperationFunction<R.RegisterMetada
  * Forgets the project's callback. Refresh jobs keep running; their outcome is then only visible through `getMetadataRefreshStatus`.
  *
  * `DELETE /metadata/{projectId}/refresh/callback` (operationId `unregisterMetadataRefreshCallback`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const unregisterMetadataRefreshCallback: OperationFunction<R.UnregisterMetadataRefreshCallbackArgs, R.UnregisterMetadataRefreshCallbackResult> = /* @__PURE__ */ operation({ n: "metadata.unregisterRefreshCallback", m: "DELETE", p: "/metadata/{projectId}/refresh/callback", r: "json" });
 
@@ -1065,6 +1297,8 @@ export const unregisterMetadataRefreshCallback: OperationFunction<R.UnregisterMe
  * Tells where the latest metadata refresh job of the catalog stands. Poll it after `refreshMetadata` until the status is `COMPLETED` or `FAILED`. Peaka has been seen to spell the status in lower case with hyphens (`not-active`) as well as in the documented upper case (`NOT_ACTIVE`); @peaka/api returns the upper-case form either way.
  *
  * `GET /metadata/{projectId}/refresh/{catalogId}` (operationId `getMetadataRefreshStatus`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getMetadataRefreshStatus: OperationFunction<R.GetMetadataRefreshStatusArgs, R.GetMetadataRefreshStatusResult> = /* @__PURE__ */ operation({ n: "metadata.getRefreshStatus", m: "GET", p: "/metadata/{projectId}/refresh/{catalogId}", r: "json" }, normalizeRefreshJobStatus);
 
@@ -1074,6 +1308,8 @@ export const getMetadataRefreshStatus: OperationFunction<R.GetMetadataRefreshSta
  * Returns the column-to-column relations (foreign-key style links) known for the catalog's tables, as an object keyed by relation id. Peaka AI uses them to choose join conditions instead of guessing from column names.
  *
  * `GET /metadata/{projectId}/relations/{catalogId}` (operationId `listMetadataRelations`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listMetadataRelations: OperationFunction<R.ListMetadataRelationsArgs, R.ListMetadataRelationsResult> = /* @__PURE__ */ operation({ n: "metadata.listRelations", m: "GET", p: "/metadata/{projectId}/relations/{catalogId}", r: "json" });
 
@@ -1083,6 +1319,8 @@ export const listMetadataRelations: OperationFunction<R.ListMetadataRelationsArg
  * Sets a new relation type. The columns it links cannot be changed; delete the relation and add a new one for that.
  *
  * `PUT /metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}` (operationId `updateMetadataRelation`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const updateMetadataRelation: OperationFunction<R.UpdateMetadataRelationArgs, R.UpdateMetadataRelationResult> = /* @__PURE__ */ operation({ n: "metadata.updateRelation", m: "PUT", p: "/metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}", b: "json", r: "json" });
 
@@ -1092,6 +1330,8 @@ export const updateMetadataRelation: OperationFunction<R.UpdateMetadataRelationA
  * Declares that the column in the path refers to the target column in the body, with the given cardinality. Use it for links the source system does not declare itself, such as ids shared between two SaaS apps; the target may sit in another catalog.
  *
  * `POST /metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}` (operationId `addMetadataRelation`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const addMetadataRelation: OperationFunction<R.AddMetadataRelationArgs, R.AddMetadataRelationResult> = /* @__PURE__ */ operation({ n: "metadata.addRelation", m: "POST", p: "/metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}", b: "json", r: "json" });
 
@@ -1101,6 +1341,8 @@ export const addMetadataRelation: OperationFunction<R.AddMetadataRelationArgs, R
  * Removes the relation from the table's metadata. Peaka AI no longer proposes that join on its own; the data itself is not affected.
  *
  * `DELETE /metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}` (operationId `deleteMetadataRelation`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteMetadataRelation: OperationFunction<R.DeleteMetadataRelationArgs, R.DeleteMetadataRelationResult> = /* @__PURE__ */ operation({ n: "metadata.deleteRelation", m: "DELETE", p: "/metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}", r: "json" });
 
@@ -1110,6 +1352,8 @@ export const deleteMetadataRelation: OperationFunction<R.DeleteMetadataRelationA
  * Lets Peaka AI read a sample of the table and write human-readable descriptions of the table and its columns into its metadata. Tables with terse or cryptic column names gain the most. Read the result back with `getProjectMetadata`; review it before relying on it.
  *
  * `POST /metadata/{projectId}/semantics/{catalogId}/{schemaName}/{tableName}` (operationId `generateMetadataSemantics`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const generateMetadataSemantics: OperationFunction<R.GenerateMetadataSemanticsArgs, R.GenerateMetadataSemanticsResult> = /* @__PURE__ */ operation({ n: "metadata.generateSemantics", m: "POST", p: "/metadata/{projectId}/semantics/{catalogId}/{schemaName}/{tableName}", b: "json", r: "json" });
 
@@ -1119,6 +1363,8 @@ export const generateMetadataSemantics: OperationFunction<R.GenerateMetadataSema
  * Sets `useWithAI` on every table of the catalog at once. Tables switched off stay queryable but are left out of what Peaka AI considers; switch single tables back with `updateMetadataTable`.
  *
  * `PUT /metadata/{projectId}/{catalogId}` (operationId `updateMetadataCatalogAiUsage`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const updateMetadataCatalogAiUsage: OperationFunction<R.UpdateMetadataCatalogAiUsageArgs, R.UpdateMetadataCatalogAiUsageResult> = /* @__PURE__ */ operation({ n: "metadata.updateCatalogAiUsage", m: "PUT", p: "/metadata/{projectId}/{catalogId}", b: "json", r: "json" });
 
@@ -1128,6 +1374,8 @@ export const updateMetadataCatalogAiUsage: OperationFunction<R.UpdateMetadataCat
  * Sets `useWithAI` on every table of one schema. Handy for keeping staging or audit schemas away from the agent while the rest of the catalog stays visible.
  *
  * `PUT /metadata/{projectId}/{catalogId}/{schemaName}` (operationId `updateMetadataSchemaAiUsage`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const updateMetadataSchemaAiUsage: OperationFunction<R.UpdateMetadataSchemaAiUsageArgs, R.UpdateMetadataSchemaAiUsageResult> = /* @__PURE__ */ operation({ n: "metadata.updateSchemaAiUsage", m: "PUT", p: "/metadata/{projectId}/{catalogId}/{schemaName}", b: "json", r: "json" });
 
@@ -1137,6 +1385,8 @@ export const updateMetadataSchemaAiUsage: OperationFunction<R.UpdateMetadataSche
  * Edits what Peaka AI knows about one table: its description, whether the agent may use it, and per-column details such as descriptions, keys and categorical values. Only the fields sent are changed; columns are matched by `columnName`.
  *
  * `PUT /metadata/{projectId}/{catalogId}/{schemaName}/{tableName}` (operationId `updateMetadataTable`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const updateMetadataTable: OperationFunction<R.UpdateMetadataTableArgs, R.UpdateMetadataTableResult> = /* @__PURE__ */ operation({ n: "metadata.updateTable", m: "PUT", p: "/metadata/{projectId}/{catalogId}/{schemaName}/{tableName}", b: "json", r: "json" });
 
@@ -1146,6 +1396,8 @@ export const updateMetadataTable: OperationFunction<R.UpdateMetadataTableArgs, R
  * Returns a PNG picture of the steps the AI agent goes through (classifying the request, finding tables, writing and checking SQL, answering). Useful to explain the step names that appear in `updates` stream events. The body is binary image data, not JSON.
  *
  * `GET /ai-agent/workflow/png` (operationId `getAgentWorkflowImage`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getAgentWorkflowImage: OptionalArgsOperationFunction<R.GetAgentWorkflowImageArgs, R.GetAgentWorkflowImageResult> = /* @__PURE__ */ operation({ n: "agent.getWorkflowImage", m: "GET", p: "/ai-agent/workflow/png", r: "blob", a: "image/png" });
 
@@ -1155,6 +1407,8 @@ export const getAgentWorkflowImage: OptionalArgsOperationFunction<R.GetAgentWork
  * Sends one message to the project's AI agent and waits until the agent has finished the turn: understanding the request, writing SQL, running it on Peaka (unless `noExecute`) and answering. The answer is the agent's final state; its reply is the last entry of `messages`, and the SQL it wrote is in `currentGeneratedQuery`.
  *
  * `POST /ai-agent/{projectId}/chat` (operationId `chatWithAgent`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const chatWithAgent: OperationFunction<R.ChatWithAgentArgs, R.ChatWithAgentResult> = /* @__PURE__ */ operation({ n: "agent.chat", m: "POST", p: "/ai-agent/{projectId}/chat", b: "json", r: "json" });
 
@@ -1164,6 +1418,8 @@ export const chatWithAgent: OperationFunction<R.ChatWithAgentArgs, R.ChatWithAge
  * Sends one message to the agent and keeps the connection open while it works, sending server-sent events (`text/event-stream`) as the turn goes on. The stream ends when the turn is over.
  *
  * `POST /ai-agent/{projectId}/chat/stream` (operationId `streamAgentChat`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const streamAgentChat: OperationFunction<R.StreamAgentChatArgs, R.StreamAgentChatResult> = /* @__PURE__ */ operation({ n: "agent.stream", m: "POST", p: "/ai-agent/{projectId}/chat/stream", b: "json", r: "stream", s: eventStream });
 
@@ -1173,6 +1429,8 @@ export const streamAgentChat: OperationFunction<R.StreamAgentChatArgs, R.StreamA
  * Gives the conversations held with the agent in this project. Continue one by passing its `threadId` to a chat operation, or read it in full with the get operation.
  *
  * `GET /ai-agent/{projectId}/threads` (operationId `listAgentThreads`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listAgentThreads: OperationFunction<R.ListAgentThreadsArgs, R.ListAgentThreadsResult> = /* @__PURE__ */ operation({ n: "agent.listThreads", m: "GET", p: "/ai-agent/{projectId}/threads", r: "json" });
 
@@ -1182,6 +1440,8 @@ export const listAgentThreads: OperationFunction<R.ListAgentThreadsArgs, R.ListA
  * Gives one conversation with the agent, including the messages exchanged so far.
  *
  * `GET /ai-agent/{projectId}/threads/{threadId}` (operationId `getAgentThread`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getAgentThread: OperationFunction<R.GetAgentThreadArgs, R.GetAgentThreadResult> = /* @__PURE__ */ operation({ n: "agent.getThread", m: "GET", p: "/ai-agent/{projectId}/threads/{threadId}", r: "json" });
 
@@ -1191,6 +1451,8 @@ export const getAgentThread: OperationFunction<R.GetAgentThreadArgs, R.GetAgentT
  * Changes the title under which a conversation is listed. The messages are not touched.
  *
  * `PUT /ai-agent/{projectId}/threads/{threadId}` (operationId `updateAgentThread`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const updateAgentThread: OperationFunction<R.UpdateAgentThreadArgs, R.UpdateAgentThreadResult> = /* @__PURE__ */ operation({ n: "agent.updateThread", m: "PUT", p: "/ai-agent/{projectId}/threads/{threadId}", b: "json", r: "json" });
 
@@ -1200,6 +1462,8 @@ export const updateAgentThread: OperationFunction<R.UpdateAgentThreadArgs, R.Upd
  * Deletes a conversation and its messages. Its id cannot be used to continue the conversation afterwards.
  *
  * `DELETE /ai-agent/{projectId}/threads/{threadId}` (operationId `deleteAgentThread`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const deleteAgentThread: OperationFunction<R.DeleteAgentThreadArgs, R.DeleteAgentThreadResult> = /* @__PURE__ */ operation({ n: "agent.deleteThread", m: "DELETE", p: "/ai-agent/{projectId}/threads/{threadId}", r: "json" });
 
@@ -1209,6 +1473,8 @@ export const deleteAgentThread: OperationFunction<R.DeleteAgentThreadArgs, R.Del
  * Rewrites a query written in Peaka's SQL (the Trino dialect) for another database engine, for example to run a query designed in Peaka directly against MySQL or PostgreSQL. Nothing is executed; only the text is converted. The route does not depend on a project.
  *
  * `POST /sql/transpile/{dialect}` (operationId `transpileSql`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const transpileSql: OperationFunction<R.TranspileSqlArgs, R.TranspileSqlResult> = /* @__PURE__ */ operation({ n: "sql.transpile", m: "POST", p: "/sql/transpile/{dialect}", b: "json", r: "json" });
 
@@ -1218,6 +1484,8 @@ export const transpileSql: OperationFunction<R.TranspileSqlArgs, R.TranspileSqlR
  * Returns, for each materialized query of the project, the state of its latest refresh, when it ran and when the next scheduled one is due.
  *
  * `GET /data/projects/{projectId}/materialized-queries/status` (operationId `listMaterializedQueryStatuses`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const listMaterializedQueryStatuses: OperationFunction<R.ListMaterializedQueryStatusesArgs, R.ListMaterializedQueryStatusesResult> = /* @__PURE__ */ operation({ n: "materializedQueries.listStatuses", m: "GET", p: "/data/projects/{projectId}/materialized-queries/status", r: "json" });
 
@@ -1227,6 +1495,8 @@ export const listMaterializedQueryStatuses: OperationFunction<R.ListMaterialized
  * Asks Peaka to stop the refresh in progress, if there is one. The status may take a while to settle and can end as `CANCELED` or, when the run finished first, `COMPLETED`; a cancelled query can be refreshed again normally. When nothing is running Peaka may answer 404 or 409.
  *
  * `POST /data/projects/{projectId}/materialized-queries/{queryId}/cancel` (operationId `cancelMaterializedQueryRefresh`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const cancelMaterializedQueryRefresh: OperationFunction<R.CancelMaterializedQueryRefreshArgs, R.CancelMaterializedQueryRefreshResult> = /* @__PURE__ */ operation({ n: "materializedQueries.cancel", m: "POST", p: "/data/projects/{projectId}/materialized-queries/{queryId}/cancel", r: "none" });
 
@@ -1236,6 +1506,8 @@ export const cancelMaterializedQueryRefresh: OperationFunction<R.CancelMateriali
  * Starts a refresh of the stored result right away. A query with a schedule runs its scheduled job early; one without a schedule gets a one-off run. The call returns once the refresh is accepted, not when it ends: follow it with the status route, comparing `lastExecutionStartTime` with its value from before the call.
  *
  * `POST /data/projects/{projectId}/materialized-queries/{queryId}/refresh` (operationId `refreshMaterializedQuery`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const refreshMaterializedQuery: OperationFunction<R.RefreshMaterializedQueryArgs, R.RefreshMaterializedQueryResult> = /* @__PURE__ */ operation({ n: "materializedQueries.refresh", m: "POST", p: "/data/projects/{projectId}/materialized-queries/{queryId}/refresh", r: "none" });
 
@@ -1245,5 +1517,7 @@ export const refreshMaterializedQuery: OperationFunction<R.RefreshMaterializedQu
  * Returns the state of the latest refresh of one materialized query together with its schedule. Poll it to wait for a refresh, keeping two quirks in mind:
  *
  * `GET /data/projects/{projectId}/materialized-queries/{queryId}/status` (operationId `getMaterializedQueryStatus`)
+ *
+ * Keys: a partner key or a project key.
  */
 export const getMaterializedQueryStatus: OperationFunction<R.GetMaterializedQueryStatusArgs, R.GetMaterializedQueryStatusResult> = /* @__PURE__ */ operation({ n: "materializedQueries.getStatus", m: "GET", p: "/data/projects/{projectId}/materialized-queries/{queryId}/status", r: "json" });

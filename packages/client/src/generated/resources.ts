@@ -430,9 +430,11 @@ export interface OrganizationsResource {
   /**
    * List organizations
    *
-   * Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. This route needs a partner key.
+   * Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. This route needs a partner key. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `GET /organizations` (operationId `listOrganizations`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   list: {
     (args?: ListOrganizationsArgs, options?: RequestOptions): Promise<ListOrganizationsResult>;
@@ -442,9 +444,11 @@ export interface OrganizationsResource {
   /**
    * Get an organization
    *
-   * Fetches one organization by its UUID. Answers 404 when the id is unknown or the key cannot see that organization.
+   * Fetches one organization by its UUID. Answers 404 when the id is unknown or the key cannot see that organization. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `GET /organizations/{organizationId}` (operationId `getOrganization`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   get: {
     (args: GetOrganizationArgs, options?: RequestOptions): Promise<GetOrganizationResult>;
@@ -458,9 +462,11 @@ export interface WorkspacesResource {
   /**
    * List the workspaces of an organization
    *
-   * Returns every workspace of the organization as an array, the default workspace included (`defaultWorkspace: true`). Use a workspace's `id` to reach its projects.
+   * Returns every workspace of the organization as an array, the default workspace included (`defaultWorkspace: true`). Use a workspace's `id` to reach its projects. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `GET /organizations/{organizationId}/workspaces` (operationId `listWorkspaces`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   list: {
     (args: ListWorkspacesArgs, options?: RequestOptions): Promise<ListWorkspacesResult>;
@@ -470,9 +476,11 @@ export interface WorkspacesResource {
   /**
    * Create a workspace
    *
-   * Adds a workspace to the organization and returns it. The returned `createdAt` may be `null`; fetch the workspace again if you need the stored timestamp.
+   * Adds a workspace to the organization and returns it. The returned `createdAt` may be `null`; fetch the workspace again if you need the stored timestamp. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `POST /organizations/{organizationId}/workspaces` (operationId `createWorkspace`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   create: {
     (args: CreateWorkspaceArgs, options?: RequestOptions): Promise<CreateWorkspaceResult>;
@@ -482,9 +490,11 @@ export interface WorkspacesResource {
   /**
    * Get a workspace
    *
-   * Fetches one workspace of the organization by its UUID.
+   * Fetches one workspace of the organization by its UUID. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `GET /organizations/{organizationId}/workspaces/{workspaceId}` (operationId `getWorkspace`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   get: {
     (args: GetWorkspaceArgs, options?: RequestOptions): Promise<GetWorkspaceResult>;
@@ -494,9 +504,11 @@ export interface WorkspacesResource {
   /**
    * Update a workspace
    *
-   * Replaces the workspace's name and description with the values sent and returns the workspace. As with creation, `createdAt` may come back as `null`.
+   * Replaces the workspace's name and description with the values sent and returns the workspace. As with creation, `createdAt` may come back as `null`. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `PUT /organizations/{organizationId}/workspaces/{workspaceId}` (operationId `updateWorkspace`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   update: {
     (args: UpdateWorkspaceArgs, options?: RequestOptions): Promise<UpdateWorkspaceResult>;
@@ -506,9 +518,11 @@ export interface WorkspacesResource {
   /**
    * Delete a workspace
    *
-   * Removes the workspace from the organization. The answer has no body. Review the projects it still holds before deleting it.
+   * Removes the workspace from the organization. The answer has no body. Review the projects it still holds before deleting it. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `DELETE /organizations/{organizationId}/workspaces/{workspaceId}` (operationId `deleteWorkspace`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   delete: {
     (args: DeleteWorkspaceArgs, options?: RequestOptions): Promise<DeleteWorkspaceResult>;
@@ -522,9 +536,11 @@ export interface ProjectsResource {
   /**
    * List the projects of a workspace
    *
-   * Returns every project in the workspace as an array. A project's `id` is what the data, cache, metadata and AI routes take as `projectId`.
+   * Returns every project in the workspace as an array. A project's `id` is what the data, cache, metadata and AI routes take as `projectId`. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `GET /organizations/{organizationId}/workspaces/{workspaceId}/projects` (operationId `listProjects`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   list: {
     (args: ListProjectsArgs, options?: RequestOptions): Promise<ListProjectsResult>;
@@ -534,9 +550,11 @@ export interface ProjectsResource {
   /**
    * Create a project in a workspace
    *
-   * Creates a project inside the workspace and returns it, with the `domain` slug and webhook URL Peaka assigned. Only `name` is required.
+   * Creates a project inside the workspace and returns it, with the `domain` slug and webhook URL Peaka assigned. Only `name` is required. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `POST /organizations/{organizationId}/workspaces/{workspaceId}/projects` (operationId `createProject`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   create: {
     (args: CreateProjectArgs, options?: RequestOptions): Promise<CreateProjectResult>;
@@ -546,9 +564,11 @@ export interface ProjectsResource {
   /**
    * Get a project
    *
-   * Fetches one project of the workspace by its id.
+   * Fetches one project of the workspace by its id. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `GET /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}` (operationId `getProject`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   get: {
     (args: GetProjectArgs, options?: RequestOptions): Promise<GetProjectResult>;
@@ -558,9 +578,11 @@ export interface ProjectsResource {
   /**
    * Update a project
    *
-   * Renames the project and sets its description, then returns it. In this answer `webhookBaseUrl` may be `null`; read the project again for the stored value.
+   * Renames the project and sets its description, then returns it. In this answer `webhookBaseUrl` may be `null`; read the project again for the stored value. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `PUT /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}` (operationId `updateProject`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   update: {
     (args: UpdateProjectArgs, options?: RequestOptions): Promise<UpdateProjectResult>;
@@ -570,9 +592,11 @@ export interface ProjectsResource {
   /**
    * Delete a project
    *
-   * Deletes the project from the workspace. The answer has no body. Keys and embedded sessions made for the project are of no further use afterwards.
+   * Deletes the project from the workspace. The answer has no body. Keys and embedded sessions made for the project are of no further use afterwards. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `DELETE /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}` (operationId `deleteProject`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   delete: {
     (args: DeleteProjectArgs, options?: RequestOptions): Promise<DeleteProjectResult>;
@@ -586,9 +610,11 @@ export interface LegacyProjectsResource {
   /**
    * List projects (deprecated)
    *
-   * Deprecated: use `listProjects` (`GET /organizations/{organizationId}/workspaces/{workspaceId}/projects`) instead. Returns, as an array, every project the key can reach regardless of workspace. Items from this route may lack `workspaceId`.
+   * Deprecated: use `listProjects` (`GET /organizations/{organizationId}/workspaces/{workspaceId}/projects`) instead. Returns, as an array, every project the key can reach regardless of workspace. Items from this route may lack `workspaceId`. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `GET /projects` (operationId `listLegacyProjects`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    * @deprecated This route is deprecated by Peaka.
    */
   list: {
@@ -599,9 +625,11 @@ export interface LegacyProjectsResource {
   /**
    * Create a project (deprecated)
    *
-   * Deprecated: use `createProject` (`POST /organizations/{organizationId}/workspaces/{workspaceId}/projects`) instead. Creates a project without naming a workspace; it is placed in the organization's default workspace.
+   * Deprecated: use `createProject` (`POST /organizations/{organizationId}/workspaces/{workspaceId}/projects`) instead. Creates a project without naming a workspace; it is placed in the organization's default workspace. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `POST /projects` (operationId `createLegacyProject`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    * @deprecated This route is deprecated by Peaka.
    */
   create: {
@@ -612,9 +640,11 @@ export interface LegacyProjectsResource {
   /**
    * Get a project (deprecated)
    *
-   * Deprecated: use `getProject` (`GET /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Fetches one project by id without naming its workspace.
+   * Deprecated: use `getProject` (`GET /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Fetches one project by id without naming its workspace. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `GET /projects/{projectId}` (operationId `getLegacyProject`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    * @deprecated This route is deprecated by Peaka.
    */
   get: {
@@ -625,9 +655,11 @@ export interface LegacyProjectsResource {
   /**
    * Update a project (deprecated)
    *
-   * Deprecated: use `updateProject` (`PUT /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Renames the project and sets its description, then returns it; `webhookBaseUrl` may be `null` in this answer.
+   * Deprecated: use `updateProject` (`PUT /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Renames the project and sets its description, then returns it; `webhookBaseUrl` may be `null` in this answer. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `PUT /projects/{projectId}` (operationId `updateLegacyProject`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    * @deprecated This route is deprecated by Peaka.
    */
   update: {
@@ -638,9 +670,11 @@ export interface LegacyProjectsResource {
   /**
    * Delete a project (deprecated)
    *
-   * Deprecated: use `deleteProject` (`DELETE /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Deletes the project; the answer has no body.
+   * Deprecated: use `deleteProject` (`DELETE /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Deletes the project; the answer has no body. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `DELETE /projects/{projectId}` (operationId `deleteLegacyProject`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    * @deprecated This route is deprecated by Peaka.
    */
   delete: {
@@ -655,9 +689,11 @@ export interface ApiKeysResource {
   /**
    * List a project's API keys
    *
-   * Returns the project's API keys as an array of names, ids and expiry dates. Secrets are not included: `apiKey` is always `null` here.
+   * Returns the project's API keys as an array of names, ids and expiry dates. Secrets are not included: `apiKey` is always `null` here. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `GET /projects/{projectId}/apiKeys` (operationId `listApiKeys`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   list: {
     (args: ListApiKeysArgs, options?: RequestOptions): Promise<ListApiKeysResult>;
@@ -667,9 +703,11 @@ export interface ApiKeysResource {
   /**
    * Create a project API key
    *
-   * Issues a key that acts on this project only. The answer carries the secret in `apiKey`, and this is the only time it is ever returned: save it at once (a secret store, not source code). Later listings show the key without it. Omit `expiresAt` for a key that does not expire.
+   * Issues a key that acts on this project only. The answer carries the secret in `apiKey`, and this is the only time it is ever returned: save it at once (a secret store, not source code). Later listings show the key without it. Omit `expiresAt` for a key that does not expire. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `POST /projects/{projectId}/apiKeys` (operationId `createApiKey`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   create: {
     (args: CreateApiKeyArgs, options?: RequestOptions): Promise<CreateApiKeyResult>;
@@ -679,9 +717,11 @@ export interface ApiKeysResource {
   /**
    * Revoke a project API key
    *
-   * Deletes the key. From then on, requests that send it are refused with 401. The answer has no body.
+   * Deletes the key. From then on, requests that send it are refused with 401. The answer has no body. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `DELETE /projects/{projectId}/apiKeys/{apiKeyId}` (operationId `deleteApiKey`)
+   *
+   * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   delete: {
     (args: DeleteApiKeyArgs, options?: RequestOptions): Promise<DeleteApiKeyResult>;
@@ -698,6 +738,8 @@ export interface ConnectionsResource {
    * Returns every connector Peaka can connect to, each with its type, its way of authenticating and the credential fields a connection of that type takes. Use it to build a connection form or to look up the `type` value before creating a connection. The list does not depend on the project.
    *
    * `GET /connections/config` (operationId `listConnectionConfigs`)
+   *
+   * Keys: a partner key or a project key.
    */
   listConfigs: {
     (args?: ListConnectionConfigsArgs, options?: RequestOptions): Promise<ListConnectionConfigsResult>;
@@ -710,6 +752,8 @@ export interface ConnectionsResource {
    * Returns the configuration of a single connector: how it authenticates and which credential fields, with which value types, a connection of this type needs. Read it right before creating a connection so the `credential` object carries the right keys.
    *
    * `GET /connections/config/{connectionType}` (operationId `getConnectionConfig`)
+   *
+   * Keys: a partner key or a project key.
    */
   getConfig: {
     (args: GetConnectionConfigArgs, options?: RequestOptions): Promise<GetConnectionConfigResult>;
@@ -722,6 +766,8 @@ export interface ConnectionsResource {
    * Returns all connections stored in the project, each with its id, name and connector type. Credentials are not included; use the connection detail route for the non-secret settings.
    *
    * `GET /connections/{projectId}` (operationId `listConnections`)
+   *
+   * Keys: a partner key or a project key.
    */
   list: {
     (args: ListConnectionsArgs, options?: RequestOptions): Promise<ListConnectionsResult>;
@@ -734,6 +780,8 @@ export interface ConnectionsResource {
    * Stores a new connection in the project. Look up the connector with `GET /connections/config/{connectionType}` first, then send its `connectionType` as `type` and fill `credential` with its fields, using numbers and booleans where the field type says so.
    *
    * `POST /connections/{projectId}` (operationId `createConnection`)
+   *
+   * Keys: a partner key or a project key.
    */
   create: {
     (args: CreateConnectionArgs, options?: RequestOptions): Promise<CreateConnectionResult>;
@@ -746,6 +794,8 @@ export interface ConnectionsResource {
    * Second half of creating an OAuth2 connection. After the user has given consent at the `url` returned by the create call, the third party redirects to your callback page with a query string; forward that query string here, unchanged, and Peaka exchanges it for tokens and finishes the connection.
    *
    * `POST /connections/{projectId}/oauth2` (operationId `completeConnectionOAuth2`)
+   *
+   * Keys: a partner key or a project key.
    */
   completeOAuth2: {
     (args: CompleteConnectionOAuth2Args, options?: RequestOptions): Promise<CompleteConnectionOAuth2Result>;
@@ -758,6 +808,8 @@ export interface ConnectionsResource {
    * Returns one connection of the project by its id: name and connector type, without any credential. For the non-secret settings use the detail route.
    *
    * `GET /connections/{projectId}/{connectionId}` (operationId `getConnection`)
+   *
+   * Keys: a partner key or a project key.
    */
   get: {
     (args: GetConnectionArgs, options?: RequestOptions): Promise<GetConnectionResult>;
@@ -770,6 +822,8 @@ export interface ConnectionsResource {
    * Replaces the name and credentials of a connection, for instance to rotate a token. The body has the same shape as for creation; send the full `credential` object, since it takes the place of the stored one. Catalogs built on the connection keep their id and use the new credentials from then on.
    *
    * `PUT /connections/{projectId}/{connectionId}` (operationId `updateConnection`)
+   *
+   * Keys: a partner key or a project key.
    */
   update: {
     (args: UpdateConnectionArgs, options?: RequestOptions): Promise<UpdateConnectionResult>;
@@ -782,6 +836,8 @@ export interface ConnectionsResource {
    * Removes a connection and its stored credentials. Catalogs that read through it stop working and should be deleted or moved to another connection. This cannot be undone.
    *
    * `DELETE /connections/{projectId}/{connectionId}` (operationId `deleteConnection`)
+   *
+   * Keys: a partner key or a project key.
    */
   delete: {
     (args: DeleteConnectionArgs, options?: RequestOptions): Promise<DeleteConnectionResult>;
@@ -794,6 +850,8 @@ export interface ConnectionsResource {
    * Returns the connector type and the settings of a connection that are safe to display, such as host, port or account identifiers. Secrets (passwords, tokens, client secrets) are omitted, so this cannot be used to copy a connection. Which keys appear depends on the connector.
    *
    * `GET /connections/{projectId}/{connectionId}/detail` (operationId `getConnectionDetail`)
+   *
+   * Keys: a partner key or a project key.
    */
   getDetail: {
     (args: GetConnectionDetailArgs, options?: RequestOptions): Promise<GetConnectionDetailResult>;
@@ -810,6 +868,8 @@ export interface CatalogsResource {
    * Returns every catalog of the project: the ones made from connections and the built-in `internal` (Peaka tables and BI tables) and `query` (saved queries) catalogs, which are always listed. The list is not paged.
    *
    * `GET /data/projects/{projectId}/catalogs` (operationId `listCatalogs`)
+   *
+   * Keys: a partner key or a project key.
    */
   list: {
     (args: ListCatalogsArgs, options?: RequestOptions): Promise<ListCatalogsResult>;
@@ -822,6 +882,8 @@ export interface CatalogsResource {
    * Makes the data behind an existing connection queryable by creating a catalog on it; its schemas and tables then appear under the catalog's SQL name, which is derived from `name`. Some connectors need `extraParameters`: Google Sheets, for one, takes the list of spreadsheets to include. Catalog names are unique within a project; Peaka has been seen to report a duplicate name with a 400 as well as a 409.
    *
    * `POST /data/projects/{projectId}/catalogs` (operationId `createCatalog`)
+   *
+   * Keys: a partner key or a project key.
    */
   create: {
     (args: CreateCatalogArgs, options?: RequestOptions): Promise<CreateCatalogResult>;
@@ -834,6 +896,8 @@ export interface CatalogsResource {
    * Returns one catalog by its id: SQL name, display name, type and the connection it reads through.
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}` (operationId `getCatalog`)
+   *
+   * Keys: a partner key or a project key.
    */
   get: {
     (args: GetCatalogArgs, options?: RequestOptions): Promise<GetCatalogResult>;
@@ -846,6 +910,8 @@ export interface CatalogsResource {
    * Removes the catalog from the project. Its schemas and tables can no longer be queried, and saved queries that use them will fail. The connection itself is kept. This cannot be undone.
    *
    * `DELETE /data/projects/{projectId}/catalogs/{catalogId}` (operationId `deleteCatalog`)
+   *
+   * Keys: a partner key or a project key.
    */
   delete: {
     (args: DeleteCatalogArgs, options?: RequestOptions): Promise<DeleteCatalogResult>;
@@ -858,6 +924,8 @@ export interface CatalogsResource {
    * Returns the schemas of a catalog. For databases they are the database's own schemas; for SaaS connectors they group the app's objects by area (for example `crm` for a CRM); sources without such grouping usually show a single `public` schema.
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas` (operationId `listCatalogSchemas`)
+   *
+   * Keys: a partner key or a project key.
    */
   listSchemas: {
     (args: ListCatalogSchemasArgs, options?: RequestOptions): Promise<ListCatalogSchemasResult>;
@@ -870,6 +938,8 @@ export interface CatalogsResource {
    * Returns the tables of one schema of a catalog, each with its caching facts: whether it can be cached, with which cache types, whether it is cached now, and whether it is a dynamic table that needs `_q_` parameter values in every query. In the built-in `internal` catalog these are the project's Peaka tables and BI tables.
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables` (operationId `listCatalogTables`)
+   *
+   * Keys: a partner key or a project key.
    */
   listTables: {
     (args: ListCatalogTablesArgs, options?: RequestOptions): Promise<ListCatalogTablesResult>;
@@ -882,6 +952,8 @@ export interface CatalogsResource {
    * Returns the columns of a catalog table with their SQL types, display names, defaults and constraints. Columns whose names begin with `_q_` are parameter columns: a `WHERE` condition on them is handed to the source as a request parameter (a date range, a page size, a flag) instead of filtering rows.
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/columns` (operationId `listCatalogColumns`)
+   *
+   * Keys: a partner key or a project key.
    */
   listColumns: {
     (args: ListCatalogColumnsArgs, options?: RequestOptions): Promise<ListCatalogColumnsResult>;
@@ -894,6 +966,8 @@ export interface CatalogsResource {
    * Says whether the table currently has a Peaka cache (so queries read Peaka's copy rather than the source), and also whether a cache could be created and with which cache types. One call is therefore enough before creating a cache. `isCacheable` and `supportedCacheTypes` are left out when Peaka cannot determine them.
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/isCached` (operationId `getCatalogTableCacheState`)
+   *
+   * Keys: a partner key or a project key.
    */
   getTableCacheState: {
     (args: GetCatalogTableCacheStateArgs, options?: RequestOptions): Promise<GetCatalogTableCacheStateResult>;
@@ -906,6 +980,8 @@ export interface CatalogsResource {
    * Returns the column statistics Peaka's query planner uses for a table, chiefly how distinct each column's values are. Useful to pick join keys or to tell identifiers from categories. Columns without statistics are not listed.
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/statistics` (operationId `getCatalogTableStatistics`)
+   *
+   * Keys: a partner key or a project key.
    */
   getTableStatistics: {
     (args: GetCatalogTableStatisticsArgs, options?: RequestOptions): Promise<GetCatalogTableStatisticsResult>;
@@ -918,6 +994,8 @@ export interface CatalogsResource {
    * Gives another project read access to this catalog's schemas and tables. The target project sees the catalog under a new id, returned here; the credentials stay with the source project's connection.
    *
    * `POST /data/projects/{projectId}/catalogs/{catalogId}/share` (operationId `shareCatalog`)
+   *
+   * Keys: a partner key or a project key.
    */
   share: {
     (args: ShareCatalogArgs, options?: RequestOptions): Promise<ShareCatalogResult>;
@@ -930,6 +1008,8 @@ export interface CatalogsResource {
    * Finds catalogs, schemas and tables of the project whose names contain the given text, ignoring case. Give `catalog`, or `catalog` and `schema`, to search inside them only.
    *
    * `POST /data/projects/{projectId}/search` (operationId `searchCatalogs`)
+   *
+   * Keys: a partner key or a project key.
    */
   search: {
     (args: SearchCatalogsArgs, options?: RequestOptions): Promise<SearchCatalogsResult>;
@@ -946,6 +1026,8 @@ export interface TablesResource {
    * Returns every BI table of the project. BI tables keep their data by column, which makes filters and aggregations over millions of rows fast without extra indexes; they suit event streams and bulk loads but cannot hold JSON values.
    *
    * `GET /data/projects/{projectId}/bitable` (operationId `listBiTables`)
+   *
+   * Keys: a partner key or a project key.
    */
   listBiTables: {
     (args: ListBiTablesArgs, options?: RequestOptions): Promise<ListBiTablesResult>;
@@ -958,6 +1040,8 @@ export interface TablesResource {
    * Creates an empty BI table named after the path and returns it. The table starts without columns: add them with the BI column routes before loading data. Choose a BI table for large append-mostly data; it does not support the JSON type.
    *
    * `POST /data/projects/{projectId}/bitable/{tableName}` (operationId `createBiTable`)
+   *
+   * Keys: a partner key or a project key.
    */
   createBiTable: {
     (args: CreateBiTableArgs, options?: RequestOptions): Promise<CreateBiTableResult>;
@@ -970,6 +1054,8 @@ export interface TablesResource {
    * Drops the BI table together with its columns and every row it holds. There is no undo; saved queries that read the table will fail afterwards.
    *
    * `DELETE /data/projects/{projectId}/bitable/{tableName}` (operationId `deleteBiTable`)
+   *
+   * Keys: a partner key or a project key.
    */
   deleteBiTable: {
     (args: DeleteBiTableArgs, options?: RequestOptions): Promise<DeleteBiTableResult>;
@@ -982,6 +1068,8 @@ export interface TablesResource {
    * Returns the column definitions of a BI table: names, types, labels, defaults and the not-null and unique flags. Types come back in lower case.
    *
    * `GET /data/projects/{projectId}/bitable/{tableName}/columns` (operationId `listBiTableColumns`)
+   *
+   * Keys: a partner key or a project key.
    */
   listBiColumns: {
     (args: ListBiTableColumnsArgs, options?: RequestOptions): Promise<ListBiTableColumnsResult>;
@@ -994,6 +1082,8 @@ export interface TablesResource {
    * Adds one or more columns to a BI table in a single call; send an array even for one column. Allowed types are VARCHAR, BIGINT, BOOLEAN, DECIMAL, TIMESTAMP, TIME, DATE and UUID (no JSON). The answer lists the columns that were added.
    *
    * `POST /data/projects/{projectId}/bitable/{tableName}/columns` (operationId `addBiTableColumns`)
+   *
+   * Keys: a partner key or a project key.
    */
   addBiColumns: {
     (args: AddBiTableColumnsArgs, options?: RequestOptions): Promise<AddBiTableColumnsResult>;
@@ -1006,6 +1096,8 @@ export interface TablesResource {
    * Replaces the definition of one BI table column: its name, label, type, default and flags. Send the whole definition, not only the fields that change. Changing the type of a column that already holds data can fail when existing values do not convert.
    *
    * `PUT /data/projects/{projectId}/bitable/{tableName}/columns/{columnName}` (operationId `updateBiTableColumn`)
+   *
+   * Keys: a partner key or a project key.
    */
   updateBiColumn: {
     (args: UpdateBiTableColumnArgs, options?: RequestOptions): Promise<UpdateBiTableColumnResult>;
@@ -1018,6 +1110,8 @@ export interface TablesResource {
    * Drops one column of a BI table along with the values it holds in every row. This cannot be undone.
    *
    * `DELETE /data/projects/{projectId}/bitable/{tableName}/columns/{columnName}` (operationId `deleteBiTableColumn`)
+   *
+   * Keys: a partner key or a project key.
    */
   deleteBiColumn: {
     (args: DeleteBiTableColumnArgs, options?: RequestOptions): Promise<DeleteBiTableColumnResult>;
@@ -1030,6 +1124,8 @@ export interface TablesResource {
    * Returns every Peaka Table of the project. Peaka Tables are Peaka's built-in relational store: rows can be added, edited and removed freely and JSON columns are allowed, which makes them a good fit for smaller data that changes often. BI tables are listed separately.
    *
    * `GET /data/projects/{projectId}/table` (operationId `listInternalTables`)
+   *
+   * Keys: a partner key or a project key.
    */
   list: {
     (args: ListInternalTablesArgs, options?: RequestOptions): Promise<ListInternalTablesResult>;
@@ -1042,6 +1138,8 @@ export interface TablesResource {
    * Creates an empty Peaka Table named after the path and returns it. Add columns next, then fill it through SQL or a CSV import. Prefer a BI table for very large, append-only data.
    *
    * `POST /data/projects/{projectId}/table/{tableName}` (operationId `createInternalTable`)
+   *
+   * Keys: a partner key or a project key.
    */
   create: {
     (args: CreateInternalTableArgs, options?: RequestOptions): Promise<CreateInternalTableResult>;
@@ -1054,6 +1152,8 @@ export interface TablesResource {
    * Drops the Peaka Table with all of its columns and rows. There is no undo; queries that read the table stop working.
    *
    * `DELETE /data/projects/{projectId}/table/{tableName}` (operationId `deleteInternalTable`)
+   *
+   * Keys: a partner key or a project key.
    */
   delete: {
     (args: DeleteInternalTableArgs, options?: RequestOptions): Promise<DeleteInternalTableResult>;
@@ -1066,6 +1166,8 @@ export interface TablesResource {
    * Returns the column definitions of a Peaka Table: names, types, labels, defaults and the not-null and unique flags. Types come back in lower case.
    *
    * `GET /data/projects/{projectId}/table/{tableName}/columns` (operationId `listInternalTableColumns`)
+   *
+   * Keys: a partner key or a project key.
    */
   listColumns: {
     (args: ListInternalTableColumnsArgs, options?: RequestOptions): Promise<ListInternalTableColumnsResult>;
@@ -1078,6 +1180,8 @@ export interface TablesResource {
    * Adds one or more columns to a Peaka Table in a single call; send an array even for one column. Every type in the enum is allowed, JSON included. The answer lists the columns that were added.
    *
    * `POST /data/projects/{projectId}/table/{tableName}/columns` (operationId `addInternalTableColumns`)
+   *
+   * Keys: a partner key or a project key.
    */
   addColumns: {
     (args: AddInternalTableColumnsArgs, options?: RequestOptions): Promise<AddInternalTableColumnsResult>;
@@ -1090,6 +1194,8 @@ export interface TablesResource {
    * Replaces the definition of one Peaka Table column: its name, label, type, default and flags. Send the whole definition, not only the fields that change. A type change fails when the values already stored cannot be converted.
    *
    * `PUT /data/projects/{projectId}/table/{tableName}/columns/{columnName}` (operationId `updateInternalTableColumn`)
+   *
+   * Keys: a partner key or a project key.
    */
   updateColumn: {
     (args: UpdateInternalTableColumnArgs, options?: RequestOptions): Promise<UpdateInternalTableColumnResult>;
@@ -1102,6 +1208,8 @@ export interface TablesResource {
    * Drops one column of a Peaka Table and the values it holds in every row. This cannot be undone.
    *
    * `DELETE /data/projects/{projectId}/table/{tableName}/columns/{columnName}` (operationId `deleteInternalTableColumn`)
+   *
+   * Keys: a partner key or a project key.
    */
   deleteColumn: {
     (args: DeleteInternalTableColumnArgs, options?: RequestOptions): Promise<DeleteInternalTableColumnResult>;
@@ -1114,6 +1222,8 @@ export interface TablesResource {
    * Loads the rows of a CSV file into an existing Peaka Table. The body is `multipart/form-data` with two parts:
    *
    * `POST /data/projects/{projectId}/table/{tableName}/import` (operationId `importInternalTableCsv`)
+   *
+   * Keys: a partner key or a project key.
    */
   importCsv: {
     (args: ImportInternalTableCsvArgs, options?: RequestOptions): Promise<ImportInternalTableCsvResult>;
@@ -1126,6 +1236,8 @@ export interface TablesResource {
    * Returns a small CSV file shaped like the table: a header line with the column names followed by a few rows of made-up values of the right types. Use it as a template for files to send to the import route. Peaka sends it as an attachment named `sample.csv`.
    *
    * `GET /data/projects/{projectId}/table/{tableName}/sample` (operationId `getInternalTableCsvSample`)
+   *
+   * Keys: a partner key or a project key.
    */
   getCsvSample: {
     (args: GetInternalTableCsvSampleArgs, options?: RequestOptions): Promise<GetInternalTableCsvSampleResult>;
@@ -1142,6 +1254,8 @@ export interface QueriesResource {
    * Gives every saved query of the project, plain and materialized, in one array (there is no paging). Queries filed in a folder carry its `path` and `folderId`; for the folder layout itself use the query folder operations.
    *
    * `GET /data/projects/{projectId}/queries` (operationId `listQueries`)
+   *
+   * Keys: a partner key or a project key.
    */
   list: {
     (args: ListQueriesArgs, options?: RequestOptions): Promise<ListQueriesResult>;
@@ -1154,6 +1268,8 @@ export interface QueriesResource {
    * Saves a SQL query in the project, optionally inside a folder (`path`; missing folders are created on the way).
    *
    * `POST /data/projects/{projectId}/queries` (operationId `createQuery`)
+   *
+   * Keys: a partner key or a project key.
    */
   create: {
     (args: CreateQueryArgs, options?: RequestOptions): Promise<CreateQueryResult>;
@@ -1166,6 +1282,8 @@ export interface QueriesResource {
    * Runs a query and answers with its rows in the same call. Say what to run in one of four ways: a query-builder request (`from`, with optional `columns`, `filters`, `orderBy`), the id of a saved query, a qualified name such as `peaka.query.weeklyrevenue`, or a SQL `statement` with optional `bindings`.
    *
    * `POST /data/projects/{projectId}/queries/execute` (operationId `executeQuery`)
+   *
+   * Keys: a partner key or a project key.
    */
   execute: {
     (args: ExecuteQueryArgs, options?: RequestOptions): Promise<ExecuteQueryResult>;
@@ -1178,6 +1296,8 @@ export interface QueriesResource {
    * Gives one saved query with its SQL, type, schedule and, when it is filed in a folder, its `path` and `folderId`.
    *
    * `GET /data/projects/{projectId}/queries/{queryId}` (operationId `getQuery`)
+   *
+   * Keys: a partner key or a project key.
    */
   get: {
     (args: GetQueryArgs, options?: RequestOptions): Promise<GetQueryResult>;
@@ -1190,6 +1310,8 @@ export interface QueriesResource {
    * Changes the display name, SQL, type or schedule of a saved query; fields you leave out stay as they are. Sending `queryType: MATERIALIZED` turns a plain query into a materialized one, and sending `inputQueryRefId` copies the current SQL of that source query again. This operation does not move the query: use the move operation for that.
    *
    * `PUT /data/projects/{projectId}/queries/{queryId}` (operationId `updateQuery`)
+   *
+   * Keys: a partner key or a project key.
    */
   update: {
     (args: UpdateQueryArgs, options?: RequestOptions): Promise<UpdateQueryResult>;
@@ -1202,6 +1324,8 @@ export interface QueriesResource {
    * Removes the saved query for good. SQL elsewhere that selects from it stops working, and for a materialized query the stored result and its schedule go too.
    *
    * `DELETE /data/projects/{projectId}/queries/{queryId}` (operationId `deleteQuery`)
+   *
+   * Keys: a partner key or a project key.
    */
   delete: {
     (args: DeleteQueryArgs, options?: RequestOptions): Promise<DeleteQueryResult>;
@@ -1214,6 +1338,8 @@ export interface QueriesResource {
    * Files the query under the given folder path; send `/` to take it back to the top level. Peaka resolves the path to a folder on its side. To move several queries into or out of one folder at once, use the query folder contents operation.
    *
    * `PATCH /data/projects/{projectId}/queries/{queryId}/path` (operationId `moveQuery`)
+   *
+   * Keys: a partner key or a project key.
    */
   move: {
     (args: MoveQueryArgs, options?: RequestOptions): Promise<MoveQueryResult>;
@@ -1230,6 +1356,8 @@ export interface QueryFoldersResource {
    * Gives every folder of the project in one flat list, nested folders included. Each folder names its parent, so the hierarchy can be rebuilt on the client; to get it already nested, use the folder tree operation.
    *
    * `GET /data/projects/{projectId}/queries/folders` (operationId `listQueryFolders`)
+   *
+   * Keys: a partner key or a project key.
    */
   list: {
     (args: ListQueryFoldersArgs, options?: RequestOptions): Promise<ListQueryFoldersResult>;
@@ -1242,6 +1370,8 @@ export interface QueryFoldersResource {
    * Creates a folder directly under the top level; its path is `/` followed by the name. To create a folder inside another one, use the child folder operation with the parent's id. Creating a folder whose path is taken answers 409.
    *
    * `POST /data/projects/{projectId}/queries/folders` (operationId `createQueryFolder`)
+   *
+   * Keys: a partner key or a project key.
    */
   create: {
     (args: CreateQueryFolderArgs, options?: RequestOptions): Promise<CreateQueryFolderResult>;
@@ -1254,6 +1384,8 @@ export interface QueryFoldersResource {
    * Gives the folder hierarchy already nested, each node holding its sub-folders in `children`. Set `includeQueries` to also get the queries of every folder, and `rootFolderId` to get only the subtree below one folder.
    *
    * `GET /data/projects/{projectId}/queries/folders/tree` (operationId `getQueryFolderTree`)
+   *
+   * Keys: a partner key or a project key.
    */
   getTree: {
     (args: GetQueryFolderTreeArgs, options?: RequestOptions): Promise<GetQueryFolderTreeResult>;
@@ -1266,6 +1398,8 @@ export interface QueryFoldersResource {
    * Gives one folder together with the folders directly below it and the saved queries filed in it. Deeper levels are not included; walk them with further calls or use the tree operation.
    *
    * `GET /data/projects/{projectId}/queries/folders/{folderId}` (operationId `getQueryFolder`)
+   *
+   * Keys: a partner key or a project key.
    */
   get: {
     (args: GetQueryFolderArgs, options?: RequestOptions): Promise<GetQueryFolderResult>;
@@ -1278,6 +1412,8 @@ export interface QueryFoldersResource {
    * Files the queries of `queryIdsAdded` into this folder and sends the queries of `queryIdsRemoved` back to the top level, in one call. Both lists must be present; send an empty array for the side with nothing to do. The answer is the folder with its updated contents.
    *
    * `PUT /data/projects/{projectId}/queries/folders/{folderId}` (operationId `updateQueryFolderQueries`)
+   *
+   * Keys: a partner key or a project key.
    */
   updateQueries: {
     (args: UpdateQueryFolderQueriesArgs, options?: RequestOptions): Promise<UpdateQueryFolderQueriesResult>;
@@ -1290,6 +1426,8 @@ export interface QueryFoldersResource {
    * Creates a folder below the folder named in the path, which acts as the parent; the new folder's path is the parent's path followed by the name. A sibling with the same name answers 409, an unknown parent 404.
    *
    * `POST /data/projects/{projectId}/queries/folders/{folderId}` (operationId `createChildQueryFolder`)
+   *
+   * Keys: a partner key or a project key.
    */
   createChild: {
     (args: CreateChildQueryFolderArgs, options?: RequestOptions): Promise<CreateChildQueryFolderResult>;
@@ -1302,6 +1440,8 @@ export interface QueryFoldersResource {
    * Deletes a folder. A folder that still holds folders or queries is refused with 409 unless `force=true`, which deletes everything below it as well, saved queries included; that cannot be undone.
    *
    * `DELETE /data/projects/{projectId}/queries/folders/{folderId}` (operationId `deleteQueryFolder`)
+   *
+   * Keys: a partner key or a project key.
    */
   delete: {
     (args: DeleteQueryFolderArgs, options?: RequestOptions): Promise<DeleteQueryFolderResult>;
@@ -1314,6 +1454,8 @@ export interface QueryFoldersResource {
    * Gives the folder a new name. Its path changes with it, and so do the paths of everything below it. A sibling that already has the name answers 409.
    *
    * `PATCH /data/projects/{projectId}/queries/folders/{folderId}/name` (operationId `renameQueryFolder`)
+   *
+   * Keys: a partner key or a project key.
    */
   rename: {
     (args: RenameQueryFolderArgs, options?: RequestOptions): Promise<RenameQueryFolderResult>;
@@ -1326,6 +1468,8 @@ export interface QueryFoldersResource {
    * Moves the folder, with everything below it, to a new path; the paths of its sub-folders and queries follow. The answer is 409 when the target path is taken or lies inside the folder itself.
    *
    * `PATCH /data/projects/{projectId}/queries/folders/{folderId}/path` (operationId `moveQueryFolder`)
+   *
+   * Keys: a partner key or a project key.
    */
   move: {
     (args: MoveQueryFolderArgs, options?: RequestOptions): Promise<MoveQueryFolderResult>;
@@ -1342,6 +1486,8 @@ export interface SemanticCatalogsResource {
    * Creates an empty semantic catalog in the project. A semantic catalog has no connection; its tables are defined from saved queries, which lets curated, business-level tables be queried with SQL like any other catalog. Add tables with `POST .../semantic-catalogs/{catalogId}`.
    *
    * `POST /data/projects/{projectId}/semantic-catalogs` (operationId `createSemanticCatalog`)
+   *
+   * Keys: a partner key or a project key.
    */
   create: {
     (args: CreateSemanticCatalogArgs, options?: RequestOptions): Promise<CreateSemanticCatalogResult>;
@@ -1354,6 +1500,8 @@ export interface SemanticCatalogsResource {
    * Defines a table in the semantic catalog whose rows are the result of a saved query, so it can be queried as `"<catalog>"."<schema>"."<table>"`. Keep the returned `tableId`: it is what deleting the table takes.
    *
    * `POST /data/projects/{projectId}/semantic-catalogs/{catalogId}` (operationId `createSemanticTable`)
+   *
+   * Keys: a partner key or a project key.
    */
   createTable: {
     (args: CreateSemanticTableArgs, options?: RequestOptions): Promise<CreateSemanticTableResult>;
@@ -1366,6 +1514,8 @@ export interface SemanticCatalogsResource {
    * Gives another project read access to the semantic catalog's schemas and tables. Unlike sharing an ordinary catalog, the body names the project in `target`, and the answer has no body.
    *
    * `POST /data/projects/{projectId}/semantic-catalogs/{catalogId}/share` (operationId `shareSemanticCatalog`)
+   *
+   * Keys: a partner key or a project key.
    */
   share: {
     (args: ShareSemanticCatalogArgs, options?: RequestOptions): Promise<ShareSemanticCatalogResult>;
@@ -1378,6 +1528,8 @@ export interface SemanticCatalogsResource {
    * Removes a table from a semantic catalog; SQL that reads the table fails from then on. Only the table definition is removed by this call, not the saved query behind it.
    *
    * `DELETE /data/projects/{projectId}/semantic-catalogs/{catalogId}/table/{tableId}` (operationId `deleteSemanticTable`)
+   *
+   * Keys: a partner key or a project key.
    */
   deleteTable: {
     (args: DeleteSemanticTableArgs, options?: RequestOptions): Promise<DeleteSemanticTableResult>;
@@ -1394,6 +1546,8 @@ export interface CacheResource {
    * Starts keeping a copy of one catalog table in Peaka's own storage so that queries on it no longer reach the source. Before calling, check in the table listing that the table is cacheable and which sync modes it supports.
    *
    * `POST /data/projects/{projectId}/cache` (operationId `createCache`)
+   *
+   * Keys: a partner key or a project key.
    */
   create: {
     (args: CreateCacheArgs, options?: RequestOptions): Promise<CreateCacheResult>;
@@ -1406,6 +1560,8 @@ export interface CacheResource {
    * Creates one cache per entry of the array, each entry shaped like the body of the single create. Entries are handled on their own: a failing entry does not stop the rest.
    *
    * `POST /data/projects/{projectId}/cache/batch` (operationId `createCacheBatch`)
+   *
+   * Keys: a partner key or a project key.
    */
   createBatch: {
     (args: CreateCacheBatchArgs, options?: RequestOptions): Promise<CreateCacheBatchResult>;
@@ -1418,6 +1574,8 @@ export interface CacheResource {
    * Gives one status entry per cache of the project, each shaped like the answer of the single-cache status operation. Handy for an overview of all cached tables; an empty array means the project has no cache.
    *
    * `GET /data/projects/{projectId}/cache/status` (operationId `listCacheStatusesByProject`)
+   *
+   * Keys: a partner key or a project key.
    */
   listStatusesByProject: {
     (args: ListCacheStatusesByProjectArgs, options?: RequestOptions): Promise<ListCacheStatusesByProjectResult>;
@@ -1430,6 +1588,8 @@ export interface CacheResource {
    * Reads which table a cache copies and how its two sync modes are scheduled. Use it to see the current schedules before changing them. How the latest runs went is not part of this answer; ask the cache status operation for that.
    *
    * `GET /data/projects/{projectId}/cache/{cacheId}` (operationId `getCacheSettings`)
+   *
+   * Keys: a partner key or a project key.
    */
   getSettings: {
     (args: GetCacheSettingsArgs, options?: RequestOptions): Promise<GetCacheSettingsResult>;
@@ -1442,6 +1602,8 @@ export interface CacheResource {
    * Replaces the schedule of each sync mode given in the body; a mode left out keeps its schedule. The cached table cannot be changed here. A new schedule takes the place of the mode's previous scheduled workflow, and `type: NONE` turns that mode off. Intervals are ISO-8601 durations such as `PT30M` or `P1D`.
    *
    * `PUT /data/projects/{projectId}/cache/{cacheId}` (operationId `updateCacheSettings`)
+   *
+   * Keys: a partner key or a project key.
    */
   updateSettings: {
     (args: UpdateCacheSettingsArgs, options?: RequestOptions): Promise<UpdateCacheSettingsResult>;
@@ -1454,6 +1616,8 @@ export interface CacheResource {
    * Removes a cache for good: running and scheduled syncs of both modes are stopped, the copied rows are dropped and the settings, run history and status go with them. Queries on the table then read the source again. There is no undo; caching the table again means creating a new cache. The answer has no body.
    *
    * `DELETE /data/projects/{projectId}/cache/{cacheId}` (operationId `deleteCache`)
+   *
+   * Keys: a partner key or a project key.
    */
   delete: {
     (args: DeleteCacheArgs, options?: RequestOptions): Promise<DeleteCacheResult>;
@@ -1466,6 +1630,8 @@ export interface CacheResource {
    * Asks the full refresh that is running for this cache to stop. Incremental syncs are not touched; they have their own cancel operation.
    *
    * `POST /data/projects/{projectId}/cache/{cacheId}/cancelFullRefreshUpdate` (operationId `cancelCacheFullRefresh`)
+   *
+   * Keys: a partner key or a project key.
    */
   cancelFullRefresh: {
     (args: CancelCacheFullRefreshArgs, options?: RequestOptions): Promise<CancelCacheFullRefreshResult>;
@@ -1478,6 +1644,8 @@ export interface CacheResource {
    * Asks the incremental sync that is running for this cache to stop. A running full refresh is not touched; it has its own cancel operation.
    *
    * `POST /data/projects/{projectId}/cache/{cacheId}/cancelIncrementalUpdate` (operationId `cancelCacheIncrementalUpdate`)
+   *
+   * Keys: a partner key or a project key.
    */
   cancelIncrementalUpdate: {
     (args: CancelCacheIncrementalUpdateArgs, options?: RequestOptions): Promise<CancelCacheIncrementalUpdateResult>;
@@ -1490,6 +1658,8 @@ export interface CacheResource {
    * Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: keep raising `offset` by `limit` until a page comes back shorter than `limit`.
    *
    * `GET /data/projects/{projectId}/cache/{cacheId}/executionHistory` (operationId `listCacheExecutionHistory`)
+   *
+   * Keys: a partner key or a project key.
    */
   listExecutionHistory: {
     (args: ListCacheExecutionHistoryArgs, options?: RequestOptions): Promise<ListCacheExecutionHistoryResult>;
@@ -1502,6 +1672,8 @@ export interface CacheResource {
    * Rebuilds the cached copy from the whole source table, once, outside any schedule. It costs more than an incremental sync but brings the copy fully back in line, for instance after the source's structure changed.
    *
    * `POST /data/projects/{projectId}/cache/{cacheId}/fullRefreshUpdate` (operationId `triggerCacheFullRefresh`)
+   *
+   * Keys: a partner key or a project key.
    */
   triggerFullRefresh: {
     (args: TriggerCacheFullRefreshArgs, options?: RequestOptions): Promise<TriggerCacheFullRefreshResult>;
@@ -1514,6 +1686,8 @@ export interface CacheResource {
    * Fetches only the rows added, changed or removed since the last good sync, once, outside any schedule. It is quicker than a full refresh. Calling it while an incremental sync is already running may queue a second run behind the first.
    *
    * `POST /data/projects/{projectId}/cache/{cacheId}/incrementalUpdate` (operationId `triggerCacheIncrementalUpdate`)
+   *
+   * Keys: a partner key or a project key.
    */
   triggerIncrementalUpdate: {
     (args: TriggerCacheIncrementalUpdateArgs, options?: RequestOptions): Promise<TriggerCacheIncrementalUpdateResult>;
@@ -1526,6 +1700,8 @@ export interface CacheResource {
    * Tells where a cache stands and how the newest incremental run and the newest full refresh are doing, with row counters, error details and timestamps for each.
    *
    * `GET /data/projects/{projectId}/cache/{cacheId}/status` (operationId `getCacheStatus`)
+   *
+   * Keys: a partner key or a project key.
    */
   getStatus: {
     (args: GetCacheStatusArgs, options?: RequestOptions): Promise<GetCacheStatusResult>;
@@ -1538,6 +1714,8 @@ export interface CacheResource {
    * Like the project-wide status list, narrowed to the caches of tables in one catalog, which is one connected data source. Each entry has the shape of the single-cache status; an empty array means the catalog has no cache.
    *
    * `GET /data/projects/{projectId}/catalog/{catalogId}/cache/status` (operationId `listCacheStatusesByCatalog`)
+   *
+   * Keys: a partner key or a project key.
    */
   listStatusesByCatalog: {
     (args: ListCacheStatusesByCatalogArgs, options?: RequestOptions): Promise<ListCacheStatusesByCatalogResult>;
@@ -1550,6 +1728,8 @@ export interface CacheResource {
    * Narrows the catalog-wide status list further to one schema, useful when a catalog holds many schemas. Each entry has the shape of the single-cache status; an empty array means no table of the schema is cached.
    *
    * `GET /data/projects/{projectId}/catalog/{catalogId}/schema/{schemaName}/cache/status` (operationId `listCacheStatusesBySchema`)
+   *
+   * Keys: a partner key or a project key.
    */
   listStatusesBySchema: {
     (args: ListCacheStatusesBySchemaArgs, options?: RequestOptions): Promise<ListCacheStatusesBySchemaResult>;
@@ -1566,6 +1746,8 @@ export interface ExportsResource {
    * Starts a background job that runs the saved query and writes its result to CSV or JSONL files. The call returns at once with the job id and status `PENDING`. Get the job until its status is final; on `SUCCEEDED` it lists the files with download links.
    *
    * `POST /data/projects/{projectId}/queries/{queryId}/exports` (operationId `exportQuery`)
+   *
+   * Keys: a partner key or a project key.
    */
   exportQuery: {
     (args: ExportQueryArgs, options?: RequestOptions): Promise<ExportQueryResult>;
@@ -1578,6 +1760,8 @@ export interface ExportsResource {
    * Starts a background job that writes the rows of one catalog table to CSV or JSONL files. Like the query export it answers at once with the job id; get the job until its status is final and download the files it lists.
    *
    * `POST /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/exports` (operationId `exportTable`)
+   *
+   * Keys: a partner key or a project key.
    */
   exportTable: {
     (args: ExportTableArgs, options?: RequestOptions): Promise<ExportTableResult>;
@@ -1590,6 +1774,8 @@ export interface ExportsResource {
    * Gives the project's export jobs, newest first, one page at a time. For the next page, pass the `createdAt` of the last job you received as `createdBefore`; a page shorter than `limit` is the last one. Listed jobs never carry `files`: get a job on its own for download links. `downloadable` still tells whether you could download it.
    *
    * `GET /data/projects/{projectId}/exports` (operationId `listExports`)
+   *
+   * Keys: a partner key or a project key.
    */
   list: {
     (args: ListExportsArgs, options?: RequestOptions): Promise<ListExportsResult>;
@@ -1602,6 +1788,8 @@ export interface ExportsResource {
    * Gives the job's current status. Poll it (with growing pauses) after starting an export until the status is `SUCCEEDED`, `FAILED`, `CANCELLED` or `EXPIRED`. For a succeeded job started by the caller, `files` holds download links signed afresh on every call and valid until `expiresAt`; other users see the job with `downloadable: false` and no files.
    *
    * `GET /data/projects/{projectId}/exports/{exportId}` (operationId `getExport`)
+   *
+   * Keys: a partner key or a project key.
    */
   get: {
     (args: GetExportArgs, options?: RequestOptions): Promise<GetExportResult>;
@@ -1614,6 +1802,8 @@ export interface ExportsResource {
    * Stops a `PENDING` or `RUNNING` export: the query is killed and any partly written files are removed, and the job ends as `CANCELLED`. On a job that has already finished it changes nothing, so repeating the call is safe.
    *
    * `DELETE /data/projects/{projectId}/exports/{exportId}` (operationId `cancelExport`)
+   *
+   * Keys: a partner key or a project key.
    */
   cancel: {
     (args: CancelExportArgs, options?: RequestOptions): Promise<CancelExportResult>;
@@ -1630,6 +1820,8 @@ export interface ParametricTablesResource {
    * Returns every parametric table defined in the catalog. A parametric table wraps a REST catalog table that needs query parameters (its `_q_` columns) and binds fixed values to them, so the wrapper can be queried like an ordinary table.
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/parametricTables` (operationId `listParametricTables`)
+   *
+   * Keys: a partner key or a project key.
    */
   list: {
     (args: ListParametricTablesArgs, options?: RequestOptions): Promise<ListParametricTablesResult>;
@@ -1642,6 +1834,8 @@ export interface ParametricTablesResource {
    * Defines a new table `toSchema.toTable` in the catalog that reads `fromSchema.fromTable` with the given parameter values already filled in. Queries against the new table need no `_q_` filters.
    *
    * `POST /data/projects/{projectId}/catalogs/{catalogId}/parametricTables` (operationId `createParametricTable`)
+   *
+   * Keys: a partner key or a project key.
    */
   create: {
     (args: CreateParametricTableArgs, options?: RequestOptions): Promise<CreateParametricTableResult>;
@@ -1654,6 +1848,8 @@ export interface ParametricTablesResource {
    * Removes the parametric table named by `toSchema` and `toTable`. Only the wrapper goes away; the source table it reads from is left untouched.
    *
    * `DELETE /data/projects/{projectId}/catalogs/{catalogId}/parametricTables` (operationId `deleteParametricTable`)
+   *
+   * Keys: a partner key or a project key.
    */
   delete: {
     (args: DeleteParametricTableArgs, options?: RequestOptions): Promise<DeleteParametricTableResult>;
@@ -1670,6 +1866,8 @@ export interface EmbeddedResource {
    * Deprecated: use `createEmbeddedSession` (`POST /ui/initSession`), which also takes session modes, feature flags and connector options. Opens an embedded Peaka session for a project and returns the single-use URL to load in an iframe.
    *
    * `GET /ui/initSession` (operationId `getEmbeddedSession`)
+   *
+   * Keys: a partner key or a project key.
    * @deprecated This route is deprecated by Peaka.
    */
   getSession: {
@@ -1683,6 +1881,8 @@ export interface EmbeddedResource {
    * Opens an embedded Peaka session for a project and returns `sessionUrl`, a single-use link to load in an iframe of your application. Before the iframe can show it, "Embedded UI" must be switched on in Peaka's developer settings and your site registered there with an HTTPS origin. Choose `FULL_STUDIO` to embed the whole studio, or `CONNECTOR_MODAL_ONLY` to show only the connection dialog (optionally opened on `connectorType`, and with `autoCreateCatalog` to turn the new connection into a catalog right away). `featureFlags` hides individual sections; `theme` and `themeOverride` adjust the styling.
    *
    * `POST /ui/initSession` (operationId `createEmbeddedSession`)
+   *
+   * Keys: a partner key or a project key.
    */
   createSession: {
     (args: CreateEmbeddedSessionArgs, options?: RequestOptions): Promise<CreateEmbeddedSessionResult>;
@@ -1699,6 +1899,8 @@ export interface DriversResource {
    * Returns a JSON object with one connection string per supported driver (`JDBC`, `SQL_ALCHEMY`), for pointing BI tools and scripts at Peaka's query engine. The strings contain the calling key, so keep them secret. A SQLAlchemy URL covers one catalog only: pass `catalogName` to fill it in, or the URL keeps a `{catalogName}` placeholder.
    *
    * `GET /supportedDrivers` (operationId `getSupportedDrivers`)
+   *
+   * Keys: a partner key or a project key.
    */
   getAll: {
     (args?: GetSupportedDriversArgs, options?: RequestOptions): Promise<GetSupportedDriversResult>;
@@ -1711,6 +1913,8 @@ export interface DriversResource {
    * Returns a JSON object whose `JDBC` field is a JDBC URL for Peaka's query engine. One URL reaches every catalog of the project. It contains the calling key, so keep it secret.
    *
    * `GET /supportedDrivers/jdbc` (operationId `getJdbcDriver`)
+   *
+   * Keys: a partner key or a project key.
    */
   getJdbc: {
     (args?: GetJdbcDriverArgs, options?: RequestOptions): Promise<GetJdbcDriverResult>;
@@ -1723,6 +1927,8 @@ export interface DriversResource {
    * Returns a JSON object whose `SQL_ALCHEMY` field is a SQLAlchemy URL for Peaka's query engine, bound to the catalog named in `catalogName` (a SQLAlchemy engine talks to one catalog). It contains the calling key, so keep it secret.
    *
    * `GET /supportedDrivers/sql_alchemy` (operationId `getSqlAlchemyDriver`)
+   *
+   * Keys: a partner key or a project key.
    */
   getSqlAlchemy: {
     (args: GetSqlAlchemyDriverArgs, options?: RequestOptions): Promise<GetSqlAlchemyDriverResult>;
@@ -1739,6 +1945,8 @@ export interface MetadataResource {
    * Returns the metadata store of the project: one entry per table, holding the text Peaka AI indexes and the structured table metadata (description, columns, relations, AI usage) behind it. Pass `catalogId`, and optionally `schemaName`, to read only part of a large project.
    *
    * `GET /metadata/{projectId}` (operationId `getProjectMetadata`)
+   *
+   * Keys: a partner key or a project key.
    */
   get: {
     (args: GetProjectMetadataArgs, options?: RequestOptions): Promise<GetProjectMetadataResult>;
@@ -1751,6 +1959,8 @@ export interface MetadataResource {
    * Marks the column as categorical and reads its distinct values (up to `limit`) into the column's metadata, so that Peaka AI can use the exact spellings in filters. With `frequency`, Peaka also schedules a background job that collects them again; the values then appear in the project metadata. Suited to low-cardinality columns such as statuses or country codes.
    *
    * `PUT /metadata/{projectId}/categorical/{catalogId}/{schemaName}/{tableName}/{columnName}` (operationId `generateMetadataCategoricalValues`)
+   *
+   * Keys: a partner key or a project key.
    */
   generateCategoricalValues: {
     (args: GenerateMetadataCategoricalValuesArgs, options?: RequestOptions): Promise<GenerateMetadataCategoricalValuesResult>;
@@ -1763,6 +1973,8 @@ export interface MetadataResource {
    * Clears the collected values from the column's metadata and cancels the background job that refreshed them. The column's data is untouched.
    *
    * `DELETE /metadata/{projectId}/categorical/{catalogId}/{schemaName}/{tableName}/{columnName}` (operationId `deleteMetadataCategoricalValues`)
+   *
+   * Keys: a partner key or a project key.
    */
   deleteCategoricalValues: {
     (args: DeleteMetadataCategoricalValuesArgs, options?: RequestOptions): Promise<DeleteMetadataCategoricalValuesResult>;
@@ -1775,6 +1987,8 @@ export interface MetadataResource {
    * Runs a similarity search over the project's golden SQL pairs and returns the ones closest in meaning to `q`. This is the retrieval step Peaka AI itself performs; use it to check which examples the agent would see for a question.
    *
    * `GET /metadata/{projectId}/golden-sql/query` (operationId `searchMetadataGoldenSqls`)
+   *
+   * Keys: a partner key or a project key.
    */
   searchGoldenSqls: {
     (args: SearchMetadataGoldenSqlsArgs, options?: RequestOptions): Promise<SearchMetadataGoldenSqlsResult>;
@@ -1787,6 +2001,8 @@ export interface MetadataResource {
    * Returns every question and SQL pair stored for the project, with the ids needed to delete them.
    *
    * `GET /metadata/{projectId}/golden-sqls` (operationId `listMetadataGoldenSqls`)
+   *
+   * Keys: a partner key or a project key.
    */
   listGoldenSqls: {
     (args: ListMetadataGoldenSqlsArgs, options?: RequestOptions): Promise<ListMetadataGoldenSqlsResult>;
@@ -1799,6 +2015,8 @@ export interface MetadataResource {
    * Stores a question together with SQL known to answer it. Peaka AI retrieves such pairs as worked examples when it writes SQL for similar questions, so pairs that use the project's real table names and business terms help most.
    *
    * `POST /metadata/{projectId}/golden-sqls` (operationId `createMetadataGoldenSql`)
+   *
+   * Keys: a partner key or a project key.
    */
   createGoldenSql: {
     (args: CreateMetadataGoldenSqlArgs, options?: RequestOptions): Promise<CreateMetadataGoldenSqlResult>;
@@ -1811,6 +2029,8 @@ export interface MetadataResource {
    * Removes the pair from the project. Peaka AI stops using it as an example from the next question on.
    *
    * `DELETE /metadata/{projectId}/golden-sqls/{id}` (operationId `deleteMetadataGoldenSql`)
+   *
+   * Keys: a partner key or a project key.
    */
   deleteGoldenSql: {
     (args: DeleteMetadataGoldenSqlArgs, options?: RequestOptions): Promise<DeleteMetadataGoldenSqlResult>;
@@ -1823,6 +2043,8 @@ export interface MetadataResource {
    * Similarity search over the project's table metadata. Give a table name or a few words about the data you need; the answer lists the closest tables with their full metadata, which is what an agent needs before writing SQL against them.
    *
    * `GET /metadata/{projectId}/query` (operationId `searchMetadataTables`)
+   *
+   * Keys: a partner key or a project key.
    */
   searchTables: {
     (args: SearchMetadataTablesArgs, options?: RequestOptions): Promise<SearchMetadataTablesResult>;
@@ -1835,6 +2057,8 @@ export interface MetadataResource {
    * Has Peaka AI propose questions that the project's data can answer, steered by the text in `question`. Useful to seed a chat interface with starting points. The answer's layout is not documented by Peaka, so the schema leaves it open.
    *
    * `GET /metadata/{projectId}/questions/generate` (operationId `generateMetadataSampleQuestions`)
+   *
+   * Keys: a partner key or a project key.
    */
   generateSampleQuestions: {
     (args: GenerateMetadataSampleQuestionsArgs, options?: RequestOptions): Promise<GenerateMetadataSampleQuestionsResult>;
@@ -1847,6 +2071,8 @@ export interface MetadataResource {
    * Starts a background job that reads the catalog's schemas, tables and columns again from the source and rebuilds the metadata Peaka AI works from. The call returns as soon as the job is queued; poll `getMetadataRefreshStatus` with the same catalog id, or pass a callback URL to be told when it ends. Only worth running after the source's structure has changed.
    *
    * `POST /metadata/{projectId}/refresh` (operationId `refreshMetadata`)
+   *
+   * Keys: a partner key or a project key.
    */
   refresh: {
     (args: RefreshMetadataArgs, options?: RequestOptions): Promise<RefreshMetadataResult>;
@@ -1859,6 +2085,8 @@ export interface MetadataResource {
    * Returns the URL (and token) that Peaka calls whenever a metadata refresh job of the project finishes.
    *
    * `GET /metadata/{projectId}/refresh/callback` (operationId `getMetadataRefreshCallback`)
+   *
+   * Keys: a partner key or a project key.
    */
   getRefreshCallback: {
     (args: GetMetadataRefreshCallbackArgs, options?: RequestOptions): Promise<GetMetadataRefreshCallbackResult>;
@@ -1871,6 +2099,8 @@ export interface MetadataResource {
    * Saves a URL that Peaka calls each time a metadata refresh job of the project ends, so that a partner application need not poll. A second registration replaces the first. The token, if given, travels with every call; check it before trusting the request.
    *
    * `POST /metadata/{projectId}/refresh/callback` (operationId `registerMetadataRefreshCallback`)
+   *
+   * Keys: a partner key or a project key.
    */
   registerRefreshCallback: {
     (args: RegisterMetadataRefreshCallbackArgs, options?: RequestOptions): Promise<RegisterMetadataRefreshCallbackResult>;
@@ -1883,6 +2113,8 @@ export interface MetadataResource {
    * Forgets the project's callback. Refresh jobs keep running; their outcome is then only visible through `getMetadataRefreshStatus`.
    *
    * `DELETE /metadata/{projectId}/refresh/callback` (operationId `unregisterMetadataRefreshCallback`)
+   *
+   * Keys: a partner key or a project key.
    */
   unregisterRefreshCallback: {
     (args: UnregisterMetadataRefreshCallbackArgs, options?: RequestOptions): Promise<UnregisterMetadataRefreshCallbackResult>;
@@ -1895,6 +2127,8 @@ export interface MetadataResource {
    * Tells where the latest metadata refresh job of the catalog stands. Poll it after `refreshMetadata` until the status is `COMPLETED` or `FAILED`. Peaka has been seen to spell the status in lower case with hyphens (`not-active`) as well as in the documented upper case (`NOT_ACTIVE`); @peaka/api returns the upper-case form either way.
    *
    * `GET /metadata/{projectId}/refresh/{catalogId}` (operationId `getMetadataRefreshStatus`)
+   *
+   * Keys: a partner key or a project key.
    */
   getRefreshStatus: {
     (args: GetMetadataRefreshStatusArgs, options?: RequestOptions): Promise<GetMetadataRefreshStatusResult>;
@@ -1907,6 +2141,8 @@ export interface MetadataResource {
    * Returns the column-to-column relations (foreign-key style links) known for the catalog's tables, as an object keyed by relation id. Peaka AI uses them to choose join conditions instead of guessing from column names.
    *
    * `GET /metadata/{projectId}/relations/{catalogId}` (operationId `listMetadataRelations`)
+   *
+   * Keys: a partner key or a project key.
    */
   listRelations: {
     (args: ListMetadataRelationsArgs, options?: RequestOptions): Promise<ListMetadataRelationsResult>;
@@ -1919,6 +2155,8 @@ export interface MetadataResource {
    * Sets a new relation type. The columns it links cannot be changed; delete the relation and add a new one for that.
    *
    * `PUT /metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}` (operationId `updateMetadataRelation`)
+   *
+   * Keys: a partner key or a project key.
    */
   updateRelation: {
     (args: UpdateMetadataRelationArgs, options?: RequestOptions): Promise<UpdateMetadataRelationResult>;
@@ -1931,6 +2169,8 @@ export interface MetadataResource {
    * Declares that the column in the path refers to the target column in the body, with the given cardinality. Use it for links the source system does not declare itself, such as ids shared between two SaaS apps; the target may sit in another catalog.
    *
    * `POST /metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}` (operationId `addMetadataRelation`)
+   *
+   * Keys: a partner key or a project key.
    */
   addRelation: {
     (args: AddMetadataRelationArgs, options?: RequestOptions): Promise<AddMetadataRelationResult>;
@@ -1943,6 +2183,8 @@ export interface MetadataResource {
    * Removes the relation from the table's metadata. Peaka AI no longer proposes that join on its own; the data itself is not affected.
    *
    * `DELETE /metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}` (operationId `deleteMetadataRelation`)
+   *
+   * Keys: a partner key or a project key.
    */
   deleteRelation: {
     (args: DeleteMetadataRelationArgs, options?: RequestOptions): Promise<DeleteMetadataRelationResult>;
@@ -1955,6 +2197,8 @@ export interface MetadataResource {
    * Lets Peaka AI read a sample of the table and write human-readable descriptions of the table and its columns into its metadata. Tables with terse or cryptic column names gain the most. Read the result back with `getProjectMetadata`; review it before relying on it.
    *
    * `POST /metadata/{projectId}/semantics/{catalogId}/{schemaName}/{tableName}` (operationId `generateMetadataSemantics`)
+   *
+   * Keys: a partner key or a project key.
    */
   generateSemantics: {
     (args: GenerateMetadataSemanticsArgs, options?: RequestOptions): Promise<GenerateMetadataSemanticsResult>;
@@ -1967,6 +2211,8 @@ export interface MetadataResource {
    * Sets `useWithAI` on every table of the catalog at once. Tables switched off stay queryable but are left out of what Peaka AI considers; switch single tables back with `updateMetadataTable`.
    *
    * `PUT /metadata/{projectId}/{catalogId}` (operationId `updateMetadataCatalogAiUsage`)
+   *
+   * Keys: a partner key or a project key.
    */
   updateCatalogAiUsage: {
     (args: UpdateMetadataCatalogAiUsageArgs, options?: RequestOptions): Promise<UpdateMetadataCatalogAiUsageResult>;
@@ -1979,6 +2225,8 @@ export interface MetadataResource {
    * Sets `useWithAI` on every table of one schema. Handy for keeping staging or audit schemas away from the agent while the rest of the catalog stays visible.
    *
    * `PUT /metadata/{projectId}/{catalogId}/{schemaName}` (operationId `updateMetadataSchemaAiUsage`)
+   *
+   * Keys: a partner key or a project key.
    */
   updateSchemaAiUsage: {
     (args: UpdateMetadataSchemaAiUsageArgs, options?: RequestOptions): Promise<UpdateMetadataSchemaAiUsageResult>;
@@ -1991,6 +2239,8 @@ export interface MetadataResource {
    * Edits what Peaka AI knows about one table: its description, whether the agent may use it, and per-column details such as descriptions, keys and categorical values. Only the fields sent are changed; columns are matched by `columnName`.
    *
    * `PUT /metadata/{projectId}/{catalogId}/{schemaName}/{tableName}` (operationId `updateMetadataTable`)
+   *
+   * Keys: a partner key or a project key.
    */
   updateTable: {
     (args: UpdateMetadataTableArgs, options?: RequestOptions): Promise<UpdateMetadataTableResult>;
@@ -2007,6 +2257,8 @@ export interface AgentResource {
    * Returns a PNG picture of the steps the AI agent goes through (classifying the request, finding tables, writing and checking SQL, answering). Useful to explain the step names that appear in `updates` stream events. The body is binary image data, not JSON.
    *
    * `GET /ai-agent/workflow/png` (operationId `getAgentWorkflowImage`)
+   *
+   * Keys: a partner key or a project key.
    */
   getWorkflowImage: {
     (args?: GetAgentWorkflowImageArgs, options?: RequestOptions): Promise<GetAgentWorkflowImageResult>;
@@ -2019,6 +2271,8 @@ export interface AgentResource {
    * Sends one message to the project's AI agent and waits until the agent has finished the turn: understanding the request, writing SQL, running it on Peaka (unless `noExecute`) and answering. The answer is the agent's final state; its reply is the last entry of `messages`, and the SQL it wrote is in `currentGeneratedQuery`.
    *
    * `POST /ai-agent/{projectId}/chat` (operationId `chatWithAgent`)
+   *
+   * Keys: a partner key or a project key.
    */
   chat: {
     (args: ChatWithAgentArgs, options?: RequestOptions): Promise<ChatWithAgentResult>;
@@ -2031,6 +2285,8 @@ export interface AgentResource {
    * Sends one message to the agent and keeps the connection open while it works, sending server-sent events (`text/event-stream`) as the turn goes on. The stream ends when the turn is over.
    *
    * `POST /ai-agent/{projectId}/chat/stream` (operationId `streamAgentChat`)
+   *
+   * Keys: a partner key or a project key.
    */
   stream: {
     (args: StreamAgentChatArgs, options?: RequestOptions): Promise<StreamAgentChatResult>;
@@ -2043,6 +2299,8 @@ export interface AgentResource {
    * Gives the conversations held with the agent in this project. Continue one by passing its `threadId` to a chat operation, or read it in full with the get operation.
    *
    * `GET /ai-agent/{projectId}/threads` (operationId `listAgentThreads`)
+   *
+   * Keys: a partner key or a project key.
    */
   listThreads: {
     (args: ListAgentThreadsArgs, options?: RequestOptions): Promise<ListAgentThreadsResult>;
@@ -2055,6 +2313,8 @@ export interface AgentResource {
    * Gives one conversation with the agent, including the messages exchanged so far.
    *
    * `GET /ai-agent/{projectId}/threads/{threadId}` (operationId `getAgentThread`)
+   *
+   * Keys: a partner key or a project key.
    */
   getThread: {
     (args: GetAgentThreadArgs, options?: RequestOptions): Promise<GetAgentThreadResult>;
@@ -2067,6 +2327,8 @@ export interface AgentResource {
    * Changes the title under which a conversation is listed. The messages are not touched.
    *
    * `PUT /ai-agent/{projectId}/threads/{threadId}` (operationId `updateAgentThread`)
+   *
+   * Keys: a partner key or a project key.
    */
   updateThread: {
     (args: UpdateAgentThreadArgs, options?: RequestOptions): Promise<UpdateAgentThreadResult>;
@@ -2079,6 +2341,8 @@ export interface AgentResource {
    * Deletes a conversation and its messages. Its id cannot be used to continue the conversation afterwards.
    *
    * `DELETE /ai-agent/{projectId}/threads/{threadId}` (operationId `deleteAgentThread`)
+   *
+   * Keys: a partner key or a project key.
    */
   deleteThread: {
     (args: DeleteAgentThreadArgs, options?: RequestOptions): Promise<DeleteAgentThreadResult>;
@@ -2095,6 +2359,8 @@ export interface SqlResource {
    * Rewrites a query written in Peaka's SQL (the Trino dialect) for another database engine, for example to run a query designed in Peaka directly against MySQL or PostgreSQL. Nothing is executed; only the text is converted. The route does not depend on a project.
    *
    * `POST /sql/transpile/{dialect}` (operationId `transpileSql`)
+   *
+   * Keys: a partner key or a project key.
    */
   transpile: {
     (args: TranspileSqlArgs, options?: RequestOptions): Promise<TranspileSqlResult>;
@@ -2111,6 +2377,8 @@ export interface MaterializedQueriesResource {
    * Returns, for each materialized query of the project, the state of its latest refresh, when it ran and when the next scheduled one is due.
    *
    * `GET /data/projects/{projectId}/materialized-queries/status` (operationId `listMaterializedQueryStatuses`)
+   *
+   * Keys: a partner key or a project key.
    */
   listStatuses: {
     (args: ListMaterializedQueryStatusesArgs, options?: RequestOptions): Promise<ListMaterializedQueryStatusesResult>;
@@ -2123,6 +2391,8 @@ export interface MaterializedQueriesResource {
    * Asks Peaka to stop the refresh in progress, if there is one. The status may take a while to settle and can end as `CANCELED` or, when the run finished first, `COMPLETED`; a cancelled query can be refreshed again normally. When nothing is running Peaka may answer 404 or 409.
    *
    * `POST /data/projects/{projectId}/materialized-queries/{queryId}/cancel` (operationId `cancelMaterializedQueryRefresh`)
+   *
+   * Keys: a partner key or a project key.
    */
   cancel: {
     (args: CancelMaterializedQueryRefreshArgs, options?: RequestOptions): Promise<CancelMaterializedQueryRefreshResult>;
@@ -2135,6 +2405,8 @@ export interface MaterializedQueriesResource {
    * Starts a refresh of the stored result right away. A query with a schedule runs its scheduled job early; one without a schedule gets a one-off run. The call returns once the refresh is accepted, not when it ends: follow it with the status route, comparing `lastExecutionStartTime` with its value from before the call.
    *
    * `POST /data/projects/{projectId}/materialized-queries/{queryId}/refresh` (operationId `refreshMaterializedQuery`)
+   *
+   * Keys: a partner key or a project key.
    */
   refresh: {
     (args: RefreshMaterializedQueryArgs, options?: RequestOptions): Promise<RefreshMaterializedQueryResult>;
@@ -2147,6 +2419,8 @@ export interface MaterializedQueriesResource {
    * Returns the state of the latest refresh of one materialized query together with its schedule. Poll it to wait for a refresh, keeping two quirks in mind:
    *
    * `GET /data/projects/{projectId}/materialized-queries/{queryId}/status` (operationId `getMaterializedQueryStatus`)
+   *
+   * Keys: a partner key or a project key.
    */
   getStatus: {
     (args: GetMaterializedQueryStatusArgs, options?: RequestOptions): Promise<GetMaterializedQueryStatusResult>;

@@ -12,7 +12,7 @@ import {
   PeakaResponseError,
 } from "../errors.js";
 import { serializePath } from "./path.js";
-import { releaseResponse, type PreparedRequest, type RequestOptions, type Transport } from "./transport.js";
+import type { PreparedRequest, RequestOptions, Transport } from "./transport.js";
 import type { toFormData } from "./multipart.js";
 import type { eventStream } from "../stream.js";
 
@@ -48,11 +48,21 @@ export interface OperationSpec {
   readonly e?: typeof toFormData;
   /** The event-stream reader, for streaming operations only (same reason). */
   readonly s?: typeof eventStream;
+  /** Safe to repeat although the method is POST (`x-peaka-safe-to-repeat` in the spec): retried like a GET. */
+  readonly x?: true;
+  /** 1 when the operation accepts only a partner key: a 403 then says so (see errors.ts). */
+  readonly k?: 1;
 }
+
+/** Where a core keeps its transport: a symbol, so that it is not part of the public surface. */
+export const TRANSPORT: unique symbol = Symbol("peaka.transport");
+/** Where an operation function keeps its OperationSpec. */
+export const SPEC: unique symbol = Symbol("peaka.operation");
 
 export interface Core {
   readonly baseUrl: string;
-  readonly transport: Transport;
+  /** @internal */
+  readonly [TRANSPORT]: Transport;
 }
 
 export interface WithResponse<R> {
@@ -101,7 +111,7 @@ export function buildRequest(core: Core, op: OperationSpec, args: Record<string,
       body = JSON.stringify(value);
     }
   }
-  return { method: op.m, url, headers, body };
+  return op.x ? { method: op.m, url, headers, body, repeatable: true } : { method: op.m, url, headers, body };
 }
 
 /** Reads a success body; a connection that drops mid-body becomes a typed error, never a raw TypeError. */
@@ -119,7 +129,13 @@ async function readBody<T>(request: PreparedRequest, read: () => Promise<T>, sig
   }
 }
 
-async function readResult(op: OperationSpec, request: PreparedRequest, response: Response, signal?: AbortSignal): Promise<unknown> {
+async function readResult(
+  op: OperationSpec,
+  request: PreparedRequest,
+  response: Response,
+  signal: AbortSignal | undefined,
+  redact: (text: string) => string,
+): Promise<unknown> {
   if (op.r === "none" || response.status === 204 || request.method === "HEAD") {
     await response.body?.cancel().catch(() => undefined);
     return undefined;
@@ -131,7 +147,7 @@ async function readResult(op: OperationSpec, request: PreparedRequest, response:
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: text }, { cause: error });
+    throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(text) }, { cause: error });
   }
 }
 
@@ -143,32 +159,23 @@ export async function callWithResponse(
   options?: RequestOptions,
 ): Promise<WithResponse<unknown>> {
   const request = buildRequest(core, op, args);
+  const transport = core[TRANSPORT];
   if (op.r === "stream") {
-    // The stream's own controller: leaving the loop aborts the request, and so does the caller's signal.
-    const controller = new AbortController();
-    const outer = options?.signal;
-    const onOuterAbort = () => controller.abort(outer?.reason);
-    const release = () => outer?.removeEventListener("abort", onOuterAbort);
-    if (outer?.aborted) controller.abort(outer.reason);
-    outer?.addEventListener("abort", onOuterAbort, { once: true });
-    let response: Response;
-    try {
-      response = await core.transport.send(request, { ...options, signal: controller.signal });
-      if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url);
-    } catch (error) {
-      release();
-      throw error;
-    }
-    const data = (op.s as typeof eventStream)(response, request, () => controller.abort(), { signal: outer, onEnd: release });
+    // The stream's own controller: leaving the loop aborts the request; the caller's signal is
+    // combined with it by AbortSignal.any (no listener on the caller's signal).
+    const local = new AbortController();
+    request.signal = local.signal;
+    const response = await transport.send(request, options);
+    if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url);
+    const data = (op.s as typeof eventStream)(response, request, () => local.abort(), {
+      signal: options?.signal,
+      redact: transport.secrets.redact,
+    });
     return { data, response };
   }
-  const response = await core.transport.send(request, options);
-  try {
-    if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url);
-    return { data: await readResult(op, request, response, options?.signal), response };
-  } finally {
-    releaseResponse(response);
-  }
+  const response = await transport.send(request, options);
+  if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url);
+  return { data: await readResult(op, request, response, options?.signal, transport.secrets.redact), response };
 }
 
 /** One operation as a standalone function of a core; tree-shaking drops the ones a program does not import. */
@@ -176,8 +183,6 @@ export interface OperationFunction<A, R> {
   (core: Core, args: A, options?: RequestOptions): Promise<R>;
   /** Like calling the function, but resolves with `{ data, response }`. */
   withResponse(core: Core, args: A, options?: RequestOptions): Promise<WithResponse<R>>;
-  /** The operation's description: method, path, parameters. */
-  readonly spec: OperationSpec;
 }
 
 /** An operation function whose argument may be left out (no required parameter or body). */
@@ -194,7 +199,7 @@ export function operation(spec: OperationSpec, transform?: (data: any) => unknow
   };
   const call = async (core: Core, args?: Record<string, unknown>, options?: RequestOptions) =>
     (await withResponse(core, args, options)).data;
-  return Object.assign(call, { withResponse, spec });
+  return Object.assign(call, { withResponse, [SPEC]: spec });
 }
 
 type Method = ((args?: unknown, options?: RequestOptions) => Promise<unknown>) & {

@@ -11,7 +11,7 @@ export interface paths {
         };
         /**
          * List organizations
-         * @description Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. This route needs a partner key.
+         * @description Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. This route needs a partner key. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         get: operations["listOrganizations"];
         put?: never;
@@ -37,7 +37,7 @@ export interface paths {
         };
         /**
          * Get an organization
-         * @description Fetches one organization by its UUID. Answers 404 when the id is unknown or the key cannot see that organization.
+         * @description Fetches one organization by its UUID. Answers 404 when the id is unknown or the key cannot see that organization. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         get: operations["getOrganization"];
         put?: never;
@@ -63,13 +63,13 @@ export interface paths {
         };
         /**
          * List the workspaces of an organization
-         * @description Returns every workspace of the organization as an array, the default workspace included (`defaultWorkspace: true`). Use a workspace's `id` to reach its projects.
+         * @description Returns every workspace of the organization as an array, the default workspace included (`defaultWorkspace: true`). Use a workspace's `id` to reach its projects. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         get: operations["listWorkspaces"];
         put?: never;
         /**
          * Create a workspace
-         * @description Adds a workspace to the organization and returns it. The returned `createdAt` may be `null`; fetch the workspace again if you need the stored timestamp.
+         * @description Adds a workspace to the organization and returns it. The returned `createdAt` may be `null`; fetch the workspace again if you need the stored timestamp. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         post: operations["createWorkspace"];
         delete?: never;
@@ -98,18 +98,18 @@ export interface paths {
         };
         /**
          * Get a workspace
-         * @description Fetches one workspace of the organization by its UUID.
+         * @description Fetches one workspace of the organization by its UUID. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         get: operations["getWorkspace"];
         /**
          * Update a workspace
-         * @description Replaces the workspace's name and description with the values sent and returns the workspace. As with creation, `createdAt` may come back as `null`.
+         * @description Replaces the workspace's name and description with the values sent and returns the workspace. As with creation, `createdAt` may come back as `null`. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         put: operations["updateWorkspace"];
         post?: never;
         /**
          * Delete a workspace
-         * @description Removes the workspace from the organization. The answer has no body. Review the projects it still holds before deleting it.
+         * @description Removes the workspace from the organization. The answer has no body. Review the projects it still holds before deleting it. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         delete: operations["deleteWorkspace"];
         options?: never;
@@ -137,13 +137,13 @@ export interface paths {
         };
         /**
          * List the projects of a workspace
-         * @description Returns every project in the workspace as an array. A project's `id` is what the data, cache, metadata and AI routes take as `projectId`.
+         * @description Returns every project in the workspace as an array. A project's `id` is what the data, cache, metadata and AI routes take as `projectId`. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         get: operations["listProjects"];
         put?: never;
         /**
          * Create a project in a workspace
-         * @description Creates a project inside the workspace and returns it, with the `domain` slug and webhook URL Peaka assigned. Only `name` is required.
+         * @description Creates a project inside the workspace and returns it, with the `domain` slug and webhook URL Peaka assigned. Only `name` is required. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         post: operations["createProject"];
         delete?: never;
@@ -177,18 +177,18 @@ export interface paths {
         };
         /**
          * Get a project
-         * @description Fetches one project of the workspace by its id.
+         * @description Fetches one project of the workspace by its id. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         get: operations["getProject"];
         /**
          * Update a project
-         * @description Renames the project and sets its description, then returns it. In this answer `webhookBaseUrl` may be `null`; read the project again for the stored value.
+         * @description Renames the project and sets its description, then returns it. In this answer `webhookBaseUrl` may be `null`; read the project again for the stored value. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         put: operations["updateProject"];
         post?: never;
         /**
          * Delete a project
-         * @description Deletes the project from the workspace. The answer has no body. Keys and embedded sessions made for the project are of no further use afterwards.
+         * @description Deletes the project from the workspace. The answer has no body. Keys and embedded sessions made for the project are of no further use afterwards. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         delete: operations["deleteProject"];
         options?: never;
@@ -206,14 +206,14 @@ export interface paths {
         /**
          * List projects (deprecated)
          * @deprecated
-         * @description Deprecated: use `listProjects` (`GET /organizations/{organizationId}/workspaces/{workspaceId}/projects`) instead. Returns, as an array, every project the key can reach regardless of workspace. Items from this route may lack `workspaceId`.
+         * @description Deprecated: use `listProjects` (`GET /organizations/{organizationId}/workspaces/{workspaceId}/projects`) instead. Returns, as an array, every project the key can reach regardless of workspace. Items from this route may lack `workspaceId`. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         get: operations["listLegacyProjects"];
         put?: never;
         /**
          * Create a project (deprecated)
          * @deprecated
-         * @description Deprecated: use `createProject` (`POST /organizations/{organizationId}/workspaces/{workspaceId}/projects`) instead. Creates a project without naming a workspace; it is placed in the organization's default workspace.
+         * @description Deprecated: use `createProject` (`POST /organizations/{organizationId}/workspaces/{workspaceId}/projects`) instead. Creates a project without naming a workspace; it is placed in the organization's default workspace. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         post: operations["createLegacyProject"];
         delete?: never;
@@ -238,20 +238,20 @@ export interface paths {
         /**
          * Get a project (deprecated)
          * @deprecated
-         * @description Deprecated: use `getProject` (`GET /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Fetches one project by id without naming its workspace.
+         * @description Deprecated: use `getProject` (`GET /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Fetches one project by id without naming its workspace. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         get: operations["getLegacyProject"];
         /**
          * Update a project (deprecated)
          * @deprecated
-         * @description Deprecated: use `updateProject` (`PUT /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Renames the project and sets its description, then returns it; `webhookBaseUrl` may be `null` in this answer.
+         * @description Deprecated: use `updateProject` (`PUT /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Renames the project and sets its description, then returns it; `webhookBaseUrl` may be `null` in this answer. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         put: operations["updateLegacyProject"];
         post?: never;
         /**
          * Delete a project (deprecated)
          * @deprecated
-         * @description Deprecated: use `deleteProject` (`DELETE /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Deletes the project; the answer has no body.
+         * @description Deprecated: use `deleteProject` (`DELETE /organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}`) instead. Deletes the project; the answer has no body. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         delete: operations["deleteLegacyProject"];
         options?: never;
@@ -274,13 +274,13 @@ export interface paths {
         };
         /**
          * List a project's API keys
-         * @description Returns the project's API keys as an array of names, ids and expiry dates. Secrets are not included: `apiKey` is always `null` here.
+         * @description Returns the project's API keys as an array of names, ids and expiry dates. Secrets are not included: `apiKey` is always `null` here. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         get: operations["listApiKeys"];
         put?: never;
         /**
          * Create a project API key
-         * @description Issues a key that acts on this project only. The answer carries the secret in `apiKey`, and this is the only time it is ever returned: save it at once (a secret store, not source code). Later listings show the key without it. Omit `expiresAt` for a key that does not expire.
+         * @description Issues a key that acts on this project only. The answer carries the secret in `apiKey`, and this is the only time it is ever returned: save it at once (a secret store, not source code). Later listings show the key without it. Omit `expiresAt` for a key that does not expire. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -312,7 +312,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke a project API key
-         * @description Deletes the key. From then on, requests that send it are refused with 401. The answer has no body.
+         * @description Deletes the key. From then on, requests that send it are refused with 401. The answer has no body. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         delete: operations["deleteApiKey"];
         options?: never;
@@ -3055,18 +3055,28 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The body of every error answer. `errorCode` arrives as a number from some routes and as a numeric string from others; treat both the same. */
+        /** @description The body of an error answer. None of its fields is guaranteed, and the body may be empty or not JSON at all (a proxy's HTML page). Some routes send `errorCode`, a number or a symbolic string such as `TABLE_NOT_CACHEABLE`; others send `code` with `message` and/or `reason`. Neither code is a copy of the HTTP status: read the status from the response itself. @peaka/api reads `errorCode`, else `code`, and `message`, else `reason`. */
         ErrorResponse: {
             /**
-             * @description Peaka's code for the failure, often equal to the HTTP status.
+             * @description Peaka's code for the failure, as sent; its values are not published.
+             * @example TABLE_NOT_CACHEABLE
+             */
+            errorCode?: number | string;
+            /**
+             * @description A numeric code that some routes send instead of `errorCode`.
              * @example 404
              */
-            errorCode: number | string;
+            code?: number | string;
             /**
              * @description A human-readable explanation of what went wrong.
              * @example No resource matches the given id.
              */
-            message: string;
+            message?: string;
+            /**
+             * @description A short explanation that some routes send next to or instead of `message`.
+             * @example Cache not found.
+             */
+            reason?: string;
         };
         /** @description The top of Peaka's hierarchy. An organization holds workspaces, and each workspace holds projects. */
         Organization: {
@@ -5877,7 +5887,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "errorCode": 400,
+                 *       "errorCode": 100,
                  *       "message": "Field 'name' must not be blank."
                  *     }
                  */
@@ -5892,14 +5902,14 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "errorCode": 401,
+                 *       "code": 401,
                  *       "message": "Authentication failed for the supplied key."
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The key is valid but may not act on this resource (for example a project key used on another project). */
+        /** @description The key is valid but may not act on this resource: a project key used on another project, or on an operation that only a partner key may call (those carry `x-peaka-key-types: [partner]`). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -5907,8 +5917,8 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "errorCode": "403",
-                 *       "message": "This key has no access to the requested project."
+                 *       "code": 403,
+                 *       "reason": "This key has no access to the requested project."
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -5944,11 +5954,11 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The rate limit was reached. Wait as long as `Retry-After` says before trying again. */
+        /** @description Declared by this SDK as a defensive assumption, not documented Peaka behaviour: no public source mentions rate limits or `Retry-After` for this API. Should Peaka answer 429, the client waits as long as `Retry-After` says (when present) before trying again. */
         TooManyRequests: {
             headers: {
                 /**
-                 * @description Seconds to wait, or an HTTP date after which to retry.
+                 * @description Seconds to wait, or an HTTP date after which to retry. Assumed from HTTP conventions, not seen from Peaka.
                  * @example 3
                  */
                 "Retry-After"?: string;
@@ -5957,7 +5967,6 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "errorCode": 429,
                  *       "message": "Request rate exceeded; slow down."
                  *     }
                  */
@@ -7755,7 +7764,21 @@ export interface operations {
                     "application/json": components["schemas"]["Catalog"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The request was rejected. A catalog name already used in the project is reported this way, with `errorCode` 100, as are missing or invalid fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errorCode": 100,
+                     *       "message": "The project already holds a catalog called budgetSheets."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -10447,7 +10470,21 @@ export interface operations {
                     "application/json": components["schemas"]["Cache"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The request was rejected: the catalog, schema or table is unknown, a schedule expression cannot be read, or the table cannot be cached at all (its listing shows `isCacheable: false`), which comes with the symbolic `errorCode` `TABLE_NOT_CACHEABLE`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errorCode": "TABLE_NOT_CACHEABLE",
+                     *       "message": "Table sales.orders_view of catalog 731958204467113201 cannot be cached."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
