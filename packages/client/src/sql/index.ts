@@ -1,0 +1,9 @@
+// @peaka/api/sql: statements built safely, rows as objects, large results streamed. Its own entry, so
+// that programs that never run SQL do not carry it; it uses @peaka/api for everything else (errors,
+// operations), so `instanceof PeakaApiError` holds for its errors too.
+export { sql, SqlStatement, isSqlStatement, toStatement } from "./template.js";
+export type { SqlTag, SqlValue } from "./template.js";
+export { convertValue, rowsFromResult, uniqueKeys, baseType } from "./convert.js";
+export type { ConvertOptions, SqlColumn, SqlRow, SqlRows } from "./convert.js";
+export { runSql } from "./run.js";
+export type { RunSqlOptions, SqlTarget } from "./run.js";

@@ -1,0 +1,65 @@
+// One call from statement to rows: runs a statement with the execute operation (CELL_TYPED, so each
+// value carries its SQL type) and gives `{ columns, rows }` with rows as objects.
+import { executeQuery, type PeakaClient, type PeakaCore, type RequestOptions } from "@peaka/api";
+import { PeakaInvalidArgumentError } from "@peaka/api";
+import { rowsFromResult, type ConvertOptions, type SqlRows } from "./convert.js";
+import { toStatement, type SqlStatement } from "./template.js";
+
+/** A client from `createPeakaClient()` or a core from `createPeakaCore()`. */
+export type SqlTarget = PeakaClient | PeakaCore;
+
+/** Options of `runSql`: value conversion, the query's time limit, and the request options. */
+export interface RunSqlOptions extends ConvertOptions, Omit<RequestOptions, "timeout"> {
+  /**
+   * How long Peaka may run the query, in milliseconds; sent to Peaka as its `timeout` (whole seconds,
+   * rounded up) and used as this request's own time limit plus 10 s for the answer to arrive.
+   * Default: Peaka's own limit, and the client's `timeout` for the request.
+   */
+  timeout?: number;
+  /** Bindings for a plain-string statement's `?` markers (a `sql` statement carries its own). */
+  bindings?: readonly string[];
+}
+
+type ExecuteArgs = Parameters<typeof executeQuery>[1];
+type ExecuteResult = Awaited<ReturnType<typeof executeQuery>>;
+
+/** Whether `peaka` is a client (resource namespaces) rather than a bare core. */
+export function isClient(peaka: SqlTarget): peaka is PeakaClient {
+  return typeof (peaka as Partial<PeakaClient>).queries?.execute === "function";
+}
+
+/**
+ * Runs a statement and returns its columns and rows, rows as objects keyed by column name with
+ * values converted by SQL type (see `convertValue`). A repeated column name keeps both values: the
+ * second is keyed `name_2` (see `columns` for the names as sent). For results larger than one answer
+ * use `streamRows`.
+ *
+ * @example
+ * import { runSql, sql } from "@peaka/api/sql";
+ * const { columns, rows } = await runSql(peaka, projectId, sql`SELECT id, total FROM orders WHERE status = ${status}`);
+ */
+export async function runSql(
+  peaka: SqlTarget,
+  projectId: string,
+  statement: SqlStatement | string,
+  options: RunSqlOptions = {},
+): Promise<SqlRows> {
+  if (typeof peaka !== "object" || peaka === null) {
+    throw new PeakaInvalidArgumentError("runSql expects a client from createPeakaClient() or a core from createPeakaCore().");
+  }
+  const { bigint, timestamps, timeout, bindings, ...request } = options;
+  const body: { statement: string; bindings?: string[]; timeout?: number } = toStatement(statement, bindings);
+  const perRequest: RequestOptions = { ...request };
+  if (timeout !== undefined) {
+    if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0) {
+      throw new PeakaInvalidArgumentError(`timeout must be a positive number of milliseconds; got ${String(timeout)}.`);
+    }
+    body.timeout = Math.ceil(timeout / 1000);
+    perRequest.timeout = body.timeout * 1000 + 10_000;
+  }
+  const args: ExecuteArgs = { projectId, format: "CELL_TYPED", body };
+  const result: ExecuteResult = isClient(peaka)
+    ? await peaka.queries.execute(args, perRequest)
+    : await executeQuery(peaka, args, perRequest);
+  return rowsFromResult(result as Parameters<typeof rowsFromResult>[0], { bigint, timestamps });
+}
