@@ -2,7 +2,8 @@
 //
 // Without PEAKA_API_KEY it starts a Prism mock of spec/peaka.yaml on a free loopback port and talks to
 // that; with PEAKA_API_KEY set it talks to the real API (PEAKA_REGION or PEAKA_BASE_URL pick the
-// server) and reads PEAKA_PROJECT_ID, PEAKA_CACHE_ID and PEAKA_CATALOG_ID.
+// server), first prints whom the key belongs to (GET /info), and reads PEAKA_PROJECT_ID (default: a
+// project key's own project), PEAKA_CACHE_ID and PEAKA_CATALOG_ID.
 import { createPeakaClient, PeakaApiError } from "@peaka/api";
 import { startPrismMock, type PrismMock } from "@peaka/mock";
 
@@ -21,7 +22,15 @@ try {
     region: env["PEAKA_REGION"] === "eu" ? "eu" : "us",
     ...(baseUrl ? { baseUrl } : {}),
   });
-  const projectId = env["PEAKA_PROJECT_ID"] ?? "prj4Xq9Z";
+  let keyProject: string | undefined;
+  if (!mock) {
+    // With a real key: whom does it belong to? A project key also names its project.
+    const info = await peaka.info.get();
+    keyProject = info.projectId;
+    const scope = info.projectId ? `project key of ${info.projectName ?? "?"} (${info.projectId})` : "partner key";
+    console.log(`Key: ${scope}, owned by ${info.email} (user ${info.userId})\n`);
+  }
+  const projectId = env["PEAKA_PROJECT_ID"] ?? keyProject ?? "prj4Xq9Z";
   const cacheId = env["PEAKA_CACHE_ID"] ?? "3f6b2a1e-9c4d-4e7a-b8f0-5d2c1a9e7b34";
   const catalogId = env["PEAKA_CATALOG_ID"] ?? "731958204467113201";
 

@@ -10,6 +10,17 @@ import { eventStream } from "../stream.js";
 import { normalizeRefreshJobStatus } from "../normalize.js";
 
 /**
+ * Tell who the API key belongs to
+ *
+ * Returns the identity behind the key the request was sent with: the user who owns it and, for a project key, the project it is bound to. A cheap way to check that a key works before doing anything else, and the way to learn a project key's project id. With a partner key the project fields are left out. Peaka's published description does not list this route; its own clients call it (see spec/EVIDENCE.md).
+ *
+ * `GET /info` (operationId `getKeyInfo`)
+ *
+ * Keys: a partner key or a project key.
+ */
+export const getKeyInfo: OptionalArgsOperationFunction<R.GetKeyInfoArgs, R.GetKeyInfoResult> = /* @__PURE__ */ operation({ n: "info.get", m: "GET", p: "/info", r: "json" });
+
+/**
  * List organizations
  *
  * Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. This route needs a partner key. Only a partner key may call this operation; Peaka refuses a project key with 403.
@@ -941,7 +952,7 @@ export const cancelCacheIncrementalUpdate: OperationFunction<R.CancelCacheIncrem
 /**
  * List past sync runs of a cache
  *
- * Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: keep raising `offset` by `limit` until a page comes back shorter than `limit`.
+ * Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: raise `offset` by the number of runs received and stop at the first empty page, since a page may hold fewer runs than `limit` asked for without being the last.
  *
  * `GET /data/projects/{projectId}/cache/{cacheId}/executionHistory` (operationId `listCacheExecutionHistory`)
  *
@@ -1195,7 +1206,7 @@ export const searchMetadataGoldenSqls: OperationFunction<R.SearchMetadataGoldenS
 /**
  * List the golden SQL of a project
  *
- * Returns every question and SQL pair stored for the project, with the ids needed to delete them.
+ * Returns every question and SQL pair stored for the project, wrapped in `result`. Each entry carries the id needed to delete it and the pair itself under `metadata` (the question as `prompt`, next to `sql`); this differs from the search, which answers bare `question` and `sql`.
  *
  * `GET /metadata/{projectId}/golden-sqls` (operationId `listMetadataGoldenSqls`)
  *
@@ -1305,7 +1316,7 @@ export const getMetadataRefreshStatus: OperationFunction<R.GetMetadataRefreshSta
 /**
  * List the relations of a catalog
  *
- * Returns the column-to-column relations (foreign-key style links) known for the catalog's tables, as an object keyed by relation id. Peaka AI uses them to choose join conditions instead of guessing from column names.
+ * Returns the column-to-column relations (foreign-key style links) known for the catalog's tables, as an array in `relations`. Peaka AI uses them to choose join conditions instead of guessing from column names.
  *
  * `GET /metadata/{projectId}/relations/{catalogId}` (operationId `listMetadataRelations`)
  *
@@ -1404,7 +1415,7 @@ export const getAgentWorkflowImage: OptionalArgsOperationFunction<R.GetAgentWork
 /**
  * Ask the AI agent and wait for its answer
  *
- * Sends one message to the project's AI agent and waits until the agent has finished the turn: understanding the request, writing SQL, running it on Peaka (unless `noExecute`) and answering. The answer is the agent's final state; its reply is the last entry of `messages`, and the SQL it wrote is in `currentGeneratedQuery`.
+ * Sends one message to the project's AI agent and waits until the agent has finished the turn: understanding the request, writing SQL, running it on Peaka (unless `noExecute`) and answering. The answer is the agent's final state wrapped in `result`: its reply is the last `AIMessage` of `result.messages` (LangChain-serialized, the text in `kwargs.content`), and the SQL it wrote is in `result.currentGeneratedQuery`.
  *
  * `POST /ai-agent/{projectId}/chat` (operationId `chatWithAgent`)
  *
@@ -1437,7 +1448,7 @@ export const listAgentThreads: OperationFunction<R.ListAgentThreadsArgs, R.ListA
 /**
  * Get an agent thread with its messages
  *
- * Gives one conversation with the agent, including the messages exchanged so far.
+ * Gives the stored state of one conversation with the agent. The messages exchanged so far are in `result.values.messages`, oldest first, serialized as in the chat answer.
  *
  * `GET /ai-agent/{projectId}/threads/{threadId}` (operationId `getAgentThread`)
  *

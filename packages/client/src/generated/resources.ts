@@ -8,6 +8,7 @@ import type { EmptyArgs, MultipartBody } from "../internal/args.js";
 import type { PeakaEventStream } from "../stream.js";
 import type { normalizeRefreshJobStatus } from "../normalize.js";
 import {
+  getKeyInfo,
   listOrganizations,
   getOrganization,
   listWorkspaces,
@@ -148,8 +149,10 @@ import {
 } from "./operations.js";
 
 /** The number of operations in the spec. @internal */
-export const OPERATION_COUNT = 137;
+export const OPERATION_COUNT = 138;
 
+export type GetKeyInfoArgs = EmptyArgs;
+export type GetKeyInfoResult = operations["getKeyInfo"]["responses"][200]["content"]["application/json"];
 export type ListOrganizationsArgs = EmptyArgs;
 export type ListOrganizationsResult = operations["listOrganizations"]["responses"][200]["content"]["application/json"];
 export type GetOrganizationArgs = operations["getOrganization"]["parameters"]["path"];
@@ -424,6 +427,24 @@ export type RefreshMaterializedQueryArgs = operations["refreshMaterializedQuery"
 export type RefreshMaterializedQueryResult = void;
 export type GetMaterializedQueryStatusArgs = operations["getMaterializedQueryStatus"]["parameters"]["path"];
 export type GetMaterializedQueryStatusResult = operations["getMaterializedQueryStatus"]["responses"][200]["content"]["application/json"];
+
+/** `peaka.info`: The identity behind the API key a request is sent with. */
+export interface InfoResource {
+  /**
+   * Tell who the API key belongs to
+   *
+   * Returns the identity behind the key the request was sent with: the user who owns it and, for a project key, the project it is bound to. A cheap way to check that a key works before doing anything else, and the way to learn a project key's project id. With a partner key the project fields are left out. Peaka's published description does not list this route; its own clients call it (see spec/EVIDENCE.md).
+   *
+   * `GET /info` (operationId `getKeyInfo`)
+   *
+   * Keys: a partner key or a project key.
+   */
+  get: {
+    (args?: GetKeyInfoArgs, options?: RequestOptions): Promise<GetKeyInfoResult>;
+    /** Like calling the method, but resolves with `{ data, response }`. */
+    withResponse(args?: GetKeyInfoArgs, options?: RequestOptions): Promise<WithResponse<GetKeyInfoResult>>;
+  };
+}
 
 /** `peaka.organizations`: Peaka organizations the partner key can see. */
 export interface OrganizationsResource {
@@ -1655,7 +1676,7 @@ export interface CacheResource {
   /**
    * List past sync runs of a cache
    *
-   * Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: keep raising `offset` by `limit` until a page comes back shorter than `limit`.
+   * Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: raise `offset` by the number of runs received and stop at the first empty page, since a page may hold fewer runs than `limit` asked for without being the last.
    *
    * `GET /data/projects/{projectId}/cache/{cacheId}/executionHistory` (operationId `listCacheExecutionHistory`)
    *
@@ -1998,7 +2019,7 @@ export interface MetadataResource {
   /**
    * List the golden SQL of a project
    *
-   * Returns every question and SQL pair stored for the project, with the ids needed to delete them.
+   * Returns every question and SQL pair stored for the project, wrapped in `result`. Each entry carries the id needed to delete it and the pair itself under `metadata` (the question as `prompt`, next to `sql`); this differs from the search, which answers bare `question` and `sql`.
    *
    * `GET /metadata/{projectId}/golden-sqls` (operationId `listMetadataGoldenSqls`)
    *
@@ -2138,7 +2159,7 @@ export interface MetadataResource {
   /**
    * List the relations of a catalog
    *
-   * Returns the column-to-column relations (foreign-key style links) known for the catalog's tables, as an object keyed by relation id. Peaka AI uses them to choose join conditions instead of guessing from column names.
+   * Returns the column-to-column relations (foreign-key style links) known for the catalog's tables, as an array in `relations`. Peaka AI uses them to choose join conditions instead of guessing from column names.
    *
    * `GET /metadata/{projectId}/relations/{catalogId}` (operationId `listMetadataRelations`)
    *
@@ -2268,7 +2289,7 @@ export interface AgentResource {
   /**
    * Ask the AI agent and wait for its answer
    *
-   * Sends one message to the project's AI agent and waits until the agent has finished the turn: understanding the request, writing SQL, running it on Peaka (unless `noExecute`) and answering. The answer is the agent's final state; its reply is the last entry of `messages`, and the SQL it wrote is in `currentGeneratedQuery`.
+   * Sends one message to the project's AI agent and waits until the agent has finished the turn: understanding the request, writing SQL, running it on Peaka (unless `noExecute`) and answering. The answer is the agent's final state wrapped in `result`: its reply is the last `AIMessage` of `result.messages` (LangChain-serialized, the text in `kwargs.content`), and the SQL it wrote is in `result.currentGeneratedQuery`.
    *
    * `POST /ai-agent/{projectId}/chat` (operationId `chatWithAgent`)
    *
@@ -2310,7 +2331,7 @@ export interface AgentResource {
   /**
    * Get an agent thread with its messages
    *
-   * Gives one conversation with the agent, including the messages exchanged so far.
+   * Gives the stored state of one conversation with the agent. The messages exchanged so far are in `result.values.messages`, oldest first, serialized as in the chat answer.
    *
    * `GET /ai-agent/{projectId}/threads/{threadId}` (operationId `getAgentThread`)
    *
@@ -2429,8 +2450,9 @@ export interface MaterializedQueriesResource {
   };
 }
 
-/** The resource namespaces of a client: `peaka.organizations`, ... */
+/** The resource namespaces of a client: `peaka.info`, ... */
 export interface PeakaResources {
+  readonly info: InfoResource;
   readonly organizations: OrganizationsResource;
   readonly workspaces: WorkspacesResource;
   readonly projects: ProjectsResource;
@@ -2456,6 +2478,7 @@ export interface PeakaResources {
 /** The resource namespaces: every operation function of operations.ts bound to one core. @internal */
 export function createResources(core: Core): PeakaResources {
   const all = {
+    getKeyInfo,
     listOrganizations,
     getOrganization,
     listWorkspaces,

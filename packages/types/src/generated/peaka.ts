@@ -2,6 +2,26 @@
 // Change the spec and run `pnpm generate` at the repository root instead.
 /* eslint-disable */
 export interface paths {
+    "/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tell who the API key belongs to
+         * @description Returns the identity behind the key the request was sent with: the user who owns it and, for a project key, the project it is bound to. A cheap way to check that a key works before doing anything else, and the way to learn a project key's project id. With a partner key the project fields are left out. Peaka's published description does not list this route; its own clients call it (see spec/EVIDENCE.md).
+         */
+        get: operations["getKeyInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations": {
         parameters: {
             query?: never;
@@ -1769,7 +1789,7 @@ export interface paths {
         };
         /**
          * List past sync runs of a cache
-         * @description Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: keep raising `offset` by `limit` until a page comes back shorter than `limit`.
+         * @description Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: raise `offset` by the number of runs received and stop at the first empty page, since a page may hold fewer runs than `limit` asked for without being the last.
          *
          *     Runs are kept for about two weeks after they, or the cache, are finished; older ones drop out of the list.
          */
@@ -2341,7 +2361,7 @@ export interface paths {
         };
         /**
          * List the golden SQL of a project
-         * @description Returns every question and SQL pair stored for the project, with the ids needed to delete them.
+         * @description Returns every question and SQL pair stored for the project, wrapped in `result`. Each entry carries the id needed to delete it and the pair itself under `metadata` (the question as `prompt`, next to `sql`); this differs from the search, which answers bare `question` and `sql`.
          */
         get: operations["listMetadataGoldenSqls"];
         put?: never;
@@ -2368,7 +2388,7 @@ export interface paths {
                 projectId: components["parameters"]["ProjectId"];
                 /**
                  * @description Identifier of the golden SQL pair, as returned by the list.
-                 * @example gs_0f93d2
+                 * @example 0f93d2b8-4e61-4a7c-9d05-b1c83e7a2f46
                  */
                 id: string;
             };
@@ -2550,7 +2570,7 @@ export interface paths {
         };
         /**
          * List the relations of a catalog
-         * @description Returns the column-to-column relations (foreign-key style links) known for the catalog's tables, as an object keyed by relation id. Peaka AI uses them to choose join conditions instead of guessing from column names.
+         * @description Returns the column-to-column relations (foreign-key style links) known for the catalog's tables, as an array in `relations`. Peaka AI uses them to choose join conditions instead of guessing from column names.
          */
         get: operations["listMetadataRelations"];
         put?: never;
@@ -2587,7 +2607,7 @@ export interface paths {
                  */
                 tableName: components["parameters"]["TableName"];
                 /**
-                 * @description For adding a relation (POST), the name of the column the relation starts from. For changing or deleting one (PUT, DELETE), the relation's identifier as keyed in the catalog's relation list.
+                 * @description For adding a relation (POST), the name of the column the relation starts from. For changing or deleting one (PUT, DELETE), the relation's `id` from the catalog's relation list.
                  * @example customer_id
                  */
                 columnNameOrRelationId: string;
@@ -2801,9 +2821,9 @@ export interface paths {
         put?: never;
         /**
          * Ask the AI agent and wait for its answer
-         * @description Sends one message to the project's AI agent and waits until the agent has finished the turn: understanding the request, writing SQL, running it on Peaka (unless `noExecute`) and answering. The answer is the agent's final state; its reply is the last entry of `messages`, and the SQL it wrote is in `currentGeneratedQuery`.
+         * @description Sends one message to the project's AI agent and waits until the agent has finished the turn: understanding the request, writing SQL, running it on Peaka (unless `noExecute`) and answering. The answer is the agent's final state wrapped in `result`: its reply is the last `AIMessage` of `result.messages` (LangChain-serialized, the text in `kwargs.content`), and the SQL it wrote is in `result.currentGeneratedQuery`.
          *
-         *     A turn can take tens of seconds, so allow a generous timeout, or use the streaming operation to show progress while it runs. Pass `threadId` to continue a conversation.
+         *     A turn can take tens of seconds, so allow a generous timeout, or use the streaming operation to show progress while it runs. The conversation is named by `threadId`, a UUID you generate and send again to continue it; the answer does not echo it.
          */
         post: operations["chatWithAgent"];
         delete?: never;
@@ -2877,8 +2897,8 @@ export interface paths {
                  */
                 projectId: components["parameters"]["ProjectId"];
                 /**
-                 * @description Identifier of the conversation thread.
-                 * @example thr_5Vd8qLw2
+                 * @description Identifier (UUID) of the conversation thread.
+                 * @example 5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305
                  */
                 threadId: string;
             };
@@ -2886,7 +2906,7 @@ export interface paths {
         };
         /**
          * Get an agent thread with its messages
-         * @description Gives one conversation with the agent, including the messages exchanged so far.
+         * @description Gives the stored state of one conversation with the agent. The messages exchanged so far are in `result.values.messages`, oldest first, serialized as in the chat answer.
          */
         get: operations["getAgentThread"];
         /**
@@ -3077,6 +3097,29 @@ export interface components {
              * @example Cache not found.
              */
             reason?: string;
+        };
+        /** @description Who an API key belongs to. `projectId` and `projectName` come only for a project key; `userId` and `email` name the user who created the key. */
+        KeyInfo: {
+            /**
+             * @description The project a project key is bound to; absent for a partner key.
+             * @example prj4Xq9Z
+             */
+            projectId?: string;
+            /**
+             * @description Name of that project; absent for a partner key.
+             * @example Customer retention
+             */
+            projectName?: string;
+            /**
+             * @description Identifier of the user who owns the key.
+             * @example 3c91e7a4-0b5d-4f2e-8a6c-d17f94b02e53
+             */
+            userId: string;
+            /**
+             * @description E-mail address of that user.
+             * @example dana.ortiz@example.org
+             */
+            email: string;
         };
         /** @description The top of Peaka's hierarchy. An organization holds workspaces, and each workspace holds projects. */
         Organization: {
@@ -3351,7 +3394,7 @@ export interface components {
              */
             queryParameters: string;
         };
-        /** @description The non-secret settings of a connection: its `type` and whatever fields the connector keeps that are safe to show (host names, account identifiers, regions). Passwords, tokens and client secrets are left out. The other keys depend on the connector. */
+        /** @description The non-secret settings of a connection: its `type` and whatever fields the connector keeps that are safe to show (host names, account identifiers, regions). Passwords, tokens and client secrets are left out. The other keys depend on the connector and may hold any JSON value, null, arrays and objects included. */
         ConnectionDetail: {
             /**
              * @description The connector type of the connection.
@@ -3359,7 +3402,7 @@ export interface components {
              */
             type: string;
         } & {
-            [key: string]: string | number | boolean;
+            [key: string]: unknown;
         };
         /** @description One field a connector expects in the `credential` of a connection request. */
         ConnectionConfigurationItem: {
@@ -3511,11 +3554,10 @@ export interface components {
             schemaName: string;
         };
         /**
-         * @description A way a table can be cached: `FULL_REFRESH` reloads all rows on each run, `INCREMENTAL` fetches only what changed since the last run.
+         * @description A way a table can be cached: `FULL_REFRESH` reloads all rows on each run, `INCREMENTAL` fetches only what changed since the last run. Peaka publishes no closed list, so other strings are accepted.
          * @example INCREMENTAL
-         * @enum {string}
          */
-        CatalogTableCacheType: "FULL_REFRESH" | "INCREMENTAL";
+        CatalogTableCacheType: "FULL_REFRESH" | "INCREMENTAL" | (string & {});
         /** @description A table of a catalog schema, with what is known about caching it. */
         CatalogTable: {
             /**
@@ -3784,7 +3826,7 @@ export interface components {
              * @description Kinds of cache this table can take. An empty array means it cannot be cached; the field is left out when Peaka could not work out the table's capabilities.
              * @example []
              */
-            supportedCacheTypes?: ("FULL_REFRESH" | "INCREMENTAL")[];
+            supportedCacheTypes?: components["schemas"]["CatalogTableCacheType"][];
             /**
              * @description Whether a cache may be created for the table.
              * @example false
@@ -3945,7 +3987,7 @@ export interface components {
         CsvImportJob: {
             /**
              * @description Identifier of the import job.
-             * @example imp-5d0c2e7a
+             * @example 5d0c2e7a-94b1-4f36-8a2d-e61f0c7b3a95
              */
             id: string;
             /**
@@ -4016,14 +4058,14 @@ export interface components {
              */
             folderId?: string | null;
         };
-        /** @description How often a materialized query refreshes its stored result. Pick one form: `interval` with `repeatDuration`, `cron` with `cronExpression` (and usually `timezone`), or `none` to refresh only on demand. Fields that do not belong to the chosen form are left out or null. Plain queries have no schedule. */
+        /** @description How often a materialized query refreshes its stored result. Pick one form: `interval` with `repeatDuration`, `cron` with `cronExpression` (and usually `timezone`), or `none` to refresh only on demand. Fields that do not belong to the chosen form are left out or null. Plain queries have no schedule. Older answers may carry only `expression`, without `type`. */
         SavedQuerySchedule: {
             /**
              * @description Which form of schedule this is.
              * @example interval
              * @enum {string}
              */
-            type: "interval" | "cron" | "none";
+            type?: "interval" | "cron" | "none";
             /**
              * @description Time between refreshes as an ISO-8601 duration (`PT4H`, `P1D`). Only for `interval`.
              * @example PT4H
@@ -4046,6 +4088,30 @@ export interface components {
              */
             expression?: string | null;
         } | null;
+        /** @description How often a materialized query should refresh its stored result. Pick one form: `interval` with `repeatDuration`, `cron` with `cronExpression` (and usually `timezone`), or `none` to refresh only on demand. Fields that do not belong to the chosen form are left out or null. Plain queries have no schedule. */
+        SavedQueryScheduleInput: {
+            /**
+             * @description Which form of schedule this is.
+             * @example interval
+             * @enum {string}
+             */
+            type: "interval" | "cron" | "none";
+            /**
+             * @description Time between refreshes as an ISO-8601 duration (`PT4H`, `P1D`). Only for `interval`.
+             * @example PT4H
+             */
+            repeatDuration?: string | null;
+            /**
+             * @description Five-field UNIX cron expression (minute, hour, day of month, month, day of week). Only for `cron`.
+             * @example 30 6 * * 1-5
+             */
+            cronExpression?: string | null;
+            /**
+             * @description IANA time zone the cron expression is read in, such as `Europe/Berlin`. Only for `cron`.
+             * @example Europe/Berlin
+             */
+            timezone?: string | null;
+        } | null;
         /** @description The fields to create or change a saved query with. On create, send `displayName` and either `inputQuery` or (for a materialized query) `inputQueryRefId`. On update, fields you leave out keep their current values. */
         SavedQueryInput: {
             /**
@@ -4065,7 +4131,7 @@ export interface components {
              * @enum {string}
              */
             queryType?: "PLAIN" | "MATERIALIZED";
-            schedule?: components["schemas"]["SavedQuerySchedule"];
+            schedule?: components["schemas"]["SavedQueryScheduleInput"];
             /**
              * @description Only for `MATERIALIZED`: the id of another saved query whose SQL should be materialized. Peaka copies that SQL into `inputQuery` while handling the request and does not keep the link, so later edits of the source are not picked up. Send the id again on an update to take a fresh copy.
              * @example 815236047719302207
@@ -4169,7 +4235,7 @@ export interface components {
             limit?: number;
             /**
              * Format: int64
-             * @description Rows to skip before the first returned row; add `limit` to it for the next page.
+             * @description Rows to skip before the first returned row; add the number of rows received to it for the next page.
              * @example 0
              */
             offset?: number;
@@ -4240,10 +4306,12 @@ export interface components {
         /** @description What to run: a query-builder request (`from`), a saved query id (`id`), a qualified name (`qualifiedName`) or a SQL statement (`statement`). Send exactly one of those four keys. */
         QueryExecutionRequest: components["schemas"]["QueryExecuteBuilderRequest"] | components["schemas"]["QueryExecuteByIdRequest"] | components["schemas"]["QueryExecuteByNameRequest"] | components["schemas"]["QueryExecuteStatementRequest"];
         /**
-         * @description One value of a result cell: a string, a number, a boolean or null. Large integers and decimals may arrive as strings to keep their precision.
-         * @example 42.5
+         * @description One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null; numbers often arrive as strings (a `bigint` cell as `"75"`, decimals to keep their precision), so convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.
+         * @example 75
          */
-        QueryCellValue: (string | null) | number | boolean;
+        QueryCellValue: (string | null) | number | boolean | unknown[] | {
+            [key: string]: unknown;
+        };
         /** @description A cell in the `CELL_TYPED` format, carrying its column's name and type with the value. */
         QueryTypedCell: {
             /**
@@ -4272,7 +4340,7 @@ export interface components {
         QueryResultRow: components["schemas"]["QueryTypedCell"][] | components["schemas"]["QueryCellValue"][] | {
             [key: string]: components["schemas"]["QueryCellValue"];
         };
-        /** @description The rows a query produced and the columns they hold. An empty `data` array means no rows matched; with query-builder paging, a page shorter than `limit` is the last one. */
+        /** @description The rows a query produced and the columns they hold. An empty `data` array means no rows matched; with query-builder paging it marks the end, while a page shorter than `limit` need not. */
         QueryExecutionResult: {
             /** @description The result's columns, in order. */
             columns: components["schemas"]["QueryColumnReference"][];
@@ -4665,11 +4733,10 @@ export interface components {
              */
             executionMode?: string;
             /**
-             * @description State of this run.
+             * @description State of this run. Peaka publishes no list of run states, so any string is accepted; the listed ones are those seen.
              * @example COMPLETED
-             * @enum {string}
              */
-            status: "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED";
+            status: "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED" | (string & {});
             /**
              * @description Details of the failure when the run failed; its keys are not fixed.
              * @example {
@@ -5056,6 +5123,18 @@ export interface components {
              * @example true
              */
             autoCreateCatalog?: boolean;
+            /**
+             * @description Whether the user may turn the new connection into a catalog from the embedded dialog. Peaka's embedding examples send it with `false` to stop at the connection.
+             * @example false
+             */
+            catalogCreateEnabled?: boolean;
+            /**
+             * @description Further settings of individual embedded features, sent by Peaka's embedding examples. Their keys are not documented; they are passed through as given.
+             * @example {}
+             */
+            featureConfigs?: {
+                [key: string]: unknown;
+            };
         };
         /** @description Switches that show or hide parts of the embedded UI. Every section is shown unless its flag is `false`. The known flags are listed; other names are passed through as booleans. */
         EmbeddedFeatureFlags: {
@@ -5105,7 +5184,7 @@ export interface components {
              */
             sessionUrl: string;
             /**
-             * @description Origin (scheme and host) of the partner page the embedded UI is served for.
+             * @description Origin (scheme and host) the embedded UI runs on. Use it as the target origin when posting messages (for example a theme change) to the iframe, and to check messages coming from it.
              * @example https://acme.peaka.studio/
              */
             partnerOrigin?: string;
@@ -5367,7 +5446,7 @@ export interface components {
         MetadataSemanticsRequest: {
             /**
              * @description AI agent conversation to attach the generation to, when it continues one.
-             * @example thr_82f1c0
+             * @example 5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305
              */
             threadId?: string;
             /**
@@ -5391,8 +5470,8 @@ export interface components {
         /** @description A link from a column of one table to a column of another, used by Peaka AI to build joins. */
         MetadataRelation: {
             /**
-             * @description Identifier of the relation.
-             * @example rel_5e02b7
+             * @description Identifier (UUID) of the relation; the update and delete operations take it in the path.
+             * @example 6a2d90f4-1c7e-4b35-9e08-d3f5a71c2b64
              */
             id: string;
             /**
@@ -5452,9 +5531,10 @@ export interface components {
             targetColumnName?: string;
             type?: components["schemas"]["MetadataRelationType"];
         };
-        /** @description The relations of a catalog, keyed by relation id. */
-        MetadataRelationMap: {
-            [key: string]: components["schemas"]["MetadataRelation"];
+        /** @description The relations of a catalog, as an array wrapped in `relations`. */
+        MetadataRelationList: {
+            /** @description The relations whose source column lies in the catalog. */
+            relations: components["schemas"]["MetadataRelation"][];
         };
         /** @description The column a relation points to. The source column is the one named in the path. */
         MetadataRelationCreateRequest: {
@@ -5484,13 +5564,8 @@ export interface components {
         MetadataRelationUpdateRequest: {
             type: components["schemas"]["MetadataRelationType"];
         };
-        /** @description A question paired with the SQL that answers it correctly. Peaka AI retrieves similar pairs as examples when it writes SQL for a new question. */
+        /** @description A question paired with the SQL that answers it, as the similarity search returns it. Peaka AI retrieves similar pairs as examples when it writes SQL for a new question. */
         MetadataGoldenSql: {
-            /**
-             * @description Identifier of the pair, used to delete it. Search results may leave it out.
-             * @example gs_0f93d2
-             */
-            id?: string;
             /**
              * @description The natural-language question.
              * @example How much did each customer spend last quarter?
@@ -5502,10 +5577,47 @@ export interface components {
              */
             sql: string;
         };
-        /** @description Golden SQL pairs, wrapped in `result`. */
+        /** @description The pairs a golden SQL search found, wrapped in `result`, best match first. */
         MetadataGoldenSqlList: {
-            /** @description The pairs; for a search, best match first. */
+            /** @description The pairs, best match first. */
             result: components["schemas"]["MetadataGoldenSql"][];
+        };
+        /** @description The stored fields of a golden SQL pair. */
+        MetadataGoldenSqlEntryFields: {
+            /**
+             * @description SQL that answers the question.
+             * @example SELECT customer_id, sum(order_total) FROM "shopdb"."sales"."orders" WHERE ordered_at >= date_trunc('quarter', current_date) - INTERVAL '3' month AND ordered_at < date_trunc('quarter', current_date) GROUP BY 1
+             */
+            sql: string;
+            /**
+             * @description The natural-language question, as it was sent in `prompt` on creation.
+             * @example How much did each customer spend last quarter?
+             */
+            prompt: string;
+            /**
+             * @description Project the pair belongs to.
+             * @example prj4Xq9Z
+             */
+            projectId?: string;
+        };
+        /** @description A stored golden SQL pair as the list returns it: the id to delete it by, the text Peaka indexes for the similarity search, and the pair itself under `metadata`. */
+        MetadataGoldenSqlEntry: {
+            /**
+             * @description Identifier (UUID) of the pair; pass it to the delete operation.
+             * @example 0f93d2b8-4e61-4a7c-9d05-b1c83e7a2f46
+             */
+            id: string;
+            /**
+             * @description The text indexed for the similarity search, usually the question.
+             * @example How much did each customer spend last quarter?
+             */
+            content?: string;
+            metadata: components["schemas"]["MetadataGoldenSqlEntryFields"];
+        };
+        /** @description Every golden SQL pair of a project, wrapped in `result`. */
+        MetadataGoldenSqlEntryList: {
+            /** @description The stored pairs. */
+            result: components["schemas"]["MetadataGoldenSqlEntry"][];
         };
         /** @description A new question and SQL pair. The question is sent as `prompt`. */
         MetadataGoldenSqlCreateRequest: {
@@ -5586,8 +5698,9 @@ export interface components {
              */
             message: string;
             /**
-             * @description The conversation to continue. Left out, the agent starts a new thread; list the threads to find ids of earlier ones.
-             * @example thr_5Vd8qLw2
+             * Format: uuid
+             * @description Identifier of the conversation: a UUID the caller generates (for example with `crypto.randomUUID()`) and sends again to continue the same conversation. The answer does not carry it, so keep the one you sent. List the threads to find earlier ones.
+             * @example 5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305
              */
             threadId?: string;
             /**
@@ -5611,8 +5724,9 @@ export interface components {
              */
             message: string;
             /**
-             * @description The conversation to continue; left out, a new thread is started.
-             * @example thr_5Vd8qLw2
+             * Format: uuid
+             * @description Identifier of the conversation, a UUID chosen by the caller; send the same one to continue it.
+             * @example 5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305
              */
             threadId?: string;
             /**
@@ -5630,23 +5744,45 @@ export interface components {
              */
             streamModes?: components["schemas"]["AgentStreamMode"][];
         };
-        /** @description One message of a conversation as the agent's LangChain runtime records it: the user's turns, the model's answers and tool output. */
+        /** @description One message of a conversation, serialized the way the agent's LangChain runtime stores it: the last entry of `id` names the message class (`HumanMessage` for the user, `AIMessage` for the model, `ToolMessage` or `FunctionMessage` for tool output, `SystemMessage`), and the message itself sits in `kwargs`. The model's `content` is often a JSON document in a string, holding a `summary` for people and the `data` behind it; parse it when it starts with `{`. */
         AgentMessage: {
             /**
-             * @description Identifier of the message.
-             * @example msg_01HZX4T9QK
+             * @description Version of LangChain's serialization format.
+             * @example 1
              */
-            id?: string;
+            lc?: number;
             /**
-             * @description Who the message is from, such as `human`, `ai`, `tool` or `system`.
-             * @example ai
+             * @description Kind of serialized object; `constructor` for a message.
+             * @example constructor
              */
             type?: string;
             /**
-             * @description Text of the message.
-             * @example 1,284 orders were shipped to Germany in June.
+             * @description Import path of the message class, its class name last.
+             * @example [
+             *       "langchain_core",
+             *       "messages",
+             *       "AIMessage"
+             *     ]
              */
-            content?: string;
+            id: string[];
+            kwargs: components["schemas"]["AgentMessageFields"];
+        };
+        /** @description The fields of a serialized message. `content` is always there; other keys (`id`, `tool_calls`, `response_metadata`, `additional_kwargs`, ...) depend on the message class. */
+        AgentMessageFields: {
+            /**
+             * @description The text of the message; for model answers often a JSON string with `summary` and `data`. LangChain may also send a list of content parts.
+             * @example {"summary":"1,284 orders were shipped to Germany in June.","data":[{"orders":1284}]}
+             */
+            content: string | {
+                [key: string]: unknown;
+            }[];
+            /**
+             * @description Identifier of the message inside the conversation.
+             * @example 8e3f1a52-6c07-4b9d-9f21-0d4c7b2e6a98
+             */
+            id?: string;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A curated question and SQL pair the agent used as guidance. */
         AgentGoldenSql: {
@@ -5718,6 +5854,10 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** @description The answer to a blocking chat call: the agent's final state for the turn, wrapped in `result`. The reply is the last message of `result.messages` whose class is `AIMessage`. */
+        AgentChatResult: {
+            result: components["schemas"]["AgentState"];
+        };
         /**
          * @description The JSON object in the `data` field of one server-sent event of a streamed conversation. Its keys depend on the stream mode that produced it: in `updates` mode the key is the name of the workflow step and the value holds the state fields that step changed; in `values` mode the object is a full `AgentState`; in `messages` mode it carries a piece of the model's answer and its metadata; in `debug` mode it describes a step in detail. Clients should ignore keys they do not know.
          * @example {
@@ -5732,8 +5872,8 @@ export interface components {
         /** @description A stored conversation with the agent. */
         AgentThread: {
             /**
-             * @description Identifier of the thread; pass it as `threadId` to continue the conversation.
-             * @example thr_5Vd8qLw2
+             * @description Identifier (UUID) of the thread; pass it as `threadId` to continue the conversation.
+             * @example 5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305
              */
             threadId: string;
             /**
@@ -5742,49 +5882,26 @@ export interface components {
              */
             displayName?: string | null;
             /**
-             * Format: date-time
-             * @description When the thread was started.
-             * @example 2025-06-30T14:05:11Z
+             * @description Project the thread belongs to.
+             * @example prj4Xq9Z
              */
-            createdAt?: string | null;
-            /**
-             * Format: date-time
-             * @description When the thread last changed.
-             * @example 2025-06-30T14:07:48Z
-             */
-            updatedAt?: string | null;
+            projectId?: string;
+        } & {
+            [key: string]: unknown;
         };
-        /** @description The agent threads of a project. */
+        /** @description The agent threads of a project, wrapped in `threads`. */
         AgentThreadList: {
-            /** @description The threads, most recently active first. */
-            threads?: components["schemas"]["AgentThread"][];
+            /** @description The threads. */
+            threads: components["schemas"]["AgentThread"][];
         };
-        /** @description A thread together with the messages exchanged in it. */
+        /** @description One conversation as the agent's runtime stores it: its latest state is `result.values`, whose `messages` hold the whole exchange, oldest first. Other keys of `result` (checkpoint data) are not documented. */
         AgentThreadDetail: {
-            /**
-             * @description Identifier of the thread.
-             * @example thr_5Vd8qLw2
-             */
-            threadId: string;
-            /**
-             * @description Title of the thread.
-             * @example Orders shipped to Germany
-             */
-            displayName?: string | null;
-            /**
-             * Format: date-time
-             * @description When the thread was started.
-             * @example 2025-06-30T14:05:11Z
-             */
-            createdAt?: string | null;
-            /**
-             * Format: date-time
-             * @description When the thread last changed.
-             * @example 2025-06-30T14:07:48Z
-             */
-            updatedAt?: string | null;
-            /** @description The conversation, oldest message first. */
-            messages?: components["schemas"]["AgentMessage"][];
+            /** @description The stored state of the thread. */
+            result: {
+                values?: components["schemas"]["AgentState"];
+            } & {
+                [key: string]: unknown;
+            };
         };
         /** @description The new title of a thread. */
         AgentThreadUpdate: {
@@ -5806,28 +5923,32 @@ export interface components {
              */
             query: string;
         };
-        /** @description The converted query. */
+        /** @description The converted query. Peaka's description shows it in `result`, while Peaka's own TypeScript client reads `query`; which one a given deployment sends is not settled, so both are declared and neither is required. Read `result ?? query`. */
         SqlTranspileResult: {
             /**
              * @description The query rewritten in the requested dialect.
              * @example SELECT `customer_id`, SUM(`amount`) AS `total` FROM `billing`.`public`.`invoices` GROUP BY `customer_id`
              */
-            result: string;
+            result?: string;
+            /**
+             * @description The same converted text, under the name Peaka's own client expects.
+             * @example SELECT `customer_id`, SUM(`amount`) AS `total` FROM `billing`.`public`.`invoices` GROUP BY `customer_id`
+             */
+            query?: string;
         };
         /**
-         * @description State of the latest refresh of a materialized query. `RUNNING` while a refresh is in flight; `COMPLETED`, `FAILED`, `CANCELED` (spelt with one L, unlike cache statuses), `TERMINATED` and `TIMED_OUT` are final. A query that has never been refreshed already reports `COMPLETED`, and after a refresh is triggered the previous final value is served until the new run starts, so a caller waiting for a refresh must also see `lastExecutionStartTime` change.
+         * @description State of the latest refresh of a materialized query. Peaka publishes no list of these values (only `COMPLETED` is ever shown), so any string is accepted; the listed ones are those known, and look like the statuses of a workflow engine. `RUNNING` while a refresh is in flight; `COMPLETED`, `FAILED`, `CANCELED` (spelt with one L, unlike cache statuses), `TERMINATED` and `TIMED_OUT` are final. A query that has never been refreshed already reports `COMPLETED`, and after a refresh is triggered the previous final value is served until the new run starts, so a caller waiting for a refresh must also see `lastExecutionStartTime` change.
          * @example RUNNING
-         * @enum {string}
          */
-        MaterializedQueryRefreshStatus: "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED" | "TERMINATED" | "TIMED_OUT";
-        /** @description When a materialized query refreshes by itself. An `interval` schedule sets `repeatDuration`, a `cron` schedule sets `cronExpression` and usually `timezone`, and `none` means refreshes only happen on request. Fields that do not apply to the type are `null` or left out. The whole object is `null` when Peaka has no schedule on record for the query. */
+        MaterializedQueryRefreshStatus: "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED" | "TERMINATED" | "TIMED_OUT" | (string & {});
+        /** @description When a materialized query refreshes by itself. An `interval` schedule sets `repeatDuration`, a `cron` schedule sets `cronExpression` and usually `timezone`, and `none` means refreshes only happen on request. Fields that do not apply to the type are `null` or left out. The whole object is `null` when Peaka has no schedule on record for the query. `type` may be missing from older answers. */
         MaterializedQueryScheduleSettings: {
             /**
              * @description Kind of schedule.
              * @example cron
              * @enum {string}
              */
-            type: "interval" | "cron" | "none";
+            type?: "interval" | "cron" | "none";
             /**
              * @description Five-field UNIX cron expression (minute, hour, day of month, month, day of week); cron schedules only.
              * @example 30 2 * * 1-5
@@ -6031,6 +6152,7 @@ export interface components {
     pathItems: never;
 }
 export type ErrorResponse = components['schemas']['ErrorResponse'];
+export type KeyInfo = components['schemas']['KeyInfo'];
 export type Organization = components['schemas']['Organization'];
 export type Workspace = components['schemas']['Workspace'];
 export type WorkspaceRequest = components['schemas']['WorkspaceRequest'];
@@ -6074,6 +6196,7 @@ export type CsvImportRequest = components['schemas']['CsvImportRequest'];
 export type CsvImportJob = components['schemas']['CsvImportJob'];
 export type SavedQuery = components['schemas']['SavedQuery'];
 export type SavedQuerySchedule = components['schemas']['SavedQuerySchedule'];
+export type SavedQueryScheduleInput = components['schemas']['SavedQueryScheduleInput'];
 export type SavedQueryInput = components['schemas']['SavedQueryInput'];
 export type QueryPathUpdate = components['schemas']['QueryPathUpdate'];
 export type QueryTableReference = components['schemas']['QueryTableReference'];
@@ -6143,11 +6266,14 @@ export type MetadataCategoricalValuesRequest = components['schemas']['MetadataCa
 export type MetadataSemanticsRequest = components['schemas']['MetadataSemanticsRequest'];
 export type MetadataRelationType = components['schemas']['MetadataRelationType'];
 export type MetadataRelation = components['schemas']['MetadataRelation'];
-export type MetadataRelationMap = components['schemas']['MetadataRelationMap'];
+export type MetadataRelationList = components['schemas']['MetadataRelationList'];
 export type MetadataRelationCreateRequest = components['schemas']['MetadataRelationCreateRequest'];
 export type MetadataRelationUpdateRequest = components['schemas']['MetadataRelationUpdateRequest'];
 export type MetadataGoldenSql = components['schemas']['MetadataGoldenSql'];
 export type MetadataGoldenSqlList = components['schemas']['MetadataGoldenSqlList'];
+export type MetadataGoldenSqlEntryFields = components['schemas']['MetadataGoldenSqlEntryFields'];
+export type MetadataGoldenSqlEntry = components['schemas']['MetadataGoldenSqlEntry'];
+export type MetadataGoldenSqlEntryList = components['schemas']['MetadataGoldenSqlEntryList'];
 export type MetadataGoldenSqlCreateRequest = components['schemas']['MetadataGoldenSqlCreateRequest'];
 export type MetadataRefreshStatus = components['schemas']['MetadataRefreshStatus'];
 export type MetadataRefreshJobStatus = components['schemas']['MetadataRefreshJobStatus'];
@@ -6159,8 +6285,10 @@ export type AgentChatRequest = components['schemas']['AgentChatRequest'];
 export type AgentStreamMode = components['schemas']['AgentStreamMode'];
 export type AgentChatStreamRequest = components['schemas']['AgentChatStreamRequest'];
 export type AgentMessage = components['schemas']['AgentMessage'];
+export type AgentMessageFields = components['schemas']['AgentMessageFields'];
 export type AgentGoldenSql = components['schemas']['AgentGoldenSql'];
 export type AgentState = components['schemas']['AgentState'];
+export type AgentChatResult = components['schemas']['AgentChatResult'];
 export type AgentStreamEvent = components['schemas']['AgentStreamEvent'];
 export type AgentThread = components['schemas']['AgentThread'];
 export type AgentThreadList = components['schemas']['AgentThreadList'];
@@ -6188,6 +6316,38 @@ export type ParameterOrganizationId = components['parameters']['OrganizationId']
 export type ParameterWorkspaceId = components['parameters']['WorkspaceId'];
 export type $defs = Record<string, never>;
 export interface operations {
+    getKeyInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key's owner and, for a project key, its project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "prj4Xq9Z",
+                     *       "projectName": "Customer retention",
+                     *       "userId": "3c91e7a4-0b5d-4f2e-8a6c-d17f94b02e53",
+                     *       "email": "dana.ortiz@example.org"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KeyInfo"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     listOrganizations: {
         parameters: {
             query?: never;
@@ -9160,7 +9320,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "imp-5d0c2e7a",
+                     *       "id": "5d0c2e7a-94b1-4f36-8a2d-e61f0c7b3a95",
                      *       "status": "COMPLETED",
                      *       "startTime": 1767611400000,
                      *       "endTime": 1767611402350,
@@ -9440,6 +9600,12 @@ export interface operations {
                      *           "schemaName": "public",
                      *           "tableName": "orders",
                      *           "columnName": "total"
+                     *         },
+                     *         {
+                     *           "catalogName": "shop",
+                     *           "schemaName": "public",
+                     *           "tableName": "orders",
+                     *           "columnName": "item_count"
                      *         }
                      *       ],
                      *       "data": [
@@ -9457,6 +9623,13 @@ export interface operations {
                      *             "dataType": "double",
                      *             "order": 1,
                      *             "value": 412.9
+                     *           },
+                     *           {
+                     *             "name": "item_count",
+                     *             "displayName": "item_count",
+                     *             "dataType": "bigint",
+                     *             "order": 2,
+                     *             "value": "75"
                      *           }
                      *         ],
                      *         [
@@ -9473,6 +9646,13 @@ export interface operations {
                      *             "dataType": "double",
                      *             "order": 1,
                      *             "value": 187.25
+                     *           },
+                     *           {
+                     *             "name": "item_count",
+                     *             "displayName": "item_count",
+                     *             "dataType": "bigint",
+                     *             "order": 2,
+                     *             "value": "12"
                      *           }
                      *         ]
                      *       ]
@@ -11852,7 +12032,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The project and the look and features of the session. */
+        /** @description The project and the look and features of the session. Peaka's embedding guide calls this with the partner key (a project key is accepted too); the answer's `partnerOrigin` is the origin to exchange messages with the iframe. */
         requestBody: {
             content: {
                 /**
@@ -11865,7 +12045,8 @@ export interface operations {
                  *       "featureFlags": {
                  *         "aiAgent": false,
                  *         "queryHistory": false
-                 *       }
+                 *       },
+                 *       "catalogCreateEnabled": true
                  *     }
                  */
                 "application/json": components["schemas"]["EmbeddedSessionRequest"];
@@ -12079,7 +12260,7 @@ export interface operations {
                      *             ],
                      *             "relations": [
                      *               {
-                     *                 "id": "rel_5e02b7",
+                     *                 "id": "6a2d90f4-1c7e-4b35-9e08-d3f5a71c2b64",
                      *                 "projectId": "prj4Xq9Z",
                      *                 "sourceCatalogId": "731958204467113201",
                      *                 "sourceCatalogName": "shopdb",
@@ -12299,19 +12480,27 @@ export interface operations {
                      * @example {
                      *       "result": [
                      *         {
-                     *           "id": "gs_0f93d2",
-                     *           "question": "How much did each customer spend last quarter?",
-                     *           "sql": "SELECT customer_id, sum(order_total) FROM \"shopdb\".\"sales\".\"orders\" WHERE ordered_at >= date_trunc('quarter', current_date) - INTERVAL '3' month AND ordered_at < date_trunc('quarter', current_date) GROUP BY 1"
+                     *           "id": "0f93d2b8-4e61-4a7c-9d05-b1c83e7a2f46",
+                     *           "content": "How much did each customer spend last quarter?",
+                     *           "metadata": {
+                     *             "prompt": "How much did each customer spend last quarter?",
+                     *             "projectId": "prj4Xq9Z",
+                     *             "sql": "SELECT customer_id, sum(order_total) FROM \"shopdb\".\"sales\".\"orders\" WHERE ordered_at >= date_trunc('quarter', current_date) - INTERVAL '3' month AND ordered_at < date_trunc('quarter', current_date) GROUP BY 1"
+                     *           }
                      *         },
                      *         {
-                     *           "id": "gs_7a14c8",
-                     *           "question": "Which products were returned most often this year?",
-                     *           "sql": "SELECT product_id, count(*) AS returns FROM \"shopdb\".\"sales\".\"returns\" WHERE year(returned_at) = year(current_date) GROUP BY 1 ORDER BY 2 DESC"
+                     *           "id": "7a14c85e-2d93-4f0b-a6e1-58c0d4b93e72",
+                     *           "content": "Which products were returned most often this year?",
+                     *           "metadata": {
+                     *             "prompt": "Which products were returned most often this year?",
+                     *             "projectId": "prj4Xq9Z",
+                     *             "sql": "SELECT product_id, count(*) AS returns FROM \"shopdb\".\"sales\".\"returns\" WHERE year(returned_at) = year(current_date) GROUP BY 1 ORDER BY 2 DESC"
+                     *           }
                      *         }
                      *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["MetadataGoldenSqlList"];
+                    "application/json": components["schemas"]["MetadataGoldenSqlEntryList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -12378,7 +12567,7 @@ export interface operations {
                 projectId: components["parameters"]["ProjectId"];
                 /**
                  * @description Identifier of the golden SQL pair, as returned by the list.
-                 * @example gs_0f93d2
+                 * @example 0f93d2b8-4e61-4a7c-9d05-b1c83e7a2f46
                  */
                 id: string;
             };
@@ -12739,7 +12928,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The catalog's relations, keyed by relation id. */
+            /** @description The catalog's relations. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12747,24 +12936,26 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "rel_5e02b7": {
-                     *         "id": "rel_5e02b7",
-                     *         "projectId": "prj4Xq9Z",
-                     *         "sourceCatalogId": "731958204467113201",
-                     *         "sourceCatalogName": "shopdb",
-                     *         "sourceSchemaName": "sales",
-                     *         "sourceTableName": "orders",
-                     *         "sourceColumnName": "customer_id",
-                     *         "targetCatalogId": "731958204467113201",
-                     *         "targetCatalogName": "shopdb",
-                     *         "targetSchemaName": "sales",
-                     *         "targetTableName": "customers",
-                     *         "targetColumnName": "id",
-                     *         "type": "MANY_TO_ONE"
-                     *       }
+                     *       "relations": [
+                     *         {
+                     *           "id": "6a2d90f4-1c7e-4b35-9e08-d3f5a71c2b64",
+                     *           "projectId": "prj4Xq9Z",
+                     *           "sourceCatalogId": "731958204467113201",
+                     *           "sourceCatalogName": "shopdb",
+                     *           "sourceSchemaName": "sales",
+                     *           "sourceTableName": "orders",
+                     *           "sourceColumnName": "customer_id",
+                     *           "targetCatalogId": "731958204467113201",
+                     *           "targetCatalogName": "shopdb",
+                     *           "targetSchemaName": "sales",
+                     *           "targetTableName": "customers",
+                     *           "targetColumnName": "id",
+                     *           "type": "MANY_TO_ONE"
+                     *         }
+                     *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["MetadataRelationMap"];
+                    "application/json": components["schemas"]["MetadataRelationList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -12801,7 +12992,7 @@ export interface operations {
                  */
                 tableName: components["parameters"]["TableName"];
                 /**
-                 * @description For adding a relation (POST), the name of the column the relation starts from. For changing or deleting one (PUT, DELETE), the relation's identifier as keyed in the catalog's relation list.
+                 * @description For adding a relation (POST), the name of the column the relation starts from. For changing or deleting one (PUT, DELETE), the relation's `id` from the catalog's relation list.
                  * @example customer_id
                  */
                 columnNameOrRelationId: string;
@@ -12863,7 +13054,7 @@ export interface operations {
                  */
                 tableName: components["parameters"]["TableName"];
                 /**
-                 * @description For adding a relation (POST), the name of the column the relation starts from. For changing or deleting one (PUT, DELETE), the relation's identifier as keyed in the catalog's relation list.
+                 * @description For adding a relation (POST), the name of the column the relation starts from. For changing or deleting one (PUT, DELETE), the relation's `id` from the catalog's relation list.
                  * @example customer_id
                  */
                 columnNameOrRelationId: string;
@@ -12930,7 +13121,7 @@ export interface operations {
                  */
                 tableName: components["parameters"]["TableName"];
                 /**
-                 * @description For adding a relation (POST), the name of the column the relation starts from. For changing or deleting one (PUT, DELETE), the relation's identifier as keyed in the catalog's relation list.
+                 * @description For adding a relation (POST), the name of the column the relation starts from. For changing or deleting one (PUT, DELETE), the relation's `id` from the catalog's relation list.
                  * @example customer_id
                  */
                 columnNameOrRelationId: string;
@@ -13233,7 +13424,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "message": "How many orders were shipped to Germany last month?",
-                 *       "threadId": "thr_5Vd8qLw2",
+                 *       "threadId": "5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305",
                  *       "noExecute": false
                  *     }
                  */
@@ -13249,37 +13440,55 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "prj4Xq9Z",
-                     *       "messages": [
-                     *         {
-                     *           "id": "msg_01HZX4S2MB",
-                     *           "type": "human",
-                     *           "content": "How many orders were shipped to Germany last month?"
-                     *         },
-                     *         {
-                     *           "id": "msg_01HZX4T9QK",
-                     *           "type": "ai",
-                     *           "content": "1,284 orders were shipped to Germany in June."
-                     *         }
-                     *       ],
-                     *       "noExecute": false,
-                     *       "userIntentReasoning": "TEXT_TO_SQL",
-                     *       "tableNames": [
-                     *         "shop.public.orders"
-                     *       ],
-                     *       "currentGeneratedQuery": "SELECT count(*) FROM \"shop\".\"public\".\"orders\" WHERE ship_country = 'DE' AND shipped_at >= date '2025-06-01'",
-                     *       "currentQueryError": null,
-                     *       "invalidQuery": false,
-                     *       "goldSQLs": [
-                     *         {
-                     *           "question": "Monthly order count by country",
-                     *           "sql": "SELECT country, count(*) FROM \"shop\".\"public\".\"orders\" GROUP BY country"
-                     *         }
-                     *       ],
-                     *       "currentQueryReasoning": "Filtered orders by ship_country and June's date range, then counted them."
+                     *       "result": {
+                     *         "projectId": "prj4Xq9Z",
+                     *         "messages": [
+                     *           {
+                     *             "lc": 1,
+                     *             "type": "constructor",
+                     *             "id": [
+                     *               "langchain_core",
+                     *               "messages",
+                     *               "HumanMessage"
+                     *             ],
+                     *             "kwargs": {
+                     *               "content": "How many orders were shipped to Germany last month?",
+                     *               "id": "8e3f1a52-6c07-4b9d-9f21-0d4c7b2e6a98"
+                     *             }
+                     *           },
+                     *           {
+                     *             "lc": 1,
+                     *             "type": "constructor",
+                     *             "id": [
+                     *               "langchain_core",
+                     *               "messages",
+                     *               "AIMessage"
+                     *             ],
+                     *             "kwargs": {
+                     *               "content": "{\"summary\":\"1,284 orders were shipped to Germany in June.\",\"data\":[{\"orders\":1284}]}",
+                     *               "id": "2b9c6e14-70a3-4d58-b1f6-93e0c8a4d527"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "noExecute": false,
+                     *         "userIntentReasoning": "TEXT_TO_SQL",
+                     *         "tableNames": [
+                     *           "shop.public.orders"
+                     *         ],
+                     *         "currentGeneratedQuery": "SELECT count(*) AS orders FROM \"shop\".\"public\".\"orders\" WHERE ship_country = 'DE' AND shipped_at >= date '2025-06-01'",
+                     *         "currentQueryError": null,
+                     *         "invalidQuery": false,
+                     *         "goldSQLs": [
+                     *           {
+                     *             "question": "Monthly order count by country",
+                     *             "sql": "SELECT country, count(*) FROM \"shop\".\"public\".\"orders\" GROUP BY country"
+                     *           }
+                     *         ],
+                     *         "currentQueryReasoning": "Filtered orders by ship_country and June's date range, then counted them."
+                     *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["AgentState"];
+                    "application/json": components["schemas"]["AgentChatResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -13309,7 +13518,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "message": "Which five customers spent the most this year?",
-                 *       "threadId": "thr_5Vd8qLw2",
+                 *       "threadId": "5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305",
                  *       "noExecute": false,
                  *       "streamModes": [
                  *         "updates",
@@ -13373,16 +13582,14 @@ export interface operations {
                      * @example {
                      *       "threads": [
                      *         {
-                     *           "threadId": "thr_5Vd8qLw2",
+                     *           "threadId": "5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305",
                      *           "displayName": "Orders shipped to Germany",
-                     *           "createdAt": "2025-06-30T14:05:11Z",
-                     *           "updatedAt": "2025-06-30T14:07:48Z"
+                     *           "projectId": "prj4Xq9Z"
                      *         },
                      *         {
-                     *           "threadId": "thr_H2c9xNe4",
+                     *           "threadId": "a7d41c09-58e2-4f3b-8c6a-2e90d5b7f114",
                      *           "displayName": "Churned customers by plan",
-                     *           "createdAt": "2025-06-27T09:31:40Z",
-                     *           "updatedAt": "2025-06-27T09:33:02Z"
+                     *           "projectId": "prj4Xq9Z"
                      *         }
                      *       ]
                      *     }
@@ -13409,8 +13616,8 @@ export interface operations {
                  */
                 projectId: components["parameters"]["ProjectId"];
                 /**
-                 * @description Identifier of the conversation thread.
-                 * @example thr_5Vd8qLw2
+                 * @description Identifier (UUID) of the conversation thread.
+                 * @example 5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305
                  */
                 threadId: string;
             };
@@ -13426,22 +13633,38 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "threadId": "thr_5Vd8qLw2",
-                     *       "displayName": "Orders shipped to Germany",
-                     *       "createdAt": "2025-06-30T14:05:11Z",
-                     *       "updatedAt": "2025-06-30T14:07:48Z",
-                     *       "messages": [
-                     *         {
-                     *           "id": "msg_01HZX4S2MB",
-                     *           "type": "human",
-                     *           "content": "How many orders were shipped to Germany last month?"
-                     *         },
-                     *         {
-                     *           "id": "msg_01HZX4T9QK",
-                     *           "type": "ai",
-                     *           "content": "1,284 orders were shipped to Germany in June."
+                     *       "result": {
+                     *         "values": {
+                     *           "projectId": "prj4Xq9Z",
+                     *           "messages": [
+                     *             {
+                     *               "lc": 1,
+                     *               "type": "constructor",
+                     *               "id": [
+                     *                 "langchain_core",
+                     *                 "messages",
+                     *                 "HumanMessage"
+                     *               ],
+                     *               "kwargs": {
+                     *                 "content": "How many orders were shipped to Germany last month?"
+                     *               }
+                     *             },
+                     *             {
+                     *               "lc": 1,
+                     *               "type": "constructor",
+                     *               "id": [
+                     *                 "langchain_core",
+                     *                 "messages",
+                     *                 "AIMessage"
+                     *               ],
+                     *               "kwargs": {
+                     *                 "content": "{\"summary\":\"1,284 orders were shipped to Germany in June.\",\"data\":[{\"orders\":1284}]}"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "currentGeneratedQuery": "SELECT count(*) AS orders FROM \"shop\".\"public\".\"orders\" WHERE ship_country = 'DE' AND shipped_at >= date '2025-06-01'"
                      *         }
-                     *       ]
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["AgentThreadDetail"];
@@ -13466,8 +13689,8 @@ export interface operations {
                  */
                 projectId: components["parameters"]["ProjectId"];
                 /**
-                 * @description Identifier of the conversation thread.
-                 * @example thr_5Vd8qLw2
+                 * @description Identifier (UUID) of the conversation thread.
+                 * @example 5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305
                  */
                 threadId: string;
             };
@@ -13493,10 +13716,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "threadId": "thr_5Vd8qLw2",
+                     *       "threadId": "5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305",
                      *       "displayName": "German shipments, June",
-                     *       "createdAt": "2025-06-30T14:05:11Z",
-                     *       "updatedAt": "2025-07-01T08:20:33Z"
+                     *       "projectId": "prj4Xq9Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AgentThread"];
@@ -13521,8 +13743,8 @@ export interface operations {
                  */
                 projectId: components["parameters"]["ProjectId"];
                 /**
-                 * @description Identifier of the conversation thread.
-                 * @example thr_5Vd8qLw2
+                 * @description Identifier (UUID) of the conversation thread.
+                 * @example 5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305
                  */
                 threadId: string;
             };
@@ -13538,7 +13760,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "threadId": "thr_5Vd8qLw2",
+                     *       "threadId": "5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305",
                      *       "deleted": true
                      *     }
                      */
