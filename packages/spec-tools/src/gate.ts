@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { BUMP_ORDER, diffAgainstRef, formatDiff, maxBump, type Bump } from "./diff.js";
-import { changedFiles, chooseBase, commitOf, git } from "./git.js";
+import { changedFiles, chooseBase, commitOf, fetchHistory, git } from "./git.js";
 
 export interface GeneratedCheck {
   label: string;
@@ -26,6 +26,13 @@ export interface GateOptions {
   /** Commands that fail when generated output is out of date with spec/. */
   generatedChecks?: GeneratedCheck[];
   print?: (line: string) => void;
+  /**
+   * Fetch what the comparison needs from `origin` first (the history of a shallow clone, release tags,
+   * the base branch). CI passes it; off by default so that local runs never touch the network.
+   */
+  fetch?: boolean;
+  /** Pass (skipped) instead of failing when there is no base at all. Default: false: no base fails. */
+  allowNoBase?: boolean;
 }
 
 export interface GateResult {
@@ -69,6 +76,16 @@ export function newChangesets(repo: string, base: string): Changeset[] {
     .map((file) => ({ file, releases: parseChangeset(readFileSync(join(repo, file), "utf8")) }));
 }
 
+/** The branch changesets compare with (`baseBranch` in .changeset/config.json), main by default. */
+export function baseBranch(repo: string): string {
+  try {
+    const config = JSON.parse(readFileSync(join(repo, ".changeset/config.json"), "utf8"));
+    return typeof config.baseBranch === "string" && config.baseBranch ? config.baseBranch : "main";
+  } catch {
+    return "main";
+  }
+}
+
 /** Groups of packages changesets release together (`fixed` and `linked` in .changeset/config.json). */
 export function fixedGroups(repo: string): string[][] {
   try {
@@ -97,6 +114,11 @@ export function runGate(options: GateOptions): GateResult {
   const packages = options.packages ?? DEFAULT_PACKAGES;
   const checks = options.generatedChecks ?? DEFAULT_GENERATED_CHECKS;
 
+  if (options.fetch) {
+    for (const note of fetchHistory(repo, { baseBranch: baseBranch(repo), ...(options.base ? { requested: options.base } : {}) })) {
+      print(`spec gate: ${note}`);
+    }
+  }
   let base = chooseBase(repo, options.base);
   // On the default branch itself the default base is HEAD: check the last commit instead.
   if (!options.base && base.commit && base.commit === commitOf(repo, "HEAD") && changedFiles(repo, "HEAD", specDir).length === 0) {
@@ -104,8 +126,14 @@ export function runGate(options: GateOptions): GateResult {
     if (parent) base = { ref: "HEAD~1", commit: parent, how: `HEAD~1 (${base.ref} is HEAD itself)` };
   }
   if (!base.ref) {
-    print(`spec gate: SKIPPED, nothing to compare with (${base.how}). Fetch tags/history (e.g. fetch-depth: 0) to enable it.`);
-    return { ok: true, skipped: true, problems: [] };
+    const why = `nothing to compare with (${base.how})`;
+    if (options.allowNoBase) {
+      print(`spec gate: SKIPPED (--allow-no-base), ${why}.`);
+      return { ok: true, skipped: true, problems: [] };
+    }
+    const problem = `${why}: fetch the history and tags (\`pnpm spec:gate --fetch\`, or fetch-depth: 0 in CI) or name an existing base ref.`;
+    print(`spec gate: FAILED, ${problem}`);
+    return { ok: false, skipped: true, problems: [problem] };
   }
   print(`spec gate: base ${base.how}`);
   const changed = changedFiles(repo, base.ref, specDir);

@@ -1,5 +1,7 @@
 // spec:gate's choice of base: the latest release tag, a version already raised, and the fallbacks of a
-// shallow or single-branch clone (HEAD~1, then a clear skip).
+// shallow or single-branch clone: HEAD~1, fetching what is missing, and a loud failure when there is
+// still nothing to compare with.
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { additive, changeSpec, changeset, cleanUp, fixtureParts, gate, git, makeRepo, renderFixture, tempDir, tracked, writeFiles } from "./gate-support.js";
 
@@ -32,25 +34,92 @@ describe("spec:gate base", () => {
     expect(r.ok).toBe(true);
   });
 
-  it("falls back to HEAD~1 without tags or main, and skips with a message without history", () => {
-    // A clone with only a feature branch: no tag, no main → HEAD~1.
+  it("falls back to HEAD~1 without tags or main", () => {
+    // A clone with only a feature branch: no tag, no main → HEAD~1, a real comparison.
     changeSpec(repo, additive);
     git(repo, "branch", "-D", "main");
     const r = gate(repo);
     expect(r.base).toBe("HEAD~1");
-    expect(r.ok).toBe(false);
+    expect(r.skipped).toBe(false);
+    expect(r.ok).toBe(false); // the additive change has no changeset
+  });
 
-    // A single commit and a base that does not exist → skipped, not failed.
-    const lone = tracked(tempDir("spec-gate-lone-"));
-    git(lone, "init", "-q", "-b", "work");
-    git(lone, "config", "user.email", "gate@example.test");
-    git(lone, "config", "user.name", "gate test");
-    writeFiles(lone, renderFixture(fixtureParts(), "spec", "peaka.yaml"));
-    git(lone, "add", "-A");
-    git(lone, "commit", "-q", "-m", "only");
-    const skipped = gate(lone, { base: "origin/main" });
-    expect(skipped.ok).toBe(true);
-    expect(skipped.skipped).toBe(true);
-    expect(skipped.output).toMatch(/SKIPPED, nothing to compare with/);
+  it("fails loudly, never passes, when there is nothing to compare with", () => {
+    const lone = loneRepo();
+    const r = gate(lone);
+    expect(r.ok).toBe(false);
+    expect(r.skipped).toBe(true);
+    expect(r.output).toMatch(/FAILED, nothing to compare with \(.*no HEAD~1/);
+    expect(r.problems.join("\n")).toMatch(/--fetch/);
+    // only an explicit --allow-no-base turns that into a skip
+    const allowed = gate(lone, { allowNoBase: true });
+    expect(allowed.ok).toBe(true);
+    expect(allowed.output).toMatch(/SKIPPED \(--allow-no-base\)/);
+  });
+
+  it("fails when the requested base does not exist, instead of comparing with something weaker", () => {
+    changeSpec(repo, additive);
+    changeset(repo, "enough", { "@peaka/api": "minor" });
+    const r = gate(repo, { base: "origin/release-7" });
+    expect(r.ok).toBe(false);
+    expect(r.base).toBeUndefined();
+    expect(r.output).toMatch(/origin\/release-7 \(given\) does not exist here/);
+  });
+
+  it("in a shallow clone fails without --fetch, and with --fetch compares against the fetched base branch", () => {
+    changeSpec(repo, additive); // on branch feature, one commit after main
+    const shallow = tracked(tempDir("spec-gate-shallow-"));
+    execFileSync("git", ["clone", "-q", "--depth", "1", "--branch", "feature", `file://${repo}`, shallow], { stdio: "pipe" });
+    expect(git(shallow, "rev-parse", "--is-shallow-repository")).toBe("true");
+
+    const blind = gate(shallow);
+    expect(blind.ok).toBe(false);
+    expect(blind.output).toMatch(/nothing to compare with.*shallow clone/);
+
+    const r = gate(shallow, { fetch: true });
+    expect(r.output).toMatch(/fetched the full history/);
+    expect(r.output).toMatch(/fetched origin\/main/);
+    expect(r.base).toBe("origin/main");
+    expect(r.skipped).toBe(false);
+    expect(r.required).toBe("minor");
+    expect(r.ok).toBe(false); // a real comparison: the additive change still lacks its changeset
+    expect(git(shallow, "rev-parse", "--is-shallow-repository")).toBe("false");
+  });
+
+  it("compares the last commit in a fresh full clone of main (how CI checks out), and passes when it is in order", () => {
+    changeSpec(repo, additive);
+    changeset(repo, "enough", { "@peaka/api": "minor" });
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "changeset");
+    git(repo, "checkout", "-q", "main");
+    git(repo, "merge", "-q", "--squash", "feature");
+    git(repo, "commit", "-q", "-m", "spec change with its changeset");
+    const clone = tracked(tempDir("spec-gate-clone-"));
+    execFileSync("git", ["clone", "-q", repo, clone], { stdio: "pipe" });
+
+    const r = gate(clone, { fetch: true });
+    expect(r.base).toBe("HEAD~1");
+    expect(r.skipped).toBe(false);
+    expect(r.required).toBe("minor"); // the spec did change in the last commit: it was really compared
+    expect(r.ok).toBe(true);
+
+    // the same clone with the changeset left out of that commit fails
+    const bare = tracked(tempDir("spec-gate-clone-"));
+    git(repo, "rm", "-q", ".changeset/enough.md");
+    git(repo, "commit", "-q", "--amend", "--no-edit");
+    execFileSync("git", ["clone", "-q", repo, bare], { stdio: "pipe" });
+    expect(gate(bare, { fetch: true }).ok).toBe(false);
   });
 });
+
+/** A repository with a single commit on a branch that is not main: no HEAD~1, no main, no tag. */
+function loneRepo(): string {
+  const lone = tracked(tempDir("spec-gate-lone-"));
+  git(lone, "init", "-q", "-b", "work");
+  git(lone, "config", "user.email", "gate@example.test");
+  git(lone, "config", "user.name", "gate test");
+  writeFiles(lone, renderFixture(fixtureParts(), "spec", "peaka.yaml"));
+  git(lone, "add", "-A");
+  git(lone, "commit", "-q", "-m", "only");
+  return lone;
+}
