@@ -7,3 +7,7 @@ export { convertValue, rowsFromResult, uniqueKeys, baseType } from "./convert.js
 export type { ConvertOptions, SqlColumn, SqlRow, SqlRows } from "./convert.js";
 export { runSql } from "./run.js";
 export type { RunSqlOptions, SqlTarget } from "./run.js";
+export { streamRows } from "./stream.js";
+export type { ExportSource, StreamProgress, StreamRowsOptions } from "./stream.js";
+export { PeakaExportFileError } from "./errors.js";
+export type { ExportFileFailure } from "./errors.js";

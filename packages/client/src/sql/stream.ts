@@ -1,0 +1,462 @@
+// A large result as a stream of rows in bounded memory: start an export (JSONL or CSV, gzip), wait
+// for that job, download its files one after the other as streams, decompress on the fly
+// (DecompressionStream), parse incrementally, convert values and yield rows in order.
+//
+// Downloads go to the pre-signed file URLs the export lists, with a bare `fetch` (by default
+// `globalThis.fetch`, `credentials: "omit"`): never through the client's transport, so the Peaka
+// Authorization header, the SDK headers and cookies are not sent to the storage host.
+import Papa from "papaparse";
+import {
+  exportQuery,
+  exportTable,
+  getExport,
+  PeakaAbortError,
+  PeakaInvalidArgumentError,
+  waitForExport,
+  type PeakaClient,
+  type PollOptions,
+} from "@peaka/api";
+import type { components } from "@peaka/api-types";
+import { convertValue, uniqueKeys, type ConvertOptions, type SqlRow } from "./convert.js";
+import { PeakaExportFileError } from "./errors.js";
+import { isClient, type SqlTarget } from "./run.js";
+
+type ExportJob = components["schemas"]["ExportJob"];
+type ExportFile = components["schemas"]["ExportFile"];
+type ExportRequest = components["schemas"]["ExportRequest"];
+type ExportCsvOptions = components["schemas"]["ExportCsvOptions"];
+
+/** What to stream: a saved query, a table, or an export that was already started. */
+export type ExportSource =
+  | { projectId: string; queryId: string }
+  | { projectId: string; catalogId: string; schemaName: string; tableName: string }
+  | { projectId: string; exportId: string };
+
+/** Progress of a stream: rows yielded and bytes downloaded so far. */
+export interface StreamProgress {
+  /** The export job being read. */
+  exportId: string;
+  /** Rows yielded so far, over all files. */
+  rows: number;
+  /** Bytes downloaded so far, over all files, as sent (compressed when gzipped). */
+  bytes: number;
+  /** Name of the file being read. */
+  file: string;
+  /** Zero-based position of that file, and how many files there are. */
+  fileIndex: number;
+  files: number;
+}
+
+/** Options of `streamRows`. */
+export interface StreamRowsOptions extends ConvertOptions {
+  /** File format to export. JSONL keeps JSON types; CSV values are text unless `types` says more. Default: `"JSONL"`. */
+  format?: "JSONL" | "CSV";
+  /** `"GZIP"` (default) or `"NONE"`. */
+  compression?: "GZIP" | "NONE";
+  /** Most rows to export (Peaka clamps it to 1..1,000,000). Default: Peaka's. */
+  limit?: number;
+  /** Columns to export, in this order. Default: all. */
+  columns?: string[];
+  /** Whether to keep Peaka's system columns (`_id`, ...). Default: Peaka's (true). */
+  includeSystemColumns?: boolean;
+  /** How CSV files are written (and so read back). Default: Peaka's (`,`, `"`, `\n`, a header line, NULL as an empty field). */
+  csvOptions?: ExportCsvOptions;
+  /**
+   * SQL types by column name (`{ id: "bigint", paid_at: "timestamp(3)" }`): values of these columns
+   * are converted as `runSql` converts them (see `convertValue`). Exports do not carry types, so
+   * without this JSONL values stay as JSON gives them (integers beyond 2^53 as text, or bigints with
+   * `bigint: "bigint"`) and CSV values stay text. Default: none.
+   */
+  types?: Record<string, string>;
+  /** Stops the export wait, the download and the parsing with `PeakaAbortError`. Default: none. */
+  signal?: AbortSignal;
+  /** How to wait for the export job (`interval`, `timeout`, ...), as for `waitForExport`. Default: its defaults. */
+  wait?: Omit<PollOptions<ExportJob>, "signal">;
+  /** Called as data arrives (after each downloaded chunk) and at the end of each file. Default: none. */
+  onProgress?: (progress: StreamProgress) => void;
+  /**
+   * The fetch used to download the files from their pre-signed URLs. It is called with the URL
+   * only: no Authorization header, no cookies. Default: `globalThis.fetch`.
+   */
+  fetch?: typeof fetch;
+}
+
+type Row = SqlRow;
+const BIG_DIGITS = /\d{16}/;
+const NUMBER_OR_STRING = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+const MARK = "\u0000n";
+
+/** Parses one JSON line without losing integers or decimals beyond a double's precision. */
+function parseLosslessLine(line: string, bigint: ConvertOptions["bigint"]): unknown {
+  if (!BIG_DIGITS.test(line)) return JSON.parse(line);
+  const marked = line.replace(NUMBER_OR_STRING, (token) => {
+    if (token.charCodeAt(0) === 34) return token;
+    const digits = token.replace(/^-/, "").replace(/[eE].*$/, "").replace(".", "").replace(/^0+/, "");
+    return digits.length > 15 ? `"\\u0000n${token}"` : token;
+  });
+  return unmark(JSON.parse(marked), bigint);
+}
+
+function unmark(value: unknown, bigint: ConvertOptions["bigint"]): unknown {
+  if (typeof value === "string") {
+    if (!value.startsWith(MARK)) return value;
+    const token = value.slice(MARK.length);
+    if (/^-?\d+$/.test(token)) {
+      if (bigint === "bigint") return BigInt(token);
+      const n = Number(token);
+      return Number.isSafeInteger(n) ? n : token;
+    }
+    return token;
+  }
+  if (Array.isArray(value)) return value.map((v) => unmark(v, bigint));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = unmark(v, bigint);
+    return out;
+  }
+  return value;
+}
+
+function abortError(signal: AbortSignal): PeakaAbortError {
+  return new PeakaAbortError("Streaming the export's rows was aborted", { cause: signal.reason });
+}
+
+interface FileContext {
+  exportId: string;
+  file: ExportFile;
+  fileIndex: number;
+  files: number;
+}
+
+/** Reads rows from one file's decoded text chunks. */
+interface RowParser {
+  /** Rows complete in the text so far. */
+  push(text: string): Row[];
+  /** Rows left at the end of the file; throws when the file ended mid-row. */
+  end(): Row[];
+  /** Rows of this file parsed so far (for errors). */
+  readonly count: number;
+}
+
+function jsonlParser(ctx: FileContext, options: StreamRowsOptions): RowParser {
+  const { types, bigint } = options;
+  const typed = types ? Object.entries(types) : undefined;
+  let pending = "";
+  let count = 0;
+  const parse = (line: string): Row => {
+    let row: unknown;
+    try {
+      row = parseLosslessLine(line, bigint);
+    } catch (error) {
+      throw new PeakaExportFileError(`Row ${count + 1} of ${ctx.file.name} is not valid JSON`, { reason: "malformed", exportId: ctx.exportId, file: ctx.file.name, row: count }, { cause: error });
+    }
+    if (!row || typeof row !== "object" || Array.isArray(row)) {
+      throw new PeakaExportFileError(`Row ${count + 1} of ${ctx.file.name} is not a JSON object`, { reason: "malformed", exportId: ctx.exportId, file: ctx.file.name, row: count });
+    }
+    if (typed) {
+      const r = row as Row;
+      for (const [key, type] of typed) if (key in r) r[key] = convertValue(r[key], type, options);
+    }
+    count++;
+    return row as Row;
+  };
+  return {
+    get count() {
+      return count;
+    },
+    push(text) {
+      const rows: Row[] = [];
+      let buffer = pending + text;
+      let start = 0;
+      for (let nl = buffer.indexOf("\n", start); nl !== -1; nl = buffer.indexOf("\n", start)) {
+        let line = buffer.slice(start, nl);
+        start = nl + 1;
+        if (line.endsWith("\r")) line = line.slice(0, -1);
+        if (line.trim() !== "") rows.push(parse(line));
+      }
+      buffer = buffer.slice(start);
+      pending = buffer;
+      return rows;
+    },
+    end() {
+      const last = pending.trim();
+      pending = "";
+      if (last === "") return [];
+      // A last line without its newline is a complete row only if it parses.
+      try {
+        return [parse(last)];
+      } catch (error) {
+        throw new PeakaExportFileError(`${ctx.file.name} ends in the middle of row ${count + 1}`, { reason: "truncated", exportId: ctx.exportId, file: ctx.file.name, row: count }, { cause: error });
+      }
+    },
+  };
+}
+
+/**
+ * CSV rows of one file. With a header line (the default) the first file's header names the columns;
+ * a later file's first line is skipped when it repeats that header and read as data otherwise.
+ */
+function csvParser(ctx: FileContext, options: StreamRowsOptions, shared: { header?: string[] }): RowParser {
+  const csv = options.csvOptions ?? {};
+  const separator = csv.recordSeparator ?? "\n";
+  if (separator !== "\n" && separator !== "\r\n" && separator !== "\r") {
+    throw new PeakaInvalidArgumentError(`csvOptions.recordSeparator must be "\\n", "\\r\\n" or "\\r" to read the files back; got ${JSON.stringify(separator)}.`);
+  }
+  const parser = new Papa.Parser({ delimiter: csv.delimiter ?? ",", quoteChar: csv.quoteChar ?? '"', newline: separator });
+  const nullText = csv.nullValue ?? "";
+  const withHeader = csv.includeHeader ?? true;
+  let keys: string[] | undefined = withHeader ? undefined : uniqueKeys(options.columns ?? []);
+  let typesByIndex: Array<string | undefined> = [];
+  let pending = "";
+  let count = 0;
+  const setKeys = (names: string[]) => {
+    keys = uniqueKeys(names);
+    typesByIndex = names.map((n) => options.types?.[n]);
+  };
+  if (keys) typesByIndex = (options.columns ?? []).map((n) => options.types?.[n]);
+  let firstRecord = true;
+  const toRows = (records: string[][], final: boolean): Row[] => {
+    const rows: Row[] = [];
+    for (const record of records) {
+      if (!keys && shared.header) setKeys(shared.header);
+      if (firstRecord && withHeader) {
+        firstRecord = false;
+        const header = shared.header;
+        if (!header) {
+          shared.header = record;
+          setKeys(record);
+          continue;
+        }
+        if (record.length === header.length && record.every((name, i) => name === header[i])) continue;
+      }
+      firstRecord = false;
+      if (!keys) {
+        setKeys(record);
+        continue;
+      }
+      if (keys.length === 0) setKeys(record.map((_, i) => `column_${i + 1}`));
+      const k = keys as string[];
+      if (record.length === 1 && record[0] === "" && k.length > 1) continue; // an empty line
+      if (record.length !== k.length) {
+        const lastOfFile = final && record === records[records.length - 1];
+        throw new PeakaExportFileError(
+          lastOfFile
+            ? `${ctx.file.name} ends in the middle of row ${count + 1} (${record.length} of ${k.length} fields)`
+            : `Row ${count + 1} of ${ctx.file.name} has ${record.length} fields; the header has ${k.length}`,
+          { reason: lastOfFile ? "truncated" : "malformed", exportId: ctx.exportId, file: ctx.file.name, row: count },
+        );
+      }
+      const row: Row = {};
+      for (let i = 0; i < k.length; i++) {
+        const text = record[i] as string;
+        const type = typesByIndex[i];
+        row[k[i] as string] = text === nullText ? null : type ? convertValue(text, type, options) : text;
+      }
+      count++;
+      rows.push(row);
+    }
+    return rows;
+  };
+  const check = (result: Papa.ParseResult<string[]>, final: boolean) => {
+    const error = result.errors[0];
+    if (!error) return;
+    const truncated = final && error.code === "MissingQuotes";
+    throw new PeakaExportFileError(
+      truncated ? `${ctx.file.name} ends inside a quoted field of row ${count + 1}` : `Row ${count + 1} of ${ctx.file.name} is not valid CSV (${error.message})`,
+      { reason: truncated ? "truncated" : "malformed", exportId: ctx.exportId, file: ctx.file.name, row: count },
+    );
+  };
+  return {
+    get count() {
+      return count;
+    },
+    push(text) {
+      const input = pending + text;
+      const result = parser.parse(input, 0, true) as Papa.ParseResult<string[]>;
+      check(result, false);
+      pending = input.slice(result.meta.cursor);
+      return toRows(result.data, false);
+    },
+    end() {
+      const input = pending;
+      pending = "";
+      if (input === "") return [];
+      const result = parser.parse(input, 0, false) as Papa.ParseResult<string[]>;
+      check(result, true);
+      return toRows(result.data, true);
+    },
+  };
+}
+
+/** Counts the bytes passing through. */
+function byteCounter(onBytes: (n: number) => void): TransformStream<Uint8Array, Uint8Array> {
+  return new TransformStream({
+    transform(chunk, controller) {
+      onBytes(chunk.byteLength);
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+const REFUSED = new Set([400, 401, 403, 404, 410]);
+
+/**
+ * Streams a large result as rows, in bounded memory: starts an export of a saved query or a table
+ * (or reads one already started, by `exportId`), waits for that job, then downloads, decompresses
+ * and parses its files one after the other, yielding rows as objects in file order. A download link
+ * that is refused (expired) is replaced once by a fresh one read from the export. Leaving the loop
+ * early stops the download.
+ *
+ * @example
+ * import { streamRows } from "@peaka/api/sql";
+ * for await (const row of streamRows(peaka, { projectId, queryId }, { onProgress: (p) => console.log(p.rows, p.bytes) })) {
+ *   handle(row);
+ * }
+ */
+export async function* streamRows(peaka: SqlTarget, source: ExportSource, options: StreamRowsOptions = {}): AsyncGenerator<Row, void, undefined> {
+  if (typeof peaka !== "object" || peaka === null) {
+    throw new PeakaInvalidArgumentError("streamRows expects a client from createPeakaClient() or a core from createPeakaCore().");
+  }
+  if (typeof source !== "object" || source === null || typeof source.projectId !== "string") {
+    throw new PeakaInvalidArgumentError("streamRows expects { projectId, queryId }, { projectId, catalogId, schemaName, tableName } or { projectId, exportId }.");
+  }
+  const { signal, onProgress } = options;
+  const download = options.fetch ?? globalThis.fetch;
+  if (typeof download !== "function") throw new PeakaInvalidArgumentError("No fetch to download the export files with: pass `fetch`.");
+  const client = isClient(peaka) ? peaka : undefined;
+  const core = client ? undefined : peaka;
+  const readExport = (ids: { projectId: string; exportId: string }) =>
+    client ? client.exports.get(ids, { signal }) : getExport(core as never, ids, { signal });
+  const projectId = source.projectId;
+
+  // 1. The job: started here, or given.
+  let exportId: string;
+  if ("exportId" in source) {
+    exportId = source.exportId;
+  } else {
+    const body: ExportRequest = { format: options.format ?? "JSONL", compression: options.compression ?? "GZIP" };
+    if (options.limit !== undefined) body.limit = options.limit;
+    if (options.columns !== undefined) body.columns = options.columns;
+    if (options.includeSystemColumns !== undefined) body.includeSystemColumns = options.includeSystemColumns;
+    if (options.csvOptions !== undefined) body.csvOptions = options.csvOptions;
+    if ("queryId" in source) {
+      const args = { projectId, queryId: source.queryId, body };
+      exportId = (client ? await client.exports.exportQuery(args, { signal }) : await exportQuery(core as never, args, { signal })).id;
+    } else if ("tableName" in source) {
+      const args = { projectId, catalogId: source.catalogId, schemaName: source.schemaName, tableName: source.tableName, body };
+      exportId = (client ? await client.exports.exportTable(args, { signal }) : await exportTable(core as never, args, { signal })).id;
+    } else {
+      throw new PeakaInvalidArgumentError("streamRows: the source needs a queryId, a table (catalogId, schemaName, tableName) or an exportId.");
+    }
+  }
+
+  // 2. Wait for that job (by its own id, so an older export of the same query is never mistaken for it).
+  const waitTarget = client ?? ({ exports: { get: (ids: { projectId: string; exportId: string }, o?: { signal?: AbortSignal }) => getExport(core as never, ids, o) } } as unknown as PeakaClient);
+  let job = await waitForExport(waitTarget, { projectId, exportId }, { ...options.wait, ...(signal ? { signal } : {}) });
+  let files = job.files ?? [];
+  if (files.length === 0) {
+    if ((job.rowCount ?? 0) === 0 && job.downloadable !== false) return;
+    throw new PeakaExportFileError(`Export ${exportId} lists no files to download${job.downloadable === false ? " (only the user who started it may download it)" : ""}`, { reason: "unavailable", exportId });
+  }
+  const format = job.format ?? options.format ?? "JSONL";
+  let rows = 0;
+  let bytes = 0;
+  const csvHeader: { header?: string[] } = {};
+
+  // 3. Each file in turn.
+  for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
+    let file = files[fileIndex] as ExportFile;
+    const ctx = (): FileContext => ({ exportId, file, fileIndex, files: files.length });
+    const progress = () => onProgress?.({ exportId, rows, bytes, file: file.name, fileIndex, files: files.length });
+    let response: Response | undefined;
+    for (let refreshed = false; ; refreshed = true) {
+      if (signal?.aborted) throw abortError(signal);
+      try {
+        response = await download(file.url, { credentials: "omit", redirect: "follow", ...(signal ? { signal } : {}) });
+      } catch (error) {
+        if (signal?.aborted) throw abortError(signal);
+        throw new PeakaExportFileError(`Downloading ${file.name} of export ${exportId} failed`, { reason: "download", exportId, file: file.name }, { cause: error });
+      }
+      if (response.ok) break;
+      await response.body?.cancel().catch(() => undefined);
+      if (!REFUSED.has(response.status) || refreshed) {
+        throw new PeakaExportFileError(
+          `The storage host answered ${response.status} for ${file.name} of export ${exportId}${refreshed ? " (also with a fresh link)" : ""}`,
+          { reason: REFUSED.has(response.status) ? "expired" : "download", exportId, file: file.name, status: response.status },
+        );
+      }
+      // The link may have expired: read the export again for fresh links, once.
+      job = await readExport({ projectId, exportId });
+      if (job.status !== "SUCCEEDED") {
+        throw new PeakaExportFileError(`Export ${exportId} is ${job.status} now; its files cannot be read any more`, { reason: "expired", exportId, file: file.name, status: response.status });
+      }
+      const fresh = job.files ?? [];
+      const match = fresh.find((f) => f.name === file.name);
+      if (!match) {
+        throw new PeakaExportFileError(`Export ${exportId} no longer lists ${file.name}`, { reason: "expired", exportId, file: file.name, status: response.status });
+      }
+      files = fresh.length === files.length ? fresh : files.map((f) => fresh.find((g) => g.name === f.name) ?? f);
+      file = match;
+    }
+
+    const parser = format === "CSV" ? csvParser(ctx(), options, csvHeader) : jsonlParser(ctx(), options);
+    let fileBytes = 0;
+    let body = (response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })).pipeThrough(
+      byteCounter((n) => {
+        fileBytes += n;
+        bytes += n;
+      }),
+    );
+    // A storage host that sends `Content-Encoding: gzip` has had its bytes decoded by fetch already.
+    const encoded = /gzip/i.test(response.headers.get("content-encoding") ?? "");
+    const gzipped = !encoded && (job.compression === "GZIP" || (job.compression === undefined && /\.gz$/i.test(file.name)));
+    if (gzipped) {
+      if (typeof DecompressionStream !== "function") {
+        throw new PeakaInvalidArgumentError("This runtime has no DecompressionStream to read gzip files: stream with compression: \"NONE\".");
+      }
+      body = body.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>);
+    }
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    let finished = false;
+    const onAbort = () => void reader.cancel(signal?.reason).catch(() => undefined);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      for (;;) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          if (signal?.aborted) throw abortError(signal);
+          throw new PeakaExportFileError(
+            `${file.name} of export ${exportId} broke off after ${parser.count} rows${gzipped ? " (the gzip data is cut short or damaged)" : ""}`,
+            { reason: gzipped ? "truncated" : "download", exportId, file: file.name, row: parser.count },
+            { cause: error },
+          );
+        }
+        if (signal?.aborted) throw abortError(signal);
+        const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
+        const parsed = parser.push(text);
+        for (const row of parsed) {
+          rows++;
+          yield row;
+          if (signal?.aborted) throw abortError(signal);
+        }
+        if (chunk.done) break;
+        progress();
+      }
+      for (const row of parser.end()) {
+        rows++;
+        yield row;
+      }
+      if (typeof file.bytes === "number" && file.bytes > 0 && !encoded && fileBytes !== file.bytes) {
+        throw new PeakaExportFileError(`${file.name} of export ${exportId} has ${fileBytes} bytes; the export lists ${file.bytes}`, { reason: "truncated", exportId, file: file.name, row: parser.count });
+      }
+      finished = true;
+      progress();
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      if (!finished) await reader.cancel().catch(() => undefined);
+    }
+  }
+}
