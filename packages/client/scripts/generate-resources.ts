@@ -15,12 +15,15 @@ const TRANSFORMS: Record<string, string> = {
 /** Which API keys an operation accepts (`x-peaka-key-types`); left out, both kinds. */
 const KEY_TYPES = ["partner", "project"] as const;
 /** Names the resource namespaces may not take: they are members of the client itself. */
-const RESERVED = new Set(["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "request", "use", "eject", "baseUrl", "withOptions", "toJSON"]);
+const RESERVED = new Set(["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "request", "use", "eject", "baseUrl", "withOptions", "derive", "toJSON"]);
+/** Methods the transport retries anyway; `x-peaka-safe-to-repeat` on them is redundant. */
+const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 // ------------------------------------------------------------------------------------------------
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outResources = resolve(here, "../src/generated/resources.ts");
 const outOperations = resolve(here, "../src/generated/operations.ts");
+const outTypes = resolve(here, "../src/generated/types.ts");
 const spec = loadSpec();
 const ops = listOperations(spec);
 
@@ -77,6 +80,12 @@ function successOf(op: SpecOperation): [string, Record<string, any> | undefined]
   return [code, deref(spec, op.operation.responses[code])];
 }
 
+/** Whether the spec allows a success answer without a body (a 204, or a 2xx declared without content). */
+function allowsEmpty(op: SpecOperation): boolean {
+  const codes = Object.keys(op.operation.responses ?? {}).filter((c) => /^2\d\d$/.test(c));
+  return codes.some((c) => c === "204" || Object.keys(deref(spec, op.operation.responses[c])?.content ?? {}).length === 0);
+}
+
 function resultOf(m: Method): { kind: string; type: string; accept?: string } {
   const [code, response] = successOf(m.op);
   const content: Record<string, any> = response?.content ?? {};
@@ -84,7 +93,9 @@ function resultOf(m: Method): { kind: string; type: string; accept?: string } {
   const id = quote(m.op.operationId);
   if (media.length === 0) return { kind: "none", type: "void" };
   if (media.includes("application/json")) {
-    return { kind: "json", type: `operations[${id}]["responses"][${code}]["content"]["application/json"]`, accept: "application/json" };
+    // `| undefined` only where the spec allows an empty answer; otherwise an empty body is a PeakaResponseError.
+    const type = `operations[${id}]["responses"][${code}]["content"]["application/json"]`;
+    return { kind: "json", type: allowsEmpty(m.op) ? `${type} | undefined` : type, accept: "application/json" };
   }
   if (media.includes("text/event-stream")) {
     const hint = m.op.operation["x-sdk-event-schema"];
@@ -121,12 +132,15 @@ const typeLines: string[] = [];
 const ifaceLines: string[] = [];
 const factoryLines: string[] = [];
 let usesEvents = false;
+const safeToRepeat: string[] = [];
+const typeNames: string[] = [];
 const transforms = new Set<string>();
 
 for (const [resource, methods] of byResource) {
   const iface = `${pascal(resource)}Resource`;
   ifaceLines.push(`/** \`peaka.${resource}\`: ${spec["tags"].find((t: any) => t["x-sdk-resource"] === resource)?.description ?? ""} */`);
   ifaceLines.push(`export interface ${iface} {`);
+  typeNames.push(iface);
   for (const m of methods) {
     const id = quote(m.op.operationId);
     const params = m.op.parameters;
@@ -158,6 +172,7 @@ for (const [resource, methods] of byResource) {
     const transform = TRANSFORMS[m.op.operationId];
     if (transform) transforms.add(transform);
     const resultType = transform ? `ReturnType<typeof ${transform}>` : result.type;
+    typeNames.push(`${m.typeBase}Args`, `${m.typeBase}Result`);
     typeLines.push(`export type ${m.typeBase}Args = ${argsType};`);
     typeLines.push(`export type ${m.typeBase}Result = ${resultType};`);
 
@@ -172,6 +187,14 @@ for (const [resource, methods] of byResource) {
     // Only the operations that need them reference the multipart encoder and the stream reader.
     if (body.kind === "multipart") specParts.push("e: toFormData");
     if (result.kind === "stream") specParts.push("s: eventStream");
+    if (result.kind === "json" && allowsEmpty(m.op)) specParts.push("o: true");
+    const safe = m.op.operation["x-peaka-safe-to-repeat"];
+    if (safe !== undefined && safe !== true) problems.push(`${m.op.operationId}: x-peaka-safe-to-repeat must be true when present`);
+    if (safe === true) {
+      if (IDEMPOTENT.has(m.op.method.toUpperCase())) problems.push(`${m.op.operationId}: x-peaka-safe-to-repeat on a ${m.op.method.toUpperCase()}, which is retried anyway`);
+      specParts.push("x: true");
+      safeToRepeat.push(`${m.op.method.toUpperCase()} ${m.op.path}`);
+    }
 
     const doc: string[] = [];
     const summary: string = m.op.operation.summary ?? m.op.operationId;
@@ -225,7 +248,7 @@ const BANNER = [
 const resourcesText = [
   ...BANNER,
   `import type { components, operations } from "@peaka/api-types";`,
-  `import { buildResources, type Core, type WithResponse } from "../internal/core.js";`,
+  `import type { OperationFunction, WithResponse } from "../internal/core.js";`,
   `import type { RequestOptions } from "../internal/transport.js";`,
   `import type { EmptyArgs, MultipartBody } from "../internal/args.js";`,
   ...(usesEvents ? [`import type { PeakaEventStream } from "../stream.js";`] : []),
@@ -246,15 +269,18 @@ const resourcesText = [
   ...resources.map((r) => `  readonly ${r}: ${pascal(r)}Resource;`),
   `}`,
   "",
-  `/** The resource namespaces: every operation function of operations.ts bound to one core. @internal */`,
-  // An object literal inside the function (not a namespace import): a bundle that never calls
-  // createResources keeps none of the operations.
-  `export function createResources(core: Core): PeakaResources {`,
-  `  const all = {`,
-  ...ops.map((o) => `    ${o.operationId},`),
+  `/**`,
+  ` * The operations of each resource namespace (\`peaka.cache.getStatus\` is getCacheStatus). A function, not a`,
+  ` * constant: a bundle that never calls it keeps none of the operations. @internal`,
+  ` */`,
+  `export function resourceTable(): Record<keyof PeakaResources, Record<string, OperationFunction<any, any>>> {`,
+  `  return {`,
+  ...[...byResource].map(([r, ms]) => `    ${r}: { ${ms.map((m) => `${m.name}: ${m.op.operationId}`).join(", ")} },`),
   `  };`,
-  `  return buildResources(core, all) as unknown as PeakaResources;`,
   `}`,
+  "",
+  `/** The POST operations marked \`x-peaka-safe-to-repeat\` (pure reads): retried like GETs. @internal */`,
+  `export const SAFE_TO_REPEAT: readonly string[] = [${safeToRepeat.map(quote).join(", ")}];`,
   "",
 ].join("\n");
 const operationsText = [
@@ -270,9 +296,22 @@ const operationsText = [
   ...specLines,
 ].join("\n");
 
+// The public types of resources.ts, as an explicit type-only list: `export type *` would let the
+// declaration bundle re-export resources.ts's values too (and publish them as if they existed).
+typeNames.push("PeakaResources");
+const typesText = [
+  ...BANNER,
+  "// The public types of the resource methods, re-exported by src/index.ts. Types only.",
+  `export type {`,
+  ...[...typeNames].sort().map((n) => `  ${n},`),
+  `} from "./resources.js";`,
+  "",
+].join("\n");
+
 const outputs: Array<[string, string]> = [
   [outResources, resourcesText],
   [outOperations, operationsText],
+  [outTypes, typesText],
 ];
 if (process.argv.includes("--check")) {
   for (const [file, text] of outputs) {
@@ -289,5 +328,5 @@ if (process.argv.includes("--check")) {
 } else {
   mkdirSync(dirname(outResources), { recursive: true });
   for (const [file, text] of outputs) writeFileSync(file, text);
-  console.log(`wrote src/generated/resources.ts and operations.ts (${ops.length} operations in ${resources.length} resources)`);
+  console.log(`wrote src/generated/resources.ts, operations.ts and types.ts (${ops.length} operations in ${resources.length} resources)`);
 }

@@ -2,14 +2,19 @@
 // to call the operation functions of generated/operations.ts with. A bundle that imports
 // `createPeakaCore` and a few operation functions carries only those operations, without
 // openapi-fetch and without the resource namespaces of createPeakaClient.
-import type { Core } from "./internal/core.js";
+import { TRANSPORT, type Core } from "./internal/core.js";
 import { createTransport } from "./internal/transport.js";
 import { resolveOptions, type PeakaClientOptions } from "./options.js";
 
-/** A configured connection to the Peaka API, for the standalone operation functions. */
+/**
+ * A configured connection to the Peaka API, for the standalone operation functions. Its transport is
+ * internal (kept under a symbol): only `baseUrl` is public.
+ */
 export interface PeakaCore extends Core {
   /** The base URL requests go to (region URL or `baseUrl`). */
   readonly baseUrl: string;
+  /** What `JSON.stringify` shows of a core: its base URL, never its key. */
+  toJSON(): { baseUrl: string };
 }
 
 /**
@@ -23,6 +28,6 @@ export interface PeakaCore extends Core {
  */
 export function createPeakaCore(options: PeakaClientOptions = {}): PeakaCore {
   const resolved = resolveOptions(options);
-  const transport = createTransport(resolved, resolved.retryBackoff);
-  return { baseUrl: resolved.baseUrl, transport, toJSON: () => ({ baseUrl: resolved.baseUrl }) } as PeakaCore;
+  const baseUrl = resolved.baseUrl;
+  return { baseUrl, [TRANSPORT]: createTransport(resolved), toJSON: () => ({ baseUrl }) };
 }

@@ -2,7 +2,7 @@
 export { createPeakaClient } from "./client.js";
 export { createPeakaCore } from "./core.js";
 export type { PeakaCore } from "./core.js";
-export type { PeakaClient, PeakaLowLevelClient } from "./client.js";
+export type { PeakaClient, PeakaClientOverrides, PeakaLowLevelClient } from "./client.js";
 export { REGIONS } from "./options.js";
 export type { ApiKeySource, PeakaClientOptions, Region } from "./options.js";
 export type { RequestOptions } from "./internal/transport.js";
@@ -51,10 +51,11 @@ export type { CatalogSearchItem, PageOptions } from "./paginate.js";
 export { normalizeRefreshJobStatus, normalizeStatus } from "./normalize.js";
 export type { MetadataRefreshState, NormalizedRefreshJobStatus } from "./normalize.js";
 export type { PeakaEventStream, StreamEvent } from "./stream.js";
-export type { OperationFunction, OptionalArgsOperationFunction, OperationSpec, WithResponse } from "./internal/core.js";
+export type { OperationFunction, OptionalArgsOperationFunction, WithResponse } from "./internal/core.js";
 // The resource namespace interfaces (CacheResource, ...) and each operation's argument and result
-// types (GetCacheStatusArgs, GetCacheStatusResult, ...), all generated from the spec.
-export type * from "./generated/resources.js";
+// types (GetCacheStatusArgs, GetCacheStatusResult, ...), all generated from the spec. generated/types.ts
+// is an explicit type-only list, so that no value of generated/resources.ts is declared as exported.
+export type * from "./generated/types.js";
 export type { EmptyArgs, MultipartBody } from "./internal/args.js";
 export type { FilePart } from "./internal/multipart.js";
 

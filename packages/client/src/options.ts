@@ -1,6 +1,15 @@
 import { PeakaConfigError } from "./errors.js";
 import type { Logger, LogLevel } from "./internal/log.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./internal/retry.js";
+import { checkBoolean, checkCount, checkHeaders, checkTimeout, showValue } from "./internal/validate.js";
+
+function checkLogger(logger: unknown): Logger | undefined {
+  if (logger === undefined) return undefined;
+  if (typeof logger !== "object" || logger === null) {
+    throw new PeakaConfigError(`\`logger\` must be an object with console-like methods (e.g. console); got ${showValue(logger)}.`);
+  }
+  return logger as Logger;
+}
 
 /** The Peaka regions and the base URL each one is served from. */
 export const REGIONS = {
@@ -20,45 +29,47 @@ export interface PeakaClientOptions {
    * every request (and every retry), so rotated keys are picked up.
    * Default: the `PEAKA_API_KEY` environment variable, where the runtime has one.
    */
-  apiKey?: ApiKeySource;
+  apiKey?: ApiKeySource | undefined;
   /**
    * Which Peaka region to talk to: `"us"` (https://partner.peaka.studio/api/v1) or `"eu"`
    * (https://partner.eu.peaka.studio/api/v1). Ignored when `baseUrl` is given. Default: `"us"`.
    */
-  region?: Region;
+  region?: Region | undefined;
   /**
    * Base URL of the API, including the `/api/v1` prefix, e.g. a mock server or a proxy.
    * Overrides `region`. Default: the region's URL.
    */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** The fetch implementation to send requests with. Default: `globalThis.fetch`. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Headers added to every request; a request's own headers win. Default: none. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /**
    * How many times a failed request is retried (so at most `maxRetries + 1` attempts). Only
    * idempotent methods (GET, HEAD, PUT, DELETE) are retried unless a request opts in.
    * Default: 2.
    */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * Time limit of one attempt, in milliseconds, from sending the request to receiving the response
-   * headers. A timed-out attempt is retried like a connection error. Default: 60000 (60 s).
+   * headers. A timed-out attempt is retried like a connection error. `Infinity` means no limit; limits
+   * above 2^31-1 ms (about 24.8 days, the most one timer holds) are kept exactly by chaining timers.
+   * Default: 60000 (60 s).
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * How long to wait between retries, in milliseconds. The wait before retry `n` (from 0) is a random
    * time in [0, min(`maxDelayMs`, `initialDelayMs` * 2^n)) ("full jitter"). When the answer carries a
    * `Retry-After` header (seconds or an HTTP date), that wait is used instead, cut to `maxRetryAfterMs`.
    * Defaults: `initialDelayMs` 500, `maxDelayMs` 8000, `maxRetryAfterMs` 60000.
    */
-  retryBackoff?: { initialDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
+  retryBackoff?: { initialDelayMs?: number | undefined; maxDelayMs?: number | undefined; maxRetryAfterMs?: number | undefined } | undefined;
   /** Receives one line per attempt (method, path, status, attempt, duration). Default: no logging. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** The least severe level passed to `logger`. Default: `"info"`. */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /** Also log request and response bodies (at `"debug"`). Secrets in headers are still redacted. Default: false. */
-  logBodies?: boolean;
+  logBodies?: boolean | undefined;
 }
 
 export interface ResolvedOptions {
@@ -96,14 +107,6 @@ export function checkApiKey(key: unknown): string {
     throw new PeakaConfigError("The API key contains a character that cannot be sent in a header.");
   }
   return key;
-}
-
-function checkCount(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new PeakaConfigError(`\`${name}\` must be a whole number of 0 or more; got ${String(value)}.`);
-  }
-  return value;
 }
 
 /** Validates `createPeakaClient` options and fills in defaults. Fails at once with a PeakaConfigError. */
@@ -151,26 +154,19 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
   if (typeof fetchImpl !== "function") {
     throw new PeakaConfigError("No fetch implementation: pass `fetch`, or run on a runtime that has globalThis.fetch.");
   }
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (typeof value !== "string" || /[\r\n]/.test(value) || /[\r\n]/.test(name)) {
-      throw new PeakaConfigError(`Header ${JSON.stringify(name)} must be a string without line breaks.`);
-    }
-    headers[name] = value;
-  }
-  const timeout = checkCount("timeout", options.timeout, DEFAULT_TIMEOUT_MS);
-  if (timeout === 0) throw new PeakaConfigError("`timeout` must be greater than 0 milliseconds.");
+  const headers: Record<string, string> = { ...checkHeaders("headers", options.headers, PeakaConfigError) };
+  const timeout = checkTimeout("timeout", options.timeout, DEFAULT_TIMEOUT_MS, PeakaConfigError);
   const backoff = options.retryBackoff ?? {};
   if (typeof backoff !== "object" || backoff === null) {
     throw new PeakaConfigError("`retryBackoff` must be an object, e.g. { initialDelayMs: 500 }.");
   }
   const retryBackoff: BackoffOptions = {
-    initialDelayMs: checkCount("retryBackoff.initialDelayMs", backoff.initialDelayMs, DEFAULT_BACKOFF.initialDelayMs),
-    maxDelayMs: checkCount("retryBackoff.maxDelayMs", backoff.maxDelayMs, DEFAULT_BACKOFF.maxDelayMs),
-    maxRetryAfterMs: checkCount("retryBackoff.maxRetryAfterMs", backoff.maxRetryAfterMs, DEFAULT_BACKOFF.maxRetryAfterMs),
+    initialDelayMs: checkCount("retryBackoff.initialDelayMs", backoff.initialDelayMs, DEFAULT_BACKOFF.initialDelayMs, 0, PeakaConfigError),
+    maxDelayMs: checkCount("retryBackoff.maxDelayMs", backoff.maxDelayMs, DEFAULT_BACKOFF.maxDelayMs, 0, PeakaConfigError),
+    maxRetryAfterMs: checkCount("retryBackoff.maxRetryAfterMs", backoff.maxRetryAfterMs, DEFAULT_BACKOFF.maxRetryAfterMs, 0, PeakaConfigError),
   };
   const logLevel = options.logLevel ?? "info";
-  if (!["debug", "info", "warn", "error"].includes(logLevel)) {
+  if (!["debug", "info", "warn", "error"].includes(logLevel as string)) {
     throw new PeakaConfigError(`Unknown logLevel ${JSON.stringify(logLevel)}: use "debug", "info", "warn" or "error".`);
   }
   return {
@@ -178,11 +174,11 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
     baseUrl,
     fetch: fetchImpl,
     headers,
-    maxRetries: checkCount("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES),
+    maxRetries: checkCount("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES, 0, PeakaConfigError),
     timeout,
     retryBackoff,
-    logger: options.logger,
+    logger: checkLogger(options.logger),
     logLevel,
-    logBodies: options.logBodies ?? false,
+    logBodies: checkBoolean("logBodies", options.logBodies, false, PeakaConfigError),
   };
 }

@@ -31,23 +31,21 @@ function parseData(text: string): unknown {
 /**
  * Wraps a `text/event-stream` response. `abort` aborts the request the response belongs to; it is
  * called when the consumer leaves the loop before the stream ends. `options.signal` is the caller's
- * signal (its firing ends the loop with `PeakaAbortError`); `options.onEnd` runs once the loop is over.
+ * signal, already combined into the request's (its firing ends the loop with `PeakaAbortError`; it is
+ * only read, never listened to); `options.redact` cleans an `error` event of the API key.
  */
 export function eventStream<T>(
   response: Response,
   request: { method: string; url: string },
   abort: () => void,
-  options: { signal?: AbortSignal | undefined; onEnd?: () => void } = {},
+  options: { signal?: AbortSignal | undefined; redact?: (text: string) => string } = {},
 ): PeakaEventStream<T> {
   const info = describeRequest(request.method, request.url);
   const body = response.body;
   // Set by `stream.abort()`: the consumer asked for the end, so the loop ends without an error.
   let stopped = false;
   async function* iterate(): AsyncGenerator<StreamEvent<T>> {
-    if (!body) {
-      options.onEnd?.();
-      return;
-    }
+    if (!body) return;
     const queue: EventSourceMessage[] = [];
     const parser = createParser({ onEvent: (event) => queue.push(event) });
     const reader = body.pipeThrough(new TextDecoderStream()).getReader();
@@ -69,8 +67,8 @@ export function eventStream<T>(
         parser.feed(chunk.value);
         while (queue.length) {
           const message = queue.shift() as EventSourceMessage;
+          if (message.event === "error") throw PeakaStreamError.from(info, parseData(options.redact ? options.redact(message.data) : message.data));
           const data = parseData(message.data);
-          if (message.event === "error") throw PeakaStreamError.from(info, data);
           yield { event: message.event, id: message.id, data: data as T };
         }
       }
@@ -78,7 +76,6 @@ export function eventStream<T>(
     } finally {
       if (!finished) abort();
       reader.releaseLock();
-      options.onEnd?.();
     }
   }
   let iterator: AsyncGenerator<StreamEvent<T>> | undefined;

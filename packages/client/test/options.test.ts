@@ -57,8 +57,9 @@ describe("createPeakaClient options", () => {
     const client = createPeakaClient({
       apiKey: KEY,
       baseUrl: "http://127.0.0.1:9/api/v1",
-      fetch: async (request) => {
-        seen = request as Request;
+      // The transport calls fetch(url, init), as a user would.
+      fetch: async (input, init) => {
+        seen = new Request(input, init);
         return Response.json({ status: "active" });
       },
     });

@@ -463,7 +463,7 @@ export const shareCatalog: OperationFunction<R.ShareCatalogArgs, R.ShareCatalogR
  *
  * Keys: a partner key or a project key.
  */
-export const searchCatalogs: OperationFunction<R.SearchCatalogsArgs, R.SearchCatalogsResult> = /* @__PURE__ */ operation({ n: "catalogs.search", m: "POST", p: "/data/projects/{projectId}/search", b: "json", r: "json" });
+export const searchCatalogs: OperationFunction<R.SearchCatalogsArgs, R.SearchCatalogsResult> = /* @__PURE__ */ operation({ n: "catalogs.search", m: "POST", p: "/data/projects/{projectId}/search", b: "json", r: "json", x: true });
 
 /**
  * List BI tables
@@ -952,7 +952,7 @@ export const cancelCacheIncrementalUpdate: OperationFunction<R.CancelCacheIncrem
 /**
  * List past sync runs of a cache
  *
- * Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: raise `offset` by the number of runs received and stop at the first empty page, since a page may hold fewer runs than `limit` asked for without being the last.
+ * Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: keep raising `offset` by `limit` until a page comes back shorter than `limit`.
  *
  * `GET /data/projects/{projectId}/cache/{cacheId}/executionHistory` (operationId `listCacheExecutionHistory`)
  *
@@ -1487,7 +1487,7 @@ export const deleteAgentThread: OperationFunction<R.DeleteAgentThreadArgs, R.Del
  *
  * Keys: a partner key or a project key.
  */
-export const transpileSql: OperationFunction<R.TranspileSqlArgs, R.TranspileSqlResult> = /* @__PURE__ */ operation({ n: "sql.transpile", m: "POST", p: "/sql/transpile/{dialect}", b: "json", r: "json" });
+export const transpileSql: OperationFunction<R.TranspileSqlArgs, R.TranspileSqlResult> = /* @__PURE__ */ operation({ n: "sql.transpile", m: "POST", p: "/sql/transpile/{dialect}", b: "json", r: "json", x: true });
 
 /**
  * List the refresh status of every materialized query

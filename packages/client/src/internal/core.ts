@@ -48,6 +48,8 @@ export interface OperationSpec {
   readonly e?: typeof toFormData;
   /** The event-stream reader, for streaming operations only (same reason). */
   readonly s?: typeof eventStream;
+  /** The spec allows an empty success answer (a 204): the result may be `undefined`. */
+  readonly o?: true;
   /** Safe to repeat although the method is POST (`x-peaka-safe-to-repeat` in the spec): retried like a GET. */
   readonly x?: true;
   /** 1 when the operation accepts only a partner key: a 403 then says so (see errors.ts). */
@@ -136,14 +138,15 @@ async function readResult(
   signal: AbortSignal | undefined,
   redact: (text: string) => string,
 ): Promise<unknown> {
-  if (op.r === "none" || response.status === 204 || request.method === "HEAD") {
+  if (op.r === "none" || request.method === "HEAD" || (response.status === 204 && op.r !== "json")) {
     await response.body?.cancel().catch(() => undefined);
     return undefined;
   }
   if (op.r === "blob") return readBody(request, () => response.blob(), signal);
   const text = await readBody(request, () => response.text(), signal);
   if (op.r === "text") return text;
-  if (text === "") return undefined;
+  // An empty answer is `undefined` only where the spec allows one (its result type says `| undefined`).
+  if (text === "" && op.o) return undefined;
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -166,7 +169,7 @@ export async function callWithResponse(
     const local = new AbortController();
     request.signal = local.signal;
     const response = await transport.send(request, options);
-    if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url);
+    if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url, op.k === 1);
     const data = (op.s as typeof eventStream)(response, request, () => local.abort(), {
       signal: options?.signal,
       redact: transport.secrets.redact,
@@ -174,7 +177,7 @@ export async function callWithResponse(
     return { data, response };
   }
   const response = await transport.send(request, options);
-  if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url);
+  if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url, op.k === 1);
   return { data: await readResult(op, request, response, options?.signal, transport.secrets.redact), response };
 }
 
@@ -206,16 +209,19 @@ type Method = ((args?: unknown, options?: RequestOptions) => Promise<unknown>) &
   withResponse(args?: unknown, options?: RequestOptions): Promise<WithResponse<unknown>>;
 };
 
-/** Builds the resource namespaces (`peaka.cache.getStatus`, ...) by binding every operation to a core. */
-export function buildResources(core: Core, operations: Record<string, OperationFunction<any, any>>): Record<string, Record<string, Method>> {
-  const out: Record<string, Record<string, Method>> = {};
-  for (const id in operations) {
-    const fn = operations[id] as OperationFunction<any, any>;
-    const dot = fn.spec.n.indexOf(".");
-    const method = Object.assign((args?: any, options?: RequestOptions) => fn(core, args, options), {
+/** Binds the operation functions of one resource namespace (`peaka.cache`) to a core. */
+export function bindNamespace(core: Core, operations: Record<string, OperationFunction<any, any>>): Record<string, Method> {
+  const out: Record<string, Method> = {};
+  for (const name in operations) {
+    const fn = operations[name] as OperationFunction<any, any>;
+    out[name] = Object.assign((args?: any, options?: RequestOptions) => fn(core, args, options), {
       withResponse: (args?: any, options?: RequestOptions) => fn.withResponse(core, args, options),
     });
-    (out[fn.spec.n.slice(0, dot)] ??= {})[fn.spec.n.slice(dot + 1)] = method;
   }
   return out;
+}
+
+/** The OperationSpec of an operation function. */
+export function specOf(fn: OperationFunction<any, any>): OperationSpec {
+  return (fn as unknown as { [SPEC]: OperationSpec })[SPEC];
 }

@@ -1,5 +1,6 @@
 // Pure retry policy: which failures are retried, how long to wait, and a sleep that stops on abort.
 import { PeakaAbortError } from "../errors.js";
+import { setTimer } from "./validate.js";
 
 /** Methods that may be repeated without changing the outcome; others retry only when a request opts in. */
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
@@ -49,21 +50,26 @@ export function parseRetryAfter(value: string | null, cap: number, now: number =
   return Math.min(Math.max(0, Math.ceil(ms)), cap);
 }
 
-/** Waits `ms`, or rejects with PeakaAbortError as soon as `signal` fires. */
+/**
+ * Waits `ms`, or rejects with PeakaAbortError as soon as `signal` fires. The listener goes on a
+ * signal derived with `AbortSignal.any`, never on the caller's own, so a signal shared by many
+ * requests collects no listeners. Delays above the timer limit are chained (see setTimer).
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new PeakaAbortError("Aborted while waiting to retry", { cause: signal.reason }));
       return;
     }
+    const local = signal ? AbortSignal.any([signal]) : undefined;
     const onAbort = () => {
-      clearTimeout(timer);
+      cancel();
       reject(new PeakaAbortError("Aborted while waiting to retry", { cause: signal?.reason }));
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+    const cancel = setTimer(() => {
+      local?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    local?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -1,44 +1,39 @@
-// The fetch wrapper beneath openapi-fetch (whose middleware cannot re-send a request): authentication,
-// SDK headers, a timeout per attempt combined with the caller's signal, retries with backoff, logging,
-// and typed errors for failures that never produced a response. Non-2xx answers are returned as they
-// are; the layer above decides whether they throw.
-import {
-  describeRequest,
-  PeakaAbortError,
-  PeakaConnectionError,
-  PeakaError,
-  PeakaTimeoutError,
-} from "../errors.js";
+// The one transport every entry point sends through (resource methods, operation functions, the
+// low-level openapi-fetch calls, iterators, waiters, the event stream): authentication, SDK headers, a
+// timeout per attempt, the caller's signal and the request's own signal combined with
+// `AbortSignal.any` (no listener is ever added to a caller's signal), retries with backoff and
+// Retry-After, logging with redaction, and typed errors for failures that never produced a response.
+// Non-2xx answers are returned (their body cleaned of the API key); the layer above decides whether
+// they throw.
+import { describeRequest, PeakaAbortError, PeakaConnectionError, PeakaError, PeakaTimeoutError } from "../errors.js";
 import { checkApiKey, type ApiKeySource, type ResolvedOptions } from "../options.js";
 import { VERSION } from "../version.js";
 import { createLogSink, redactHeaders } from "./log.js";
-import {
-  backoffDelay,
-  DEFAULT_BACKOFF,
-  IDEMPOTENT_METHODS,
-  parseRetryAfter,
-  RETRYABLE_STATUSES,
-  sleep,
-  type BackoffOptions,
-} from "./retry.js";
+import { createSecrets, redactFields, type Secrets } from "./redact.js";
+import { backoffDelay, IDEMPOTENT_METHODS, parseRetryAfter, RETRYABLE_STATUSES, sleep } from "./retry.js";
+import { checkBoolean, checkCount, checkHeaders, checkSignal, checkTimeout, setTimer, showValue } from "./validate.js";
+import { PeakaInvalidArgumentError } from "../errors.js";
 
 /** Options that apply to one request. */
 export interface RequestOptions {
-  /** Aborts the request (and any wait between retries). Default: none. */
-  signal?: AbortSignal;
-  /** Time limit of each attempt in milliseconds. Default: the client's `timeout`. */
-  timeout?: number;
-  /** Retries for this request. Default: the client's `maxRetries`. */
-  maxRetries?: number;
+  /** Aborts the request, the reading of its body and any wait between retries. Default: none. */
+  signal?: AbortSignal | undefined;
   /**
-   * Retry this request even though its method (POST, PATCH) is not idempotent. Only set it when
-   * repeating the request is harmless. Default: false.
+   * Time limit of each attempt in milliseconds, from sending to the response headers; `Infinity` for
+   * none. Default: the client's `timeout`.
    */
-  retryNonIdempotent?: boolean;
+  timeout?: number | undefined;
+  /** Retries for this request (a whole number, 0 or more). Default: the client's `maxRetries`. */
+  maxRetries?: number | undefined;
+  /**
+   * Retry this request even though its method (POST, PATCH) is not idempotent and the operation is not
+   * marked safe to repeat. Only set it when repeating the request is harmless. Default: false.
+   */
+  retryNonIdempotent?: boolean | undefined;
   /** API key for this request only (e.g. a project key instead of the partner key). Default: the client's. */
-  apiKey?: ApiKeySource;
+  apiKey?: ApiKeySource | undefined;
   /** Headers for this request only; they win over the client's. Default: none. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 export const SDK_HEADER = "X-Peaka-Client";
@@ -47,63 +42,101 @@ export const SDK_AGENT = `peaka-api-typescript/${VERSION}`;
 /** Browsers refuse a script-set User-Agent; everywhere else we send one. */
 const CAN_SET_USER_AGENT = typeof (globalThis as { document?: unknown }).document === "undefined";
 
-export interface Transport {
-  /** Sends a request with the client's options merged with `perRequest`. */
-  send(request: Request | PreparedRequest, perRequest?: RequestOptions): Promise<Response>;
-  /** A fetch function that sends through this transport with fixed per-request options. */
-  fetchWith(perRequest?: RequestOptions): (input: Request) => Promise<Response>;
-  /** The fetch function for the client as a whole. */
-  readonly fetch: (input: Request) => Promise<Response>;
-}
-
-// The caller's signal stays connected to a returned response so that aborting stops its body too;
-// whoever reads the body calls `releaseResponse` afterwards, so that a signal shared by many requests
-// (a job waiter's) does not collect one listener per request.
-const RELEASE = new WeakMap<Response, () => void>();
-
-/**
- * A request not yet built into a `Request`: what the resource methods hand over, so that a call
- * builds one `Request` per attempt and not one more. Its body must be re-sendable as it is.
- */
+/** A request as the entry points hand it over: built once, sent once per attempt. */
 export interface PreparedRequest {
   method: string;
   url: string;
   headers: Headers;
-  body?: string | FormData | ArrayBuffer | undefined;
+  /** Sent as it is on every attempt (a form is encoded once first). */
+  body?: string | FormData | ArrayBuffer | ArrayBufferView | undefined;
+  /** The request's own signal (the openapi-fetch `Request`'s), combined with the caller's. */
+  signal?: AbortSignal | null | undefined;
+  /** The operation is marked `x-peaka-safe-to-repeat`: retried like a GET although it is a POST. */
+  repeatable?: boolean | undefined;
 }
 
-/** Disconnects the caller's signal from a response whose body has been read or dropped. */
-export function releaseResponse(response: Response): void {
-  RELEASE.get(response)?.();
-  RELEASE.delete(response);
+export interface Transport {
+  /** Sends a request with the client's options merged with `perRequest`. */
+  send(request: PreparedRequest, perRequest?: RequestOptions): Promise<Response>;
+  /** Keys this client has sent, to clean server-supplied text of them. */
+  readonly secrets: Secrets;
+  /** A transport with other defaults (key, headers, timeout, retries) sharing everything else. */
+  derive(overrides: RequestOptions): Transport;
 }
 
-function describeBody(body: string | FormData | ArrayBuffer): string {
+/** Checks per-request options; a bad one throws PeakaInvalidArgumentError naming it. */
+export function checkRequestOptions(per: unknown): RequestOptions {
+  if (typeof per !== "object" || per === null) {
+    throw new PeakaInvalidArgumentError(`Request options must be an object, e.g. { signal, timeout }; got ${showValue(per)}.`);
+  }
+  const o = per as RequestOptions;
+  checkSignal("signal", o.signal);
+  checkTimeout("timeout", o.timeout, 1);
+  checkCount("maxRetries", o.maxRetries, 0);
+  checkBoolean("retryNonIdempotent", o.retryNonIdempotent, false);
+  checkHeaders("headers", o.headers);
+  if (o.apiKey !== undefined) {
+    if (typeof o.apiKey === "string") {
+      try {
+        checkApiKey(o.apiKey);
+      } catch (error) {
+        throw new PeakaInvalidArgumentError(`\`apiKey\`: ${(error as Error).message}`);
+      }
+    } else if (typeof o.apiKey !== "function") {
+      throw new PeakaInvalidArgumentError(`\`apiKey\` must be a string or a function that returns one; got ${showValue(o.apiKey)}.`);
+    }
+  }
+  return o;
+}
+
+function describeBody(body: NonNullable<PreparedRequest["body"]>): string {
   if (typeof body === "string") return body;
-  if (body instanceof ArrayBuffer) return new TextDecoder().decode(body);
-  return `[multipart: ${[...body.keys()].join(", ")}]`;
+  if (body instanceof FormData) return `[multipart: ${[...body.keys()].join(", ")}]`;
+  return new TextDecoder().decode(body);
 }
 
-async function resolveKey(source: ApiKeySource): Promise<string> {
-  const key = typeof source === "function" ? await source() : source;
-  return checkApiKey(key);
+/** Per-request settings with the client's defaults; shared by a client and the transports derived from it. */
+interface Defaults {
+  apiKey: ApiKeySource;
+  headers: Record<string, string>;
+  maxRetries: number;
+  timeout: number;
 }
 
-export function createTransport(options: ResolvedOptions, backoff: BackoffOptions = DEFAULT_BACKOFF): Transport {
+export function createTransport(options: ResolvedOptions, secrets: Secrets = createSecrets(), defaults?: Defaults): Transport {
   const sink = createLogSink(options.logger, options.logLevel);
+  const base: Defaults = defaults ?? {
+    apiKey: options.apiKey,
+    headers: options.headers,
+    maxRetries: options.maxRetries,
+    timeout: options.timeout,
+  };
+  const backoff = options.retryBackoff;
+  const fetchImpl = options.fetch;
+  const log = (level: "debug" | "info" | "warn", message: string, fields: Record<string, unknown>) =>
+    sink.log(level, message, redactFields(secrets, fields));
 
-  async function send(request: Request | PreparedRequest, per: RequestOptions = {}): Promise<Response> {
-    const method = request.method.toUpperCase();
+  async function resolveKey(source: ApiKeySource): Promise<string> {
+    const key = typeof source === "function" ? await source() : source;
+    secrets.add(checkApiKey(key));
+    return key as string;
+  }
+
+  async function send(request: PreparedRequest, per?: RequestOptions): Promise<Response> {
+    if (per !== undefined) checkRequestOptions(per);
+    const method = request.method;
     const info = describeRequest(method, request.url);
-    const maxRetries = per.maxRetries ?? options.maxRetries;
-    const timeout = per.timeout ?? options.timeout;
-    const canRetry = IDEMPOTENT_METHODS.has(method) || per.retryNonIdempotent === true;
-    const callerSignal = per.signal ?? undefined;
-    // Every attempt must send the body intact: a Request's body is a stream that can be read only
-    // once, so it is read into memory first; a prepared request's body can be sent again as it is.
-    const prepared = !(request instanceof Request);
-    let body = prepared ? request.body : request.body === null ? undefined : await request.arrayBuffer();
+    const maxRetries = per?.maxRetries ?? base.maxRetries;
+    const timeout = per?.timeout ?? base.timeout;
+    const canRetry = IDEMPOTENT_METHODS.has(method) || request.repeatable === true || per?.retryNonIdempotent === true;
+    // The caller's signal and the request's own, as one signal; never a listener on either.
+    const outer = per?.signal ?? undefined;
+    const own = request.signal ?? undefined;
+    const callerSignal = outer && own ? AbortSignal.any([outer, own]) : (outer ?? own);
+    const aborted = () => new PeakaAbortError(`${method} ${info.path} was aborted`, { cause: callerSignal?.reason });
+
     // A form is encoded once, so that every attempt sends the same bytes with the same boundary.
+    let body = request.body;
     let formType: string | null = null;
     if (body instanceof FormData) {
       const encoded = new Response(body);
@@ -112,65 +145,58 @@ export function createTransport(options: ResolvedOptions, backoff: BackoffOption
     }
 
     for (let attempt = 1; ; attempt++) {
-      if (callerSignal?.aborted) throw new PeakaAbortError(`${method} ${info.path} was aborted`, { cause: callerSignal.reason });
-      const headers = new Headers(options.headers);
+      if (callerSignal?.aborted) throw aborted();
+      const headers = new Headers(base.headers);
       request.headers.forEach((value, name) => headers.set(name, value));
-      for (const [name, value] of Object.entries(per.headers ?? {})) headers.set(name, value);
+      if (per?.headers) for (const name in per.headers) headers.set(name, per.headers[name] as string);
       if (formType) headers.set("content-type", formType);
-      if (!headers.has("authorization") || per.apiKey !== undefined) {
-        headers.set("Authorization", `Bearer ${await resolveKey(per.apiKey ?? options.apiKey)}`);
+      if (per?.apiKey !== undefined || !headers.has("authorization")) {
+        headers.set("Authorization", `Bearer ${await resolveKey(per?.apiKey ?? base.apiKey)}`);
       }
       headers.set(SDK_HEADER, SDK_AGENT);
       if (CAN_SET_USER_AGENT && !headers.has("user-agent")) headers.set("User-Agent", SDK_AGENT);
 
-      const controller = new AbortController();
+      // The attempt's own timer, cleared when the headers arrive (the body is read under the caller's signal only).
       let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new PeakaTimeoutError(`${method} ${info.path} timed out after ${timeout} ms`, timeout));
-      }, timeout);
-      const onCallerAbort = () => controller.abort(callerSignal?.reason);
-      callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+      let timer: AbortController | undefined;
+      let cancelTimer: (() => void) | undefined;
+      if (timeout !== Infinity) {
+        const controller = (timer = new AbortController());
+        cancelTimer = setTimer(() => {
+          timedOut = true;
+          controller.abort(new DOMException(`${method} ${info.path} timed out after ${timeout} ms`, "TimeoutError"));
+        }, timeout);
+      }
+      const signal = timer ? (callerSignal ? AbortSignal.any([callerSignal, timer.signal]) : timer.signal) : callerSignal;
+      const init: RequestInit = { method, headers };
+      if (signal) init.signal = signal;
+      if (body !== undefined) init.body = body as BodyInit;
+      if (sink.enabled("debug")) {
+        log("debug", "peaka request", {
+          method,
+          path: info.path,
+          attempt,
+          headers: redactHeaders(headers),
+          ...(options.logBodies && body !== undefined ? { body: describeBody(body) } : {}),
+        });
+      }
 
       const started = Date.now();
       let response: Response | undefined;
       let failure: PeakaError | undefined;
       try {
-        const init: RequestInit & { duplex?: string } = {
-          method,
-          headers,
-          signal: controller.signal,
-          redirect: prepared ? "follow" : request.redirect,
-        };
-        if (body !== undefined) init.body = body;
-        if (sink.enabled("debug")) {
-          sink.log("debug", "peaka request", {
-            method,
-            path: info.path,
-            attempt,
-            headers: redactHeaders(headers),
-            ...(options.logBodies && body !== undefined ? { body: describeBody(body) } : {}),
-          });
-        }
-        // Called unbound: browsers throw "Illegal invocation" when fetch gets `options` as its `this`.
-        const fetchImpl = options.fetch;
-        response = await fetchImpl(new Request(request.url, init));
+        // (url, init), not a Request: fetch builds its one request from these, with no second copy
+        // of the body. Called unbound: browsers throw "Illegal invocation" with `options` as `this`.
+        response = await fetchImpl(request.url, init);
       } catch (error) {
-        if (callerSignal?.aborted) {
-          failure = new PeakaAbortError(`${method} ${info.path} was aborted`, { cause: callerSignal.reason });
-        } else if (timedOut) {
-          failure = new PeakaTimeoutError(`${method} ${info.path} timed out after ${timeout} ms`, timeout, { cause: error });
-        } else if (error instanceof PeakaError) {
-          failure = error;
-        } else {
-          failure = new PeakaConnectionError(info, { cause: error });
-        }
+        if (callerSignal?.aborted) failure = aborted();
+        else if (timedOut) failure = new PeakaTimeoutError(`${method} ${info.path} timed out after ${timeout} ms`, timeout, { cause: error });
+        else if (error instanceof PeakaError) failure = error;
+        else failure = new PeakaConnectionError(info, { cause: error });
       } finally {
-        clearTimeout(timer);
-        if (!response) callerSignal?.removeEventListener("abort", onCallerAbort);
+        cancelTimer?.();
       }
 
-      const durationMs = Date.now() - started;
       const retryable =
         canRetry &&
         attempt <= maxRetries &&
@@ -180,25 +206,51 @@ export function createTransport(options: ResolvedOptions, backoff: BackoffOption
         path: info.path,
         status: response?.status,
         attempt,
-        durationMs,
+        durationMs: Date.now() - started,
         ...(failure ? { error: failure.name } : {}),
       };
       if (!retryable) {
-        sink.log(failure || (response && response.status >= 400) ? "warn" : "info", "peaka request", fields);
+        if (sink.enabled("info")) log(failure || (response && response.status >= 400) ? "warn" : "info", "peaka request", fields);
         if (failure) throw failure;
-        if (callerSignal) RELEASE.set(response as Response, () => callerSignal.removeEventListener("abort", onCallerAbort));
-        return response as Response;
+        const ok = response as Response;
+        return ok.status >= 400 ? cleanErrorResponse(ok) : ok;
       }
-      callerSignal?.removeEventListener("abort", onCallerAbort);
       const wait =
-        parseRetryAfter(response?.headers.get("retry-after") ?? null, backoff.maxRetryAfterMs) ??
-        backoffDelay(attempt - 1, backoff);
-      sink.log("warn", "peaka request, retrying", { ...fields, retryInMs: wait });
+        parseRetryAfter(response?.headers.get("retry-after") ?? null, backoff.maxRetryAfterMs) ?? backoffDelay(attempt - 1, backoff);
+      log("warn", "peaka request, retrying", { ...fields, retryInMs: wait });
       await response?.body?.cancel().catch(() => undefined);
-      await sleep(wait, callerSignal);
+      try {
+        await sleep(wait, callerSignal);
+      } catch {
+        throw aborted();
+      }
     }
   }
 
-  const fetchWith = (per?: RequestOptions) => (input: Request) => send(input, per);
-  return { send, fetchWith, fetch: fetchWith() };
+  /** An error answer with the keys this client sent removed from its body, whatever the server echoed. */
+  async function cleanErrorResponse(response: Response): Promise<Response> {
+    let text = "";
+    try {
+      text = await response.text();
+    } catch {
+      // the connection dropped mid-body: keep what we have (nothing)
+    }
+    const headers = new Headers();
+    response.headers.forEach((value, name) => headers.append(name, secrets.redact(value)));
+    return new Response(secrets.redact(text), { status: response.status, statusText: response.statusText, headers });
+  }
+
+  return {
+    send,
+    secrets,
+    derive(overrides) {
+      checkRequestOptions(overrides);
+      return createTransport(options, secrets, {
+        apiKey: overrides.apiKey ?? base.apiKey,
+        headers: overrides.headers ? { ...base.headers, ...overrides.headers } : base.headers,
+        maxRetries: overrides.maxRetries ?? base.maxRetries,
+        timeout: overrides.timeout ?? base.timeout,
+      });
+    },
+  };
 }

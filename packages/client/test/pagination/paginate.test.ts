@@ -15,8 +15,8 @@ function serve(handler: (url: URL, body: any) => unknown) {
     apiKey: "pagination-test-key",
     baseUrl: "http://127.0.0.1:9/api/v1",
     maxRetries: 0,
-    fetch: async (input) => {
-      const request = input as Request;
+    fetch: async (input, init) => {
+      const request = new Request(input, init);
       const url = new URL(request.url);
       const text = await request.text();
       const body = text ? JSON.parse(text) : undefined;

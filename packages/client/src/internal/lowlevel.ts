@@ -1,0 +1,170 @@
+// The low-level surface (openapi-fetch's `peaka.GET/POST/...`) over the one transport. openapi-fetch
+// builds the request (types, path, query and body serialization, middleware) and hands it to our
+// fetch, which sends it through the transport like any resource method: same auth, timeouts, retries,
+// signals, redaction. Two things are added around openapi-fetch's calls:
+// - `LowLevelRequest`, the Request class openapi-fetch is given: it keeps the caller's `signal` aside
+//   (a platform Request built with it would put a listener on the caller's signal) and the serialized
+//   body as it was (so it is not read back out of a stream); the transport combines the signal with
+//   AbortSignal.any.
+// - the body of a 2xx answer is read with typed errors: a body cut off mid-way throws
+//   PeakaConnectionError (or PeakaAbortError), JSON that does not parse throws PeakaResponseError,
+//   never a SyntaxError.
+import createClient, { type Client } from "openapi-fetch";
+import type { paths } from "@peaka/api-types";
+import { describeRequest, PeakaAbortError, PeakaConnectionError, PeakaError, PeakaResponseError } from "../errors.js";
+import { serializePath } from "./path.js";
+import { checkRequestOptions, type PreparedRequest, type RequestOptions, type Transport } from "./transport.js";
+
+const CTX: unique symbol = Symbol("peaka.lowlevel");
+
+/** What one low-level call learns on its way: whether its operation is safe to repeat, its answer. */
+interface CallContext {
+  repeatable: boolean;
+  request?: PreparedRequest;
+  response?: Response;
+  text?: string;
+}
+
+type Init = RequestInit & { [CTX]?: CallContext };
+const BaseRequest: typeof Request = globalThis.Request;
+
+/** The Request class openapi-fetch builds its requests with (see the top of this file). */
+export class LowLevelRequest extends BaseRequest {
+  readonly #signal: AbortSignal | undefined;
+  readonly #body: unknown;
+  readonly #ctx: CallContext | undefined;
+  constructor(input: RequestInfo | URL, init: Init = {}) {
+    const { signal, ...rest } = init;
+    super(input, rest);
+    this.#signal = signal ?? undefined;
+    this.#body = init.body;
+    this.#ctx = init[CTX];
+  }
+  /** A middleware may return a platform Request in place of ours (openapi-fetch checks with instanceof). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof BaseRequest;
+  }
+  /** Whether `value` was built by this class (not merely a Request). */
+  static is(value: unknown): value is LowLevelRequest {
+    return typeof value === "object" && value !== null && #ctx in value;
+  }
+  override get signal(): AbortSignal {
+    return this.#signal ?? super.signal;
+  }
+  static prepare(request: LowLevelRequest): [PreparedRequest, CallContext | undefined] | undefined {
+    const body = request.#body;
+    if (!(body == null || typeof body === "string" || body instanceof FormData || body instanceof ArrayBuffer || ArrayBuffer.isView(body))) {
+      return undefined; // another body type (a Blob, a stream): read it from the request
+    }
+    const ctx = request.#ctx;
+    const prepared: PreparedRequest = {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: (body ?? undefined) as PreparedRequest["body"],
+      signal: request.#signal,
+      repeatable: ctx?.repeatable,
+    };
+    return [prepared, ctx];
+  }
+}
+
+/** Sends what openapi-fetch (or a middleware) built through the transport. */
+async function lowFetch(transport: Transport, input: Request | string | URL, init: RequestInit | undefined, per: RequestOptions | undefined): Promise<Response> {
+  let found = LowLevelRequest.is(input) ? LowLevelRequest.prepare(input) : undefined;
+  if (!found) {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    const body = request.body === null ? undefined : await request.arrayBuffer();
+    found = [{ method: request.method, url: request.url, headers: request.headers, body, signal: request.signal }, undefined];
+  }
+  const [prepared, ctx] = found;
+  const response = await transport.send(prepared, per);
+  if (ctx) {
+    ctx.request = prepared;
+    ctx.response = response;
+  }
+  if (response.ok) guardBody(response, prepared, ctx, per?.signal, transport.secrets.redact);
+  return response;
+}
+
+/** Makes the body readers of a 2xx answer throw typed errors. */
+function guardBody(
+  response: Response,
+  request: PreparedRequest,
+  ctx: CallContext | undefined,
+  outer: AbortSignal | undefined,
+  redact: (text: string) => string,
+): void {
+  const failed = (error: unknown) => {
+    if (outer?.aborted || request.signal?.aborted) {
+      const reason = outer?.aborted ? outer.reason : request.signal?.reason;
+      return new PeakaAbortError(`${request.method} ${describeRequest(request.method, request.url).path} was aborted`, { cause: reason });
+    }
+    return error instanceof PeakaError ? error : new PeakaConnectionError(describeRequest(request.method, request.url), { cause: error });
+  };
+  const text = response.text.bind(response);
+  const guard =
+    <T>(read: () => Promise<T>) =>
+    () =>
+      read().catch((error: unknown) => {
+        throw failed(error);
+      });
+  response.text = guard(async () => {
+    const value = await text();
+    if (ctx) ctx.text = value;
+    return value;
+  });
+  response.json = async () => {
+    const value = await response.text();
+    try {
+      return JSON.parse(value);
+    } catch (error) {
+      throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(value) }, { cause: error });
+    }
+  };
+  response.blob = guard(response.blob.bind(response));
+  response.arrayBuffer = guard(response.arrayBuffer.bind(response));
+}
+
+/** The `x-peaka-safe-to-repeat` operations, as "METHOD /path/template" (generated from the spec). */
+export type SafeTable = ReadonlySet<string>;
+
+type AnyClient = Client<paths, `${string}/${string}`>;
+const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
+
+/**
+ * The low-level surface of one client: openapi-fetch's client, with each call marked with what the
+ * spec says of its operation and its SyntaxError (openapi-fetch's own JSON.parse) made typed.
+ */
+export function createLowLevel(baseUrl: string, transport: Transport, safe: SafeTable): AnyClient {
+  const low = createClient<paths>({
+    baseUrl,
+    fetch: (input: Request) => lowFetch(transport, input, undefined, undefined),
+    pathSerializer: serializePath,
+    Request: LowLevelRequest,
+  }) as AnyClient;
+  const call = (method: string, url: string, init: Record<string | symbol, unknown> | undefined) => {
+    const ctx: CallContext = { repeatable: safe.has(`${method} ${url}`) };
+    const run = (low as unknown as Record<string, (u: string, i: unknown) => Promise<unknown>>)[method] as (u: string, i: unknown) => Promise<unknown>;
+    return run(url, { ...init, [CTX]: ctx }).catch((error: unknown) => {
+      if (error instanceof SyntaxError && ctx.response && ctx.request) {
+        const { request, response } = ctx;
+        throw new PeakaResponseError(
+          { status: response.status, method: request.method, url: request.url, bodyText: transport.secrets.redact(ctx.text ?? "") },
+          { cause: error },
+        );
+      }
+      throw error;
+    });
+  };
+  const out = { use: low.use, eject: low.eject } as Record<string, unknown>;
+  for (const method of METHODS) out[method] = (url: string, init?: Record<string, unknown>) => call(method, url, init);
+  out["request"] = (method: string, url: string, init?: Record<string, unknown>) => call(method.toUpperCase(), url, init);
+  return out as unknown as AnyClient;
+}
+
+/** A fetch function for `peaka.GET(path, { fetch })` that sends with fixed per-request options. */
+export function fetchWithOptions(transport: Transport, per: RequestOptions): (input: Request | string | URL, init?: RequestInit) => Promise<Response> {
+  checkRequestOptions(per);
+  return (input, init) => lowFetch(transport, input, init, per);
+}

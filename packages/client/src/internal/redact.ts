@@ -1,0 +1,64 @@
+// The keys a client has sent, so that text the server sends back (an error message echoing
+// "Invalid API key sk-...", a body kept on an error, a stream's error event) can be cleaned of them
+// before it reaches an error, a log line or the caller.
+
+export const REDACTED = "[redacted]";
+/** How many distinct keys a client remembers (a key function may rotate keys forever). */
+const MAX_KEYS = 64;
+
+export interface Secrets {
+  /** Remembers a key that is about to be sent. */
+  add(key: string): void;
+  /** `text` with every remembered key (and its URL-encoded form) replaced by `[redacted]`. */
+  redact(text: string): string;
+  /** Whether `text` contains a remembered key. */
+  has(text: string): boolean;
+}
+
+export function createSecrets(): Secrets {
+  const keys: string[] = [];
+  let pattern: RegExp | undefined;
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const build = () => {
+    const forms = new Set<string>();
+    for (const key of keys) {
+      forms.add(key);
+      forms.add(encodeURIComponent(key));
+      forms.add(JSON.stringify(key).slice(1, -1));
+    }
+    // Longest first, so that a key that contains another is replaced whole.
+    pattern = new RegExp([...forms].sort((a, b) => b.length - a.length).map(escape).join("|"), "g");
+  };
+  return {
+    add(key) {
+      if (key.length < 4 || keys.includes(key)) return;
+      keys.push(key);
+      if (keys.length > MAX_KEYS) keys.shift();
+      build();
+    },
+    redact(text) {
+      return pattern && text ? text.replace(pattern, REDACTED) : text;
+    },
+    has(text) {
+      if (!pattern || !text) return false;
+      pattern.lastIndex = 0;
+      const found = pattern.test(text);
+      pattern.lastIndex = 0;
+      return found;
+    },
+  };
+}
+
+/** Deep copy of log fields with every string redacted (fields are small: method, path, headers, body). */
+export function redactFields(secrets: Secrets, fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    out[name] =
+      typeof value === "string"
+        ? secrets.redact(value)
+        : value && typeof value === "object" && !Array.isArray(value)
+          ? redactFields(secrets, value as Record<string, unknown>)
+          : value;
+  }
+  return out;
+}
