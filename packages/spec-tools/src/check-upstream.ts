@@ -5,13 +5,18 @@ import { extractFacts } from "./facts.js";
 import { diskReader, loadMultiFile, parseDocument, type Doc } from "./load.js";
 import { REPO_ROOT, SPEC_ROOT } from "./repo.js";
 
-/** Where Peaka publishes its description; override with PEAKA_OPENAPI_URL or --url. */
-export const DEFAULT_UPSTREAM_URL = "https://docs.peaka.com/openapi.json";
+/**
+ * Where Peaka serves its live description (the springdoc endpoint its docs are refreshed from, see
+ * spec/EVIDENCE.md); override with PEAKA_OPENAPI_URL or --url.
+ */
+export const DEFAULT_UPSTREAM_URL = "https://partner.peaka.studio/v3/api-docs";
 export const UPSTREAM_URL_ENV = "PEAKA_OPENAPI_URL";
 
 export interface UpstreamSource {
   file?: string;
   url?: string;
+  /** The fetch to use (tests pass their own); default: the global one. */
+  fetch?: typeof fetch;
 }
 
 export async function loadUpstream(source: UpstreamSource): Promise<{ doc: Doc; from: string }> {
@@ -21,7 +26,7 @@ export async function loadUpstream(source: UpstreamSource): Promise<{ doc: Doc; 
     return { doc: parseDocument(text), from: source.file };
   }
   const url = source.url ?? process.env[UPSTREAM_URL_ENV] ?? DEFAULT_UPSTREAM_URL;
-  const response = await fetch(url, {
+  const response = await (source.fetch ?? fetch)(url, {
     signal: AbortSignal.timeout(30_000),
     headers: { accept: "application/json, application/yaml;q=0.9, */*;q=0.1" },
   }).catch((error: unknown) => {

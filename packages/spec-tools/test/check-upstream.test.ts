@@ -3,7 +3,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkUpstream, runCheckUpstream } from "../src/check-upstream.js";
+import { checkUpstream, DEFAULT_UPSTREAM_URL, loadUpstream, runCheckUpstream, UPSTREAM_URL_ENV } from "../src/check-upstream.js";
 import { diskReader, loadMultiFile } from "../src/load.js";
 import { fixtureParts, renderFixture, tempDir, writeFiles } from "./fixtures.js";
 
@@ -113,5 +113,43 @@ describe("check-upstream facts", () => {
     const quiet: string[] = [];
     expect(await runCheckUpstream({ file: same, strict: true, specRoot }, (l) => quiet.push(l))).toBe(0);
     expect(quiet.join("\n")).toMatch(/agree on every fact/);
+  });
+});
+
+describe("where the published description is fetched from", () => {
+  const recorder = () => {
+    const urls: string[] = [];
+    const fetch = (async (input: string | URL | Request) => {
+      urls.push(String(input));
+      return new Response(JSON.stringify(upstreamDoc()), { headers: { "content-type": "application/json" } });
+    }) as typeof globalThis.fetch;
+    return { urls, fetch };
+  };
+
+  it("reads Peaka's live description at partner.peaka.studio/v3/api-docs by default", async () => {
+    const saved = process.env[UPSTREAM_URL_ENV];
+    delete process.env[UPSTREAM_URL_ENV];
+    try {
+      const { urls, fetch } = recorder();
+      const { from } = await loadUpstream({ fetch });
+      expect(urls).toEqual(["https://partner.peaka.studio/v3/api-docs"]);
+      expect(from).toBe(DEFAULT_UPSTREAM_URL);
+    } finally {
+      if (saved !== undefined) process.env[UPSTREAM_URL_ENV] = saved;
+    }
+  });
+
+  it("takes PEAKA_OPENAPI_URL over the default, and --url over both", async () => {
+    const saved = process.env[UPSTREAM_URL_ENV];
+    process.env[UPSTREAM_URL_ENV] = "https://mirror.example.test/openapi.json";
+    try {
+      const { urls, fetch } = recorder();
+      await loadUpstream({ fetch });
+      await loadUpstream({ fetch, url: "https://other.example.test/api-docs" });
+      expect(urls).toEqual(["https://mirror.example.test/openapi.json", "https://other.example.test/api-docs"]);
+    } finally {
+      if (saved === undefined) delete process.env[UPSTREAM_URL_ENV];
+      else process.env[UPSTREAM_URL_ENV] = saved;
+    }
   });
 });
