@@ -230,7 +230,12 @@ export class PeakaResponseError extends PeakaError {
   readonly body: string;
   constructor(init: { status: number; method: string; url: string; bodyText: string }, options?: { cause?: unknown }) {
     const info = describeRequest(init.method, init.url);
-    super(`${init.status} ${info.method} ${info.path}: the answer is not valid JSON: ${excerpt(init.bodyText)}`, options);
+    super(
+      init.bodyText === ""
+        ? `${init.status} ${info.method} ${info.path}: the answer is empty, but the operation promises JSON`
+        : `${init.status} ${info.method} ${info.path}: the answer is not valid JSON: ${excerpt(init.bodyText)}`,
+      options,
+    );
     this.status = init.status;
     this.method = info.method;
     this.path = info.path;
