@@ -2,7 +2,7 @@
 // npm into a fresh project outside the workspace, so nothing resolves from /work/main's node_modules.
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,6 +11,32 @@ export const ROOT = resolve(COMPAT, "../..");
 export const PACKAGES = ["types", "client"] as const;
 /** TypeScript the consumer project type-checks with (installed there from npm, not the workspace's). */
 export const CONSUMER_TYPESCRIPT = "5.9.3";
+
+/** Where tools that come as npm packages (Node 22/24, Bun, Deno, Yarn, TypeScript) are installed once. */
+export const TOOLS_DIR = process.env["PEAKA_RUNTIMES_DIR"] ?? join(homedir(), ".cache", "peaka-sdk-runtimes");
+
+/** npm packages that give the runtimes and tools, pinned (runtimes.ts, release-rehearse.ts). */
+export const NPM_RUNTIMES = {
+  node22: "node@22.23.3",
+  node24: "node@24.9.0",
+  bun: "bun@1.4.4",
+  deno: "deno@2.9.6",
+  yarn: "@yarnpkg/cli-dist@4.18.1",
+  typescript: `typescript@${CONSUMER_TYPESCRIPT}`,
+} as const;
+
+/** Installs a pinned npm package into TOOLS_DIR (once) and returns the path of one of its bins. */
+export function npmTool(spec: string, bin: string): string {
+  const dir = join(TOOLS_DIR, spec);
+  const path = join(dir, "node_modules", ".bin", bin);
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "package.json"), '{ "private": true }\n');
+    console.log(`installing ${spec} into ${dir} ...`);
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", spec], { cwd: dir, env: cleanEnv(), stdio: "inherit" });
+  }
+  return path;
+}
 
 /** The environment for processes run in the consumer project: nothing from pnpm or the workspace. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -9,14 +9,10 @@ import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { homedir } from "node:os";
 import { extname, join } from "node:path";
 import { chromium } from "playwright-core";
-import { cleanEnv, createConsumerProject, elapsed, isInside, run, smokeReport } from "./lib.js";
+import { cleanEnv, createConsumerProject, elapsed, isInside, NPM_RUNTIMES, npmTool, run, smokeReport } from "./lib.js";
 
-const RUNTIMES_DIR = process.env["PEAKA_RUNTIMES_DIR"] ?? join(homedir(), ".cache", "peaka-sdk-runtimes");
-/** npm packages that give the runtimes, pinned. */
-const NPM_RUNTIMES = { node22: "node@22.23.3", node24: "node@24.9.0", bun: "bun@1.4.4", deno: "deno@2.9.6" } as const;
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 const CHROMIUM_FLAGS = [
   "--headless",
@@ -27,19 +23,6 @@ const CHROMIUM_FLAGS = [
   "--disable-sync",
   "--no-first-run",
 ];
-
-/** Installs an npm-packaged runtime into the cache (once) and returns its binary. */
-function npmRuntime(spec: string, bin: string): string {
-  const dir = join(RUNTIMES_DIR, spec);
-  const path = join(dir, "node_modules", ".bin", bin);
-  if (!existsSync(path)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "package.json"), '{ "private": true }\n');
-    console.log(`installing ${spec} into ${dir} ...`);
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", spec], { cwd: dir, env: cleanEnv(), stdio: "inherit" });
-  }
-  return path;
-}
 
 interface Row {
   runtime: string;
@@ -105,10 +88,10 @@ async function cli(runtime: string, bin: string, versionArgs: string[], args: st
 }
 
 try {
-  const node22 = npmRuntime(NPM_RUNTIMES.node22, "node");
-  const node24 = npmRuntime(NPM_RUNTIMES.node24, "node");
-  const bun = npmRuntime(NPM_RUNTIMES.bun, "bun");
-  const deno = npmRuntime(NPM_RUNTIMES.deno, "deno");
+  const node22 = npmTool(NPM_RUNTIMES.node22, "node");
+  const node24 = npmTool(NPM_RUNTIMES.node24, "node");
+  const bun = npmTool(NPM_RUNTIMES.bun, "bun");
+  const deno = npmTool(NPM_RUNTIMES.deno, "deno");
   for (const [label, bin] of [["Node 20", process.execPath], ["Node 22", node22], ["Node 24", node24]] as const) {
     await cli(`${label} (ESM)`, bin, ["--version"], ["esm.mjs"]);
     await cli(`${label} (CJS)`, bin, ["--version"], ["cjs.cjs"]);
