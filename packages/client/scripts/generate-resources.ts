@@ -12,6 +12,15 @@ import { deref, listOperations, loadSpec, type SpecOperation } from "@peaka/mock
 const TRANSFORMS: Record<string, string> = {
   getMetadataRefreshStatus: "normalizeRefreshJobStatus",
 };
+/**
+ * Operations whose result type follows one of their query parameters: the method and the operation
+ * function become generic in it (`format: "SIMPLE"` gives rows as objects). `result` is a generic
+ * type over the parameter's values with `fallback` as its default, `fn` the operation function's
+ * type; both come from `from` (relative to src/generated/).
+ */
+const RESULT_BY: Record<string, { param: string; fallback: string; result: string; fn: string; from: string }> = {
+  executeQuery: { param: "format", fallback: '"CELL_TYPED"', result: "ExecuteQueryResultFor", fn: "ExecuteQueryFunction", from: "../query-rows.js" },
+};
 /** Which API keys an operation accepts (`x-peaka-key-types`); left out, both kinds. */
 const KEY_TYPES = ["partner", "project"] as const;
 /** Names the resource namespaces may not take: they are members of the client itself. */
@@ -135,6 +144,7 @@ let usesEvents = false;
 const safeToRepeat: string[] = [];
 const typeNames: string[] = [];
 const transforms = new Set<string>();
+const resultBy = new Set<(typeof RESULT_BY)[string]>();
 
 for (const [resource, methods] of byResource) {
   const iface = `${pascal(resource)}Resource`;
@@ -174,7 +184,17 @@ for (const [resource, methods] of byResource) {
     const resultType = transform ? `ReturnType<typeof ${transform}>` : result.type;
     typeNames.push(`${m.typeBase}Args`, `${m.typeBase}Result`);
     typeLines.push(`export type ${m.typeBase}Args = ${argsType};`);
-    typeLines.push(`export type ${m.typeBase}Result = ${resultType};`);
+    const by = RESULT_BY[m.op.operationId];
+    if (by && !inQuery.some((p) => p["name"] === by.param)) problems.push(`${m.op.operationId}: RESULT_BY names query parameter "${by.param}", which it does not have`);
+    if (by && transform) problems.push(`${m.op.operationId}: RESULT_BY and TRANSFORMS cannot both apply`);
+    if (by) resultBy.add(by);
+    // A result typed by a parameter: `<P extends ...>` over the parameter's values.
+    const typeParam = by ? `<P extends NonNullable<${m.typeBase}Args[${quote(by.param)}]> = ${by.fallback}>` : "";
+    typeLines.push(
+      by
+        ? `export type ${m.typeBase}Result${typeParam} = ${by.result}<P>;`
+        : `export type ${m.typeBase}Result = ${resultType};`,
+    );
 
     const specParts = [`n: ${quote(`${resource}.${m.name}`)}`, `m: ${quote(m.op.method.toUpperCase())}`, `p: ${quote(m.op.path)}`];
     if (inQuery.length) specParts.push(`q: [${inQuery.map((p) => quote(p["name"])).join(", ")}]`);
@@ -220,14 +240,16 @@ for (const [resource, methods] of byResource) {
     // Plain signatures, not a generic helper type: a call then costs the checker almost nothing.
     const signature = `args${optional ? "?" : ""}: ${m.typeBase}Args, options?: RequestOptions`;
     ifaceLines.push(`  ${m.name}: {`);
-    ifaceLines.push(`    (${signature}): Promise<${m.typeBase}Result>;`);
+    const generic = by ? `args${optional ? "?" : ""}: ${m.typeBase}Args & { ${by.param}?: P }, options?: RequestOptions` : signature;
+    const resultName = by ? `${m.typeBase}Result<P>` : `${m.typeBase}Result`;
+    ifaceLines.push(`    ${typeParam}(${generic}): Promise<${resultName}>;`);
     ifaceLines.push(`    /** Like calling the method, but resolves with \`{ data, response }\`. */`);
-    ifaceLines.push(`    withResponse(${signature}): Promise<WithResponse<${m.typeBase}Result>>;`);
+    ifaceLines.push(`    withResponse${typeParam}(${generic}): Promise<WithResponse<${resultName}>>;`);
     ifaceLines.push(`  };`);
     const fnType = optional ? "OptionalArgsOperationFunction" : "OperationFunction";
     specLines.push(
       `/**\n${comment(doc.join("\n")).replace(/^   /gm, " ")}\n */`,
-      `export const ${m.op.operationId}: ${fnType}<R.${m.typeBase}Args, R.${m.typeBase}Result> = /* @__PURE__ */ operation({ ${specParts.join(", ")} }${transform ? `, ${transform}` : ""});`,
+      `export const ${m.op.operationId}: ${by ? by.fn : `${fnType}<R.${m.typeBase}Args, R.${m.typeBase}Result>`} = /* @__PURE__ */ operation({ ${specParts.join(", ")} }${transform ? `, ${transform}` : ""});`,
       "",
     );
   }
@@ -253,6 +275,7 @@ const resourcesText = [
   `import type { EmptyArgs, MultipartBody } from "../internal/args.js";`,
   ...(usesEvents ? [`import type { PeakaEventStream } from "../stream.js";`] : []),
   ...(transforms.size ? [`import type { ${[...transforms].sort().join(", ")} } from "../normalize.js";`] : []),
+  ...[...resultBy].map((b) => `import type { ${b.result} } from ${quote(b.from)};`),
   `import {`,
   ...ops.map((o) => `  ${o.operationId},`),
   `} from "./operations.js";`,
@@ -292,6 +315,7 @@ const operationsText = [
   ...(ops.some((o) => bodyOfOp(o).kind === "multipart") ? [`import { toFormData } from "../internal/multipart.js";`] : []),
   ...(usesEvents ? [`import { eventStream } from "../stream.js";`] : []),
   ...(transforms.size ? [`import { ${[...transforms].sort().join(", ")} } from "../normalize.js";`] : []),
+  ...[...resultBy].map((b) => `import type { ${b.fn} } from ${quote(b.from)};`),
   "",
   ...specLines,
 ].join("\n");

@@ -8,6 +8,7 @@ import type * as R from "./resources.js";
 import { toFormData } from "../internal/multipart.js";
 import { eventStream } from "../stream.js";
 import { normalizeRefreshJobStatus } from "../normalize.js";
+import type { ExecuteQueryFunction } from "../query-rows.js";
 
 /**
  * Tell who the API key belongs to
@@ -23,7 +24,7 @@ export const getKeyInfo: OptionalArgsOperationFunction<R.GetKeyInfoArgs, R.GetKe
 /**
  * List organizations
  *
- * Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. This route needs a partner key. Only a partner key may call this operation; Peaka refuses a project key with 403.
+ * Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. Only a partner key may call this operation; Peaka refuses a project key with 403.
  *
  * `GET /organizations` (operationId `listOrganizations`)
  *
@@ -672,7 +673,7 @@ export const createQuery: OperationFunction<R.CreateQueryArgs, R.CreateQueryResu
  *
  * Keys: a partner key or a project key.
  */
-export const executeQuery: OperationFunction<R.ExecuteQueryArgs, R.ExecuteQueryResult> = /* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json" });
+export const executeQuery: ExecuteQueryFunction = /* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json" });
 
 /**
  * Get a saved query
@@ -952,7 +953,7 @@ export const cancelCacheIncrementalUpdate: OperationFunction<R.CancelCacheIncrem
 /**
  * List past sync runs of a cache
  *
- * Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: keep raising `offset` by `limit` until a page comes back shorter than `limit`.
+ * Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: raise `offset` by the number of runs received and stop at the first empty page, since a page may hold fewer runs than `limit` asked for without being the last.
  *
  * `GET /data/projects/{projectId}/cache/{cacheId}/executionHistory` (operationId `listCacheExecutionHistory`)
  *

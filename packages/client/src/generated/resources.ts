@@ -7,6 +7,7 @@ import type { RequestOptions } from "../internal/transport.js";
 import type { EmptyArgs, MultipartBody } from "../internal/args.js";
 import type { PeakaEventStream } from "../stream.js";
 import type { normalizeRefreshJobStatus } from "../normalize.js";
+import type { ExecuteQueryResultFor } from "../query-rows.js";
 import {
   getKeyInfo,
   listOrganizations,
@@ -270,7 +271,7 @@ export type ListQueriesResult = operations["listQueries"]["responses"][200]["con
 export type CreateQueryArgs = operations["createQuery"]["parameters"]["path"] & NonNullable<operations["createQuery"]["parameters"]["query"]> & { body: NonNullable<operations["createQuery"]["requestBody"]>["content"]["application/json"] };
 export type CreateQueryResult = operations["createQuery"]["responses"][200]["content"]["application/json"];
 export type ExecuteQueryArgs = operations["executeQuery"]["parameters"]["path"] & NonNullable<operations["executeQuery"]["parameters"]["query"]> & { body: NonNullable<operations["executeQuery"]["requestBody"]>["content"]["application/json"] };
-export type ExecuteQueryResult = operations["executeQuery"]["responses"][200]["content"]["application/json"];
+export type ExecuteQueryResult<P extends NonNullable<ExecuteQueryArgs["format"]> = "CELL_TYPED"> = ExecuteQueryResultFor<P>;
 export type GetQueryArgs = operations["getQuery"]["parameters"]["path"];
 export type GetQueryResult = operations["getQuery"]["responses"][200]["content"]["application/json"];
 export type UpdateQueryArgs = operations["updateQuery"]["parameters"]["path"] & NonNullable<operations["updateQuery"]["parameters"]["query"]> & { body: NonNullable<operations["updateQuery"]["requestBody"]>["content"]["application/json"] };
@@ -451,7 +452,7 @@ export interface OrganizationsResource {
   /**
    * List organizations
    *
-   * Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. This route needs a partner key. Only a partner key may call this operation; Peaka refuses a project key with 403.
+   * Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. Only a partner key may call this operation; Peaka refuses a project key with 403.
    *
    * `GET /organizations` (operationId `listOrganizations`)
    *
@@ -1307,9 +1308,9 @@ export interface QueriesResource {
    * Keys: a partner key or a project key.
    */
   execute: {
-    (args: ExecuteQueryArgs, options?: RequestOptions): Promise<ExecuteQueryResult>;
+    <P extends NonNullable<ExecuteQueryArgs["format"]> = "CELL_TYPED">(args: ExecuteQueryArgs & { format?: P }, options?: RequestOptions): Promise<ExecuteQueryResult<P>>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ExecuteQueryArgs, options?: RequestOptions): Promise<WithResponse<ExecuteQueryResult>>;
+    withResponse<P extends NonNullable<ExecuteQueryArgs["format"]> = "CELL_TYPED">(args: ExecuteQueryArgs & { format?: P }, options?: RequestOptions): Promise<WithResponse<ExecuteQueryResult<P>>>;
   };
   /**
    * Get a saved query
@@ -1676,7 +1677,7 @@ export interface CacheResource {
   /**
    * List past sync runs of a cache
    *
-   * Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: keep raising `offset` by `limit` until a page comes back shorter than `limit`.
+   * Pages through the sync runs of a cache, newest first. Each entry is one run of either mode; `executionMode` tells which. Page with `limit` and `offset`: raise `offset` by the number of runs received and stop at the first empty page, since a page may hold fewer runs than `limit` asked for without being the last.
    *
    * `GET /data/projects/{projectId}/cache/{cacheId}/executionHistory` (operationId `listCacheExecutionHistory`)
    *

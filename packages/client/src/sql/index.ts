@@ -11,3 +11,5 @@ export { streamRows } from "./stream.js";
 export type { ExportSource, StreamProgress, StreamRowsOptions } from "./stream.js";
 export { PeakaExportFileError } from "./errors.js";
 export type { ExportFileFailure } from "./errors.js";
+// The execute operation's rows by format (the types `peaka.queries.execute` uses).
+export type { ExecuteQueryResultFor, QueryFormat, QueryRow } from "../query-rows.js";
