@@ -1,0 +1,139 @@
+// The MCP server: the tools a selection turns on, argument checks, the safety flags, size limits and
+// secret scrubbing around every call. Transport-free: cli.ts connects it to stdio, http.ts to
+// Streamable HTTP (one server per request, with the caller's key).
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { createPeakaClient, createPeakaCore, type PeakaClient, type PeakaClientOptions, type PeakaCore } from "@peaka/api";
+import { resources } from "./catalog.js";
+import { errorResult, failure, limitText, redactor, scrubResult } from "./format.js";
+import { refusal, type SafetyFlags } from "./safety.js";
+import { checkArguments, metaTools } from "./tools/meta.js";
+import { operationTool, selectOperations } from "./tools/operations.js";
+import { taskTools } from "./tools/task.js";
+import type { ResultLimits, ToolContext, ToolDefinition } from "./tools/types.js";
+import { VERSION } from "./version.js";
+
+/** Options of `createPeakaMcpServer`. */
+export interface PeakaMcpServerOptions {
+  /** The Peaka API key calls are made with. Never appears in a tool result, an error or a log line. */
+  apiKey: string;
+  /** Options for the @peaka/api client besides the key (region, baseUrl, fetch, logger, retries, timeout). Default: none. */
+  client?: Omit<PeakaClientOptions, "apiKey">;
+  /**
+   * Which tools to list: `default` (the task tools and the three meta-tools), `task`, `meta`, `all`
+   * (a tool per operation of the spec) or resource names (`cache`, `catalogs`, ...: a tool per
+   * operation of those). Default: `["default"]`.
+   */
+  tools?: readonly string[];
+  /** Allow calls that create or change data (`--allow-writes`). Default: false. */
+  allowWrites?: boolean;
+  /** Also allow deletions (`--allow-destructive`; needs `allowWrites`). Default: false. */
+  allowDestructive?: boolean;
+  /** Most rows `run_sql` shows. Default: 100. */
+  maxRows?: number;
+  /** Most characters of text in one tool result; longer results are cut with a note. Default: 50000. */
+  maxResultChars?: number;
+  /** A client and core made earlier for the same key and options (the HTTP server keeps one per key). Default: made here. */
+  connection?: PeakaConnection;
+}
+
+/** A client and a core for one key. */
+export interface PeakaConnection {
+  peaka: PeakaClient;
+  core: PeakaCore;
+}
+
+/** Makes the client and the core the tools call Peaka with; throws `PeakaConfigError` for unusable options. */
+export function connectPeaka(apiKey: string, client: Omit<PeakaClientOptions, "apiKey"> = {}): PeakaConnection {
+  const options = { ...client, apiKey };
+  return { peaka: createPeakaClient(options), core: createPeakaCore(options) };
+}
+
+export const DEFAULTS = { maxRows: 100, maxResultChars: 50_000 } as const;
+
+/** The tool groups and resource names `tools` accepts. */
+export function toolSelectors(): string[] {
+  return ["default", "task", "meta", "all", ...resources()];
+}
+
+/** The tools a selection lists, in order: task tools, meta-tools, per-operation tools. */
+export function selectTools(selection: readonly string[] = ["default"]): ToolDefinition[] {
+  const known = new Set(toolSelectors());
+  const unknown = selection.filter((s) => !known.has(s));
+  if (unknown.length) throw new Error(`Unknown --tools value ${unknown.map((u) => `"${u}"`).join(", ")}; use ${toolSelectors().join(", ")}.`);
+  const want = (group: string) => selection.includes(group) || selection.includes("default");
+  return [...(want("task") ? taskTools : []), ...(want("meta") ? metaTools : []), ...selectOperations(selection).map(operationTool)];
+}
+
+/** How a tool is listed. */
+export function listing(tool: ToolDefinition): Tool {
+  return {
+    name: tool.name,
+    ...(tool.title ? { title: tool.title } : {}),
+    description: tool.description,
+    inputSchema: tool.inputSchema as Tool["inputSchema"],
+    ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Tool["outputSchema"] } : {}),
+    annotations: tool.annotations,
+  };
+}
+
+/** Creates the MCP server (not yet connected to a transport). */
+export function createPeakaMcpServer(options: PeakaMcpServerOptions): Server {
+  const flags: SafetyFlags = { allowWrites: options.allowWrites === true, allowDestructive: options.allowDestructive === true };
+  const limits: ResultLimits = {
+    maxRows: options.maxRows ?? DEFAULTS.maxRows,
+    maxResultChars: options.maxResultChars ?? DEFAULTS.maxResultChars,
+  };
+  const tools = selectTools(options.tools);
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const connection = options.connection ?? connectPeaka(options.apiKey, options.client);
+  const scrub = redactor([options.apiKey]);
+
+  const server = new Server(
+    { name: "peaka-mcp", title: "Peaka", version: VERSION },
+    {
+      capabilities: { tools: {} },
+      instructions:
+        "Peaka joins databases and SaaS apps into one SQL layer. Find data with browse, describe_table and search_metadata; query it with run_sql (Trino SQL, tables as \"catalog\".\"schema\".\"table\"); use export_result for large results. search_operations, describe_operation and call_operation reach every other operation of the Peaka API.",
+    },
+  );
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: tools.map(listing) }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const tool = byName.get(request.params.name);
+    if (!tool) return failure(`Unknown tool "${request.params.name}". Listed tools: ${tools.map((t) => t.name).join(", ")}.`);
+    const args = (request.params.arguments ?? {}) as Record<string, any>;
+    const problems = checkArguments(`tool:${tool.name}`, tool.inputSchema, args);
+    if (problems) return failure(`Invalid arguments for ${tool.name}: ${problems}.`);
+    const refused = refusal(tool.name, tool.safety, flags);
+    if (refused) return failure(refused);
+    const token = request.params._meta?.progressToken;
+    const context: ToolContext = {
+      ...connection,
+      flags,
+      limits,
+      signal: extra.signal,
+      progress: async (progress, total, message) => {
+        if (token === undefined) return;
+        await extra
+          .sendNotification({ method: "notifications/progress", params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), message: scrub(message) } })
+          .catch(() => undefined);
+      },
+    };
+    let result: CallToolResult;
+    try {
+      result = await tool.run(args, context);
+    } catch (error) {
+      result = errorResult(error);
+    }
+    // Every text is cut to the limit (tools cut their own with better notes; this is the backstop).
+    result = {
+      ...result,
+      content: result.content.map((item) => (item.type === "text" ? { ...item, text: limitText(item.text, limits.maxResultChars + 500).text } : item)),
+    };
+    return scrubResult(result, scrub);
+  });
+
+  return server;
+}

@@ -1,0 +1,40 @@
+// What every tool is made of, and what it gets when called.
+import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { PeakaClient, PeakaCore } from "@peaka/api";
+import type { JsonSchema, Safety } from "../catalog.js";
+import type { SafetyFlags } from "../safety.js";
+
+/** Limits on what a tool returns. */
+export interface ResultLimits {
+  /** Most rows `run_sql` returns; the rest are counted in a note. */
+  maxRows: number;
+  /** Most characters of text in one tool result; the rest is cut with a note. */
+  maxResultChars: number;
+}
+
+/** What a tool is called with besides its arguments. */
+export interface ToolContext {
+  /** The client (resource methods, waiters) for the caller's key. */
+  peaka: PeakaClient;
+  /** The core for the operation functions, same key and options. */
+  core: PeakaCore;
+  flags: SafetyFlags;
+  limits: ResultLimits;
+  /** Fires when the MCP client cancels the call. */
+  signal: AbortSignal;
+  /** Sends an MCP progress notification, if the client asked for them (a progress token). */
+  progress(progress: number, total: number | undefined, message: string): Promise<void>;
+}
+
+/** One MCP tool. */
+export interface ToolDefinition {
+  name: string;
+  title?: string;
+  description: string;
+  inputSchema: JsonSchema & { type: "object" };
+  outputSchema?: JsonSchema & { type: "object" };
+  annotations: ToolAnnotations;
+  /** Checked before `run`: a `write` tool needs `--allow-writes`, a `destructive` one also `--allow-destructive`. */
+  safety: Safety;
+  run(args: Record<string, any>, context: ToolContext): Promise<CallToolResult>;
+}
