@@ -44,6 +44,9 @@ export async function snippets() {
   const rotating = createPeakaClient({ apiKey: async () => vault.read("peaka/partner-key") });
   await rotating.catalogs.list({ projectId }, { apiKey: projectKey, headers: { "X-Trace": traceId } });
 
+  const me = await peaka.info.get();
+  console.log(me.projectId ? `project key of ${me.projectName}` : "partner key", me.email);
+
   createPeakaClient({ apiKey, logger: console, logLevel: "info" });
 
   await peaka.cache.triggerFullRefresh({ projectId, cacheId });

@@ -31,7 +31,7 @@ export interface paths {
         };
         /**
          * List organizations
-         * @description Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. This route needs a partner key. Only a partner key may call this operation; Peaka refuses a project key with 403.
+         * @description Returns every organization the calling key can see, as an array. Organizations are the outermost container in Peaka; use an organization's `id` to list its workspaces. Only a partner key may call this operation; Peaka refuses a project key with 403.
          */
         get: operations["listOrganizations"];
         put?: never;
