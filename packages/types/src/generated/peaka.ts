@@ -7924,7 +7924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Catalog"];
                 };
             };
-            /** @description The request was rejected. A catalog name already used in the project is reported this way, with `errorCode` 100, as are missing or invalid fields. */
+            /** @description The request was rejected. A catalog name already used in the project is reported this way (with `errorCode` 100); missing or invalid fields answer 400 as well. */
             400: {
                 headers: {
                     [name: string]: unknown;
