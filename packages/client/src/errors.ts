@@ -283,6 +283,21 @@ export class PeakaJobFailedError<S = unknown> extends PeakaError {
   }
 }
 
+/**
+ * A paged operation answered so that paging cannot go on safely: the same page or cursor came back
+ * again (the server ignores the paging parameter) or the cursor for the next page is missing.
+ * Thrown by the `iterate...` helpers instead of looping forever or stopping silently.
+ */
+export class PeakaPaginationError extends PeakaError {
+  override name = "PeakaPaginationError";
+  /** The paged operation, by operationId (e.g. `listExports`). */
+  readonly operation: string;
+  constructor(operation: string, message: string) {
+    super(`${operation}: ${message}`);
+    this.operation = operation;
+  }
+}
+
 // No field of Peaka's error body is guaranteed: routes send `errorCode` (a number or a symbolic
 // string such as "TABLE_NOT_CACHEABLE"), others `code` with `message` and/or `reason` (see
 // spec/EVIDENCE.md). Read whichever came; an empty or non-JSON body gives neither.

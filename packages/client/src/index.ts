@@ -19,6 +19,7 @@ export {
   PeakaInvalidArgumentError,
   PeakaJobFailedError,
   PeakaNotFoundError,
+  PeakaPaginationError,
   PeakaPermissionDeniedError,
   PeakaRateLimitError,
   PeakaResponseError,
@@ -28,15 +29,24 @@ export {
 } from "./errors.js";
 export { VERSION } from "./version.js";
 
-// Waiting on long-running jobs
+// Waiting on long-running jobs: trigger-and-wait helpers, waiters, and the poll primitive. They take a
+// client or a core (PeakaClientOrCore).
 export { poll } from "./poll.js";
 export type { Job, JobVerdict, PollOptions } from "./poll.js";
+export type { PeakaClientOrCore } from "./door.js";
 export {
+  fullRefreshCacheAndWait,
+  incrementalUpdateCacheAndWait,
+  refreshMaterializedQueryAndWait,
+  refreshMetadataAndWait,
+  waitForCacheRun,
   waitForCacheSync,
   waitForExport,
   waitForMaterializedQuery,
   waitForMetadataRefresh,
 } from "./waiters.js";
+export type { CacheRunBaseline, CacheSyncMode } from "./waiters.js";
+export type { CacheExecutionInfo, CacheStatus, ExportJob, MaterializedQueryStatus } from "@peaka/api-types";
 
 // Paged operations as async iterators
 export {
@@ -45,6 +55,7 @@ export {
   iterateExports,
   iterateQueryRows,
 } from "./paginate.js";
+export { PAGE_LIMITS } from "./paginate.js";
 export type { CatalogSearchItem, PageOptions } from "./paginate.js";
 
 // Status spelling, streams, resource method types

@@ -1,55 +1,111 @@
 // Async iterators over the items of Peaka's paged operations. Each reads one page at a time, only as
 // far as the loop goes; `break` stops without reading further pages.
+//
+// Paging rules, the same for every iterator: the next page starts after the items actually received
+// (a server may send fewer than asked for, e.g. exports cap a page at 200); the end is an empty page
+// or the API's own end signal, never a page shorter than asked for; a server that sends the same
+// page or cursor again ends the loop with `PeakaPaginationError` instead of looping forever.
 import type { components, operations } from "@peaka/api-types";
-import type { PeakaClient } from "./client.js";
+import { call, type PeakaClientOrCore } from "./door.js";
+import { PeakaInvalidArgumentError, PeakaPaginationError } from "./errors.js";
+import { executeQuery, listCacheExecutionHistory, listExports, searchCatalogs } from "./generated/operations.js";
 import type { RequestOptions } from "./internal/transport.js";
+import { checkCount } from "./internal/validate.js";
 
 type Schemas = components["schemas"];
 type SearchBody = Schemas["CatalogSearchRequest"];
 type QueryFormat = NonNullable<operations["executeQuery"]["parameters"]["query"]>["format"];
+type QueryRow = Schemas["QueryExecutionResult"]["data"][number];
 
 /** Page size options of the iterators. */
 export interface PageOptions {
-  /** Items asked for per request. Default: the operation's own default (see each iterator). */
+  /**
+   * Items asked for per request, a whole number within the operation's limits (`PAGE_LIMITS`);
+   * anything else throws `PeakaInvalidArgumentError`. Default: see each iterator.
+   */
   pageSize?: number;
   /** Per-request options (signal, timeout, retries) applied to every page. Default: none. */
   request?: RequestOptions;
 }
 
 /**
- * A cache's runs, newest first, across as many `limit`/`offset` pages as needed.
- * Default page size: 50.
+ * The page sizes each paged operation accepts, as the spec states them (`minimum`/`maximum` of the
+ * `limit` parameter or body field); a test keeps this table equal to the spec.
+ */
+export const PAGE_LIMITS = {
+  listCacheExecutionHistory: { min: 1 },
+  listExports: { min: 1, max: 200 },
+  searchCatalogs: { min: 1 },
+  executeQuery: { min: 1 },
+} as const satisfies Record<string, { min: number; max?: number }>;
+
+function pageSizeOf(operation: keyof typeof PAGE_LIMITS, value: unknown, fallback: number, name = "pageSize"): number {
+  const limits: { min: number; max?: number } = PAGE_LIMITS[operation];
+  const size = checkCount(name, value, fallback, limits.min);
+  if (limits.max !== undefined && size > limits.max) {
+    throw new PeakaInvalidArgumentError(`\`${name}\` must be at most ${limits.max}, the largest page ${operation} serves; got ${size}.`);
+  }
+  return size;
+}
+
+function arrayPage<T>(operation: string, page: unknown): T[] {
+  if (!Array.isArray(page)) throw new PeakaPaginationError(operation, "a page was not an array, so paging cannot go on.");
+  return page as T[];
+}
+
+/**
+ * A cache's runs, newest first, across as many `limit`/`offset` pages as needed. Each page starts
+ * after the runs received so far; a run seen on an earlier page (the list shifts when a new run
+ * starts meanwhile) is not yielded twice. Ends on an empty page. Default page size: 50.
  */
 export async function* iterateCacheExecutionHistory(
-  peaka: PeakaClient,
+  peaka: PeakaClientOrCore,
   ids: { projectId: string; cacheId: string },
   options: PageOptions = {},
 ): AsyncGenerator<Schemas["CacheExecutionInfo"]> {
-  const limit = options.pageSize ?? 50;
-  for (let offset = 0; ; offset += limit) {
-    const page = await peaka.cache.listExecutionHistory({ ...ids, limit, offset }, options.request);
-    yield* page;
-    if (page.length < limit) return;
+  const limit = pageSizeOf("listCacheExecutionHistory", options.pageSize, 50);
+  const seen = new Set<string>();
+  for (let offset = 0; ; ) {
+    const page = arrayPage<Schemas["CacheExecutionInfo"]>(
+      "listCacheExecutionHistory",
+      await call(peaka, listCacheExecutionHistory, { ...ids, limit, offset }, options.request),
+    );
+    if (page.length === 0) return;
+    const fresh = page.filter((run) => !(typeof run?.id === "string" && seen.has(run.id)));
+    if (fresh.length === 0) {
+      throw new PeakaPaginationError("listCacheExecutionHistory", `the page at offset ${offset} holds only runs already read; the server seems to ignore offset.`);
+    }
+    for (const run of fresh) if (typeof run?.id === "string") seen.add(run.id);
+    yield* fresh;
+    offset += page.length;
   }
 }
 
 /**
  * A project's export jobs, newest first. Pages follow the `createdBefore` cursor: each next page asks
- * for jobs created before the last one seen. Default page size: 50 (Peaka allows 1 to 200).
+ * for jobs created before the last one received. Ends on an empty page. Default page size: 50
+ * (Peaka serves 1 to 200).
  */
 export async function* iterateExports(
-  peaka: PeakaClient,
+  peaka: PeakaClientOrCore,
   args: { projectId: string; status?: string; createdBefore?: string },
   options: PageOptions = {},
 ): AsyncGenerator<Schemas["ExportJob"]> {
-  const limit = options.pageSize ?? 50;
-  let createdBefore = args.createdBefore;
+  const limit = pageSizeOf("listExports", options.pageSize, 50);
+  let cursor = args.createdBefore;
   while (true) {
-    const page = await peaka.exports.list({ ...args, limit, ...(createdBefore ? { createdBefore } : {}) }, options.request);
+    const query = { ...args, limit, ...(cursor !== undefined ? { createdBefore: cursor } : {}) };
+    const page = arrayPage<Schemas["ExportJob"]>("listExports", await call(peaka, listExports, query, options.request));
+    if (page.length === 0) return;
+    const last = page[page.length - 1]?.createdAt;
+    if (cursor !== undefined && typeof last === "string" && (last === cursor || Date.parse(last) >= Date.parse(cursor))) {
+      throw new PeakaPaginationError("listExports", `asked for jobs created before ${cursor}, the page ended at ${last}: the server repeats the cursor.`);
+    }
     yield* page;
-    const last = page[page.length - 1];
-    if (page.length < limit || !last?.createdAt || last.createdAt === createdBefore) return;
-    createdBefore = last.createdAt;
+    if (typeof last !== "string" || last === "") {
+      throw new PeakaPaginationError("listExports", "the last job of a page has no createdAt, so the next page cannot be asked for.");
+    }
+    cursor = last;
   }
 }
 
@@ -61,44 +117,79 @@ export type CatalogSearchItem =
 
 /**
  * Every match of a catalog search, following `meta.page.nextOffset` until Peaka sends `null` (or
- * leaves it out). Default page size: the body's `limit`, else Peaka's default.
+ * leaves it out) or a page is empty. Default page size: the body's `limit`, else Peaka's default.
  */
 export async function* iterateCatalogSearch(
-  peaka: PeakaClient,
+  peaka: PeakaClientOrCore,
   args: { projectId: string; body: SearchBody },
   options: PageOptions = {},
 ): AsyncGenerator<CatalogSearchItem> {
-  let offset: number | null | undefined = args.body.offset ?? 0;
-  const limit = options.pageSize ?? args.body.limit;
-  while (offset !== null && offset !== undefined) {
-    const page: Schemas["CatalogSearchResult"] = await peaka.catalogs.search(
-      { projectId: args.projectId, body: { ...args.body, offset, ...(limit !== undefined ? { limit } : {}) } },
-      options.request,
-    );
-    for (const match of page.matchedCatalogs) yield { kind: "catalog", match };
-    for (const match of page.matchedSchemas) yield { kind: "schema", match };
-    for (const match of page.matchedTables) yield { kind: "table", match };
-    const next: number | null | undefined = page.meta.page.nextOffset;
-    offset = next !== null && next !== undefined && next > offset ? next : null;
+  if (typeof args?.body !== "object" || args.body === null) throw new PeakaInvalidArgumentError("iterateCatalogSearch needs `body` with the search `query`.");
+  let offset = checkCount("body.offset", args.body.offset, 0, 0);
+  const limit =
+    options.pageSize !== undefined
+      ? pageSizeOf("searchCatalogs", options.pageSize, 0)
+      : args.body.limit !== undefined
+        ? pageSizeOf("searchCatalogs", args.body.limit, 0, "body.limit")
+        : undefined;
+  let previous: string | undefined;
+  while (true) {
+    const body = { ...args.body, offset, ...(limit !== undefined ? { limit } : {}) };
+    const page: Schemas["CatalogSearchResult"] = await call(peaka, searchCatalogs, { projectId: args.projectId, body }, options.request);
+    const items: CatalogSearchItem[] = [
+      ...(page.matchedCatalogs ?? []).map((match) => ({ kind: "catalog" as const, match })),
+      ...(page.matchedSchemas ?? []).map((match) => ({ kind: "schema" as const, match })),
+      ...(page.matchedTables ?? []).map((match) => ({ kind: "table" as const, match })),
+    ];
+    if (items.length === 0) return;
+    const fingerprint = JSON.stringify(items);
+    if (fingerprint === previous) {
+      throw new PeakaPaginationError("searchCatalogs", `the page at offset ${offset} repeats the previous page; the server seems to ignore offset.`);
+    }
+    previous = fingerprint;
+    yield* items;
+    const next = page.meta?.page?.nextOffset;
+    if (next === null || next === undefined) return;
+    if (typeof next !== "number" || !(next > offset)) {
+      throw new PeakaPaginationError("searchCatalogs", `nextOffset ${String(next)} does not move past offset ${offset}; paging would repeat pages.`);
+    }
+    offset = next;
   }
+}
+
+function sameRows(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (JSON.stringify(a[i]) !== JSON.stringify(b[i])) return false;
+  return true;
 }
 
 /**
  * The rows of a query-builder execution (`{ from, columns, filters, ... }`), `limit` rows per request,
- * advancing `offset` until a page comes back short. Default page size: the body's `limit`, else 1000.
+ * each page starting after the rows received so far; ends on an empty page. Rows carry no identity,
+ * so a repeated page is recognised only when it equals the previous one and holds at least two
+ * different rows (a page of identical rows may repeat legitimately). Default page size: the body's
+ * `limit`, else 1000.
  */
 export async function* iterateQueryRows(
-  peaka: PeakaClient,
+  peaka: PeakaClientOrCore,
   args: { projectId: string; format?: QueryFormat; body: Schemas["QueryExecuteBuilderRequest"] },
   options: PageOptions = {},
-): AsyncGenerator<Schemas["QueryExecutionResult"]["data"][number]> {
-  const limit = options.pageSize ?? args.body.limit ?? 1000;
-  for (let offset = args.body.offset ?? 0; ; offset += limit) {
-    const page = await peaka.queries.execute(
-      { projectId: args.projectId, ...(args.format ? { format: args.format } : {}), body: { ...args.body, limit, offset } },
-      options.request,
-    );
-    yield* page.data;
-    if (page.data.length < limit) return;
+): AsyncGenerator<QueryRow> {
+  if (typeof args?.body !== "object" || args.body === null) throw new PeakaInvalidArgumentError("iterateQueryRows needs `body` with `from`.");
+  const limit =
+    options.pageSize !== undefined ? pageSizeOf("executeQuery", options.pageSize, 0) : pageSizeOf("executeQuery", args.body.limit, 1000, "body.limit");
+  let offset = checkCount("body.offset", args.body.offset, 0, 0);
+  let previous: readonly unknown[] | undefined;
+  while (true) {
+    const request = { projectId: args.projectId, ...(args.format ? { format: args.format } : {}), body: { ...args.body, limit, offset } };
+    const page = (await call(peaka, executeQuery, request as never, options.request)) as { data?: unknown } | undefined;
+    const rows = arrayPage<QueryRow>("executeQuery", page?.data);
+    if (rows.length === 0) return;
+    if (previous && sameRows(previous, rows) && rows.some((row) => JSON.stringify(row) !== JSON.stringify(rows[0]))) {
+      throw new PeakaPaginationError("executeQuery", `the rows at offset ${offset} repeat the previous page; the server seems to ignore offset.`);
+    }
+    previous = rows;
+    yield* rows;
+    offset += rows.length;
   }
 }

@@ -1,7 +1,8 @@
-// The one polling primitive behind every job waiter: read a status, classify it, wait with backoff,
-// stop at a deadline or when the caller aborts.
-import { PeakaAbortError, PeakaJobFailedError, PeakaTimeoutError } from "./errors.js";
+// The one polling primitive behind every job waiter: read a status, tell whether it belongs to the run
+// being waited for, judge it, wait with backoff, stop at a deadline or when the caller aborts.
+import { PeakaAbortError, PeakaInvalidArgumentError, PeakaJobFailedError, PeakaTimeoutError } from "./errors.js";
 import { sleep } from "./internal/retry.js";
+import { checkDelay, checkFactor, checkFunction, checkSignal, checkTimeout, setTimer, showValue } from "./internal/validate.js";
 import { normalizeStatus } from "./normalize.js";
 
 /** Where a job stands, as far as waiting on it is concerned. */
@@ -11,19 +12,25 @@ export type JobVerdict = "pending" | "succeeded" | "failed";
 export interface PollOptions<S> {
   /** Wait before the second read, in ms; later waits grow by `backoff`. Default: 1000. */
   interval?: number;
-  /** Factor each wait is multiplied by. Default: 1.5. */
+  /** Factor each wait is multiplied by (1 or more). Default: 1.5. */
   backoff?: number;
   /** Longest wait between two reads, in ms. Default: 15000. */
   maxInterval?: number;
-  /** Overall deadline from the first read, in ms; then `PeakaTimeoutError`. Default: 600000 (10 min). */
+  /**
+   * Overall deadline from the first read, in ms (`Infinity`: none); then `PeakaTimeoutError`.
+   * Default: 600000 (10 min).
+   */
   timeout?: number;
   /** Stops waiting (and the read under way) with `PeakaAbortError`. Default: none. */
   signal?: AbortSignal;
-  /** Called with every status read and its normalized state (`RUNNING`, `COMPLETED`, ...). Default: none. */
+  /**
+   * Called with every status read of the run waited for and its normalized state (`RUNNING`,
+   * `COMPLETED`, ...). Statuses that still show an earlier run are not reported. Default: none.
+   */
   onProgress?: (status: S, state: string) => void;
 }
 
-/** A job to wait on: how to read its status and how to judge it. */
+/** A job to wait on: how to read its status, which run to follow and how to judge it. */
 export interface Job<S> {
   /** Used in error messages, e.g. "cache sync 3f9d…". */
   name: string;
@@ -31,46 +38,86 @@ export interface Job<S> {
   read(signal: AbortSignal): Promise<S>;
   /** The raw state of a status (before normalization). */
   stateOf(status: S): string;
-  /** Judges a normalized state. Unknown states should be "pending". */
-  verdict(state: string): JobVerdict;
+  /**
+   * Judges a status of the run waited for, given its normalized state and the whole status.
+   * Unknown states should be "pending".
+   */
+  verdict(state: string, status: S): JobVerdict;
+  /**
+   * Whether a status shows the run waited for. Right after a trigger Peaka may still serve the
+   * previous run's final status; statuses for which this returns false are neither judged nor
+   * reported, and a run that never shows up ends at the deadline with a `PeakaTimeoutError` saying
+   * so. Default: every status shows it.
+   */
+  isRun?(status: S): boolean;
 }
 
 export const POLL_DEFAULTS = { interval: 1000, backoff: 1.5, maxInterval: 15_000, timeout: 600_000 } as const;
 
+type Delays = Pick<PollOptions<unknown>, "interval" | "backoff" | "maxInterval">;
+
 /** The successive waits of a poll: interval, interval*backoff, ... capped at maxInterval. */
-export function pollDelays(options: Pick<PollOptions<unknown>, "interval" | "backoff" | "maxInterval">, count: number): number[] {
-  const { interval = POLL_DEFAULTS.interval, backoff = POLL_DEFAULTS.backoff, maxInterval = POLL_DEFAULTS.maxInterval } = options;
+export function pollDelays(options: Delays, count: number): number[] {
+  const { interval, backoff, maxInterval } = checkDelays(options);
   const out: number[] = [];
   for (let i = 0, wait = interval; i < count; i++, wait *= backoff) out.push(Math.min(Math.round(wait), maxInterval));
   return out;
 }
 
+function checkDelays(options: Delays): Required<Delays> {
+  return {
+    interval: checkDelay("interval", options.interval, POLL_DEFAULTS.interval),
+    backoff: checkFactor("backoff", options.backoff, POLL_DEFAULTS.backoff),
+    maxInterval: checkDelay("maxInterval", options.maxInterval, POLL_DEFAULTS.maxInterval),
+  };
+}
+
+/** Checks every poll option; bad values throw `PeakaInvalidArgumentError` naming the option. */
+export function checkPollOptions<S>(options: PollOptions<S> | undefined): PollOptions<S> & Required<Delays> & { timeout: number } {
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new PeakaInvalidArgumentError(`Waiter options must be an object; got ${showValue(options)}.`);
+  }
+  const o = options ?? {};
+  const signal = checkSignal("signal", o.signal);
+  const onProgress = checkFunction<PollOptions<S>["onProgress"]>("onProgress", o.onProgress);
+  return {
+    ...checkDelays(o),
+    timeout: checkTimeout("timeout", o.timeout, POLL_DEFAULTS.timeout),
+    ...(signal ? { signal } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  };
+}
+
 /**
- * Polls a job until it succeeds (resolves with the final status), fails (rejects with
- * `PeakaJobFailedError` carrying the last status), the deadline passes (`PeakaTimeoutError`) or the
- * caller aborts (`PeakaAbortError`).
+ * Polls a job until its run succeeds (resolves with the final status), fails (rejects with
+ * `PeakaJobFailedError` carrying the last status), the deadline passes (`PeakaTimeoutError`, whose
+ * message says whether the run was ever seen) or the caller aborts (`PeakaAbortError`).
  */
-export async function poll<S>(job: Job<S>, options: PollOptions<S> = {}): Promise<S> {
-  const timeout = options.timeout ?? POLL_DEFAULTS.timeout;
+export async function poll<S>(job: Job<S>, options?: PollOptions<S>): Promise<S> {
+  const o = checkPollOptions(options);
+  const timeout = o.timeout;
   const controller = new AbortController();
-  const outer = options.signal;
+  const outer = o.signal;
   const onAbort = () => controller.abort(outer?.reason);
   if (outer?.aborted) throw new PeakaAbortError(`Stopped waiting for ${job.name}`, { cause: outer.reason });
   outer?.addEventListener("abort", onAbort, { once: true });
   let last: { status: S; state: string } | undefined;
+  let seen = false;
   let deadlinePassed = false;
-  const deadline = setTimeout(() => {
+  const cancelDeadline = setTimer(() => {
     deadlinePassed = true;
     controller.abort();
   }, timeout);
-  const timedOut = (cause?: unknown) =>
-    new PeakaTimeoutError(
-      `Gave up waiting for ${job.name} after ${timeout} ms${last ? `; it was still ${last.state}` : ""}`,
-      timeout,
-      { cause, lastStatus: last?.status },
-    );
+  const timedOut = (cause?: unknown) => {
+    const where = !last
+      ? ""
+      : seen
+        ? `; it was still ${last.state}`
+        : `: the new run never started (the status still showed the previous run, ${last.state})`;
+    return new PeakaTimeoutError(`Gave up waiting for ${job.name} after ${timeout} ms${where}`, timeout, { cause, lastStatus: last?.status });
+  };
   try {
-    for (let attempt = 0; ; attempt++) {
+    for (let wait = o.interval; ; wait = Math.min(wait * o.backoff, o.maxInterval)) {
       let status: S;
       try {
         status = await job.read(controller.signal);
@@ -81,19 +128,22 @@ export async function poll<S>(job: Job<S>, options: PollOptions<S> = {}): Promis
       }
       const state = normalizeStatus(job.stateOf(status));
       last = { status, state };
-      options.onProgress?.(status, state);
-      const verdict = job.verdict(state);
-      if (verdict === "succeeded") return status;
-      if (verdict === "failed") throw new PeakaJobFailedError(job.name, state, status);
+      if (!job.isRun || job.isRun(status)) {
+        seen = true;
+        o.onProgress?.(status, state);
+        const verdict = job.verdict(state, status);
+        if (verdict === "succeeded") return status;
+        if (verdict === "failed") throw new PeakaJobFailedError(job.name, state, status);
+      }
       try {
-        await sleep(pollDelays(options, attempt + 1)[attempt] as number, controller.signal);
+        await sleep(Math.min(Math.round(wait), o.maxInterval), controller.signal);
       } catch (error) {
         if (deadlinePassed) throw timedOut();
         throw new PeakaAbortError(`Stopped waiting for ${job.name}`, { cause: outer?.reason ?? error });
       }
     }
   } finally {
-    clearTimeout(deadline);
+    cancelDeadline();
     outer?.removeEventListener("abort", onAbort);
   }
 }

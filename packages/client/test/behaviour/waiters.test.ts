@@ -1,8 +1,8 @@
 // Job waiters against scripted status sequences (shapes from spec/schemas: CacheStatus,
 // MetadataRefreshJobStatus, ExportJob, MaterializedQueryStatus), and `poll` itself with synthetic jobs.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PeakaAbortError, PeakaJobFailedError, PeakaNotFoundError, PeakaTimeoutError } from "../../src/errors.js";
-import { poll, type Job } from "../../src/poll.js";
+import { poll, pollDelays, type Job } from "../../src/poll.js";
 import { waitForCacheSync, waitForExport, waitForMaterializedQuery, waitForMetadataRefresh } from "../../src/waiters.js";
 import { clientFor, closeAllServers, hang, json, rejectionOf, startServer } from "../support/servers.js";
 
@@ -153,8 +153,13 @@ describe("waitForCacheSync", () => {
 describe("waitForMetadataRefresh", () => {
   const ids = { projectId: "prjA", catalogId: "731958204467113201" };
 
-  it("normalizes the lower-case spellings: active → active → not-active resolves NOT_ACTIVE", async () => {
-    const server = await startServer([json(200, { status: "active" }), json(200, { status: "waiting" }), json(200, { status: "not-active" })]);
+  it("normalizes the lower-case spellings and never ends on not-active: active → waiting → not-active → completed", async () => {
+    const server = await startServer([
+      json(200, { status: "active" }),
+      json(200, { status: "waiting" }),
+      json(200, { status: "not-active" }),
+      json(200, { status: "completed" }),
+    ]);
     const states: string[] = [];
     const raw: string[] = [];
     const final = await waitForMetadataRefresh(clientFor(server), ids, {
@@ -164,10 +169,19 @@ describe("waitForMetadataRefresh", () => {
         raw.push(status.status);
       },
     });
-    expect(final).toEqual({ status: "NOT_ACTIVE" });
-    expect(states).toEqual(["ACTIVE", "WAITING", "NOT_ACTIVE"]);
-    expect(raw).toEqual(["ACTIVE", "WAITING", "NOT_ACTIVE"]); // the status objects are normalized too
-    expect(server.requests.map((r) => r.url)).toEqual(Array(3).fill(`/api/v1/metadata/prjA/refresh/${ids.catalogId}`));
+    expect(final).toEqual({ status: "COMPLETED" });
+    expect(states).toEqual(["ACTIVE", "WAITING", "NOT_ACTIVE", "COMPLETED"]);
+    expect(raw).toEqual(["ACTIVE", "WAITING", "NOT_ACTIVE", "COMPLETED"]); // the status objects are normalized too
+    expect(server.requests.map((r) => r.url)).toEqual(Array(4).fill(`/api/v1/metadata/prjA/refresh/${ids.catalogId}`));
+  });
+
+  it("does not take a NOT_ACTIVE read before the job started for its end", async () => {
+    const server = await startServer(json(200, { status: "not-active" }));
+    const states: string[] = [];
+    const error = await rejectionOf(waitForMetadataRefresh(clientFor(server), ids, { interval: 10, timeout: 300, onProgress: (_s, st) => states.push(st) }));
+    expect(error).toBeInstanceOf(PeakaTimeoutError);
+    expect((error as Error).message).toMatch(/never started/);
+    expect(states).toEqual([]);
   });
 
   it("accepts upper-case COMPLETED", async () => {
@@ -289,22 +303,73 @@ describe("poll", () => {
     expect(((error as PeakaTimeoutError).cause as Error).message).toBe("read aborted");
   });
 
-  it("waits the growing intervals between reads", async () => {
-    const times: number[] = [];
-    const job: Job<string> = {
-      name: "timed job",
-      read: async () => {
-        times.push(performance.now());
-        return times.length === 4 ? "DONE" : "RUNNING";
-      },
-      stateOf: (s) => s,
-      verdict: (s) => (s === "DONE" ? "succeeded" : "pending"),
-    };
-    await poll(job, { interval: 20, backoff: 2, maxInterval: 50 });
-    const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    // waits of 20, 40 and (capped) 50 ms; generous lower bounds only, never upper ones
-    expect(gaps[0]).toBeGreaterThanOrEqual(0.75 * 20);
-    expect(gaps[1]).toBeGreaterThanOrEqual(0.75 * 40);
-    expect(gaps[2]).toBeGreaterThanOrEqual(0.75 * 50);
+  // The schedule under fake timers: every wait is checked exactly (an upper and a lower bound at once),
+  // so a poll that ignores maxInterval, backoff or interval, or sleeps longer, fails here.
+  describe("schedule (fake timers)", () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ now: 0 });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** A job that succeeds on read `doneAt` (never when 0), recording the fake clock at each read. */
+    function timedJob(doneAt = 0): Job<string> & { times: number[] } {
+      const times: number[] = [];
+      return {
+        name: "timed job",
+        times,
+        read: async () => {
+          times.push(Date.now());
+          return times.length === doneAt ? "DONE" : "RUNNING";
+        },
+        stateOf: (s) => s,
+        verdict: (s) => (s === "DONE" ? "succeeded" : "pending"),
+      };
+    }
+    const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
+
+    it.each([
+      ["interval 20, doubling, capped at 50", { interval: 20, backoff: 2, maxInterval: 50 }, 6, [20, 40, 50, 50, 50]],
+      ["constant", { interval: 100, backoff: 1 }, 4, [100, 100, 100]],
+      ["rounded growth", { interval: 10, backoff: 1.5, maxInterval: 30 }, 5, [10, 15, 23, 30]],
+      ["no wait", { interval: 0 }, 3, [0, 0]],
+      ["an interval above the cap", { interval: 500, maxInterval: 200 }, 3, [200, 200]],
+      ["the defaults (1000, x1.5, 15000)", {}, 10, [1000, 1500, 2250, 3375, 5063, 7594, 11391, 15000, 15000]],
+    ])("waits exactly as scheduled: %s", async (_, options, reads, expected) => {
+      const job = timedJob(reads);
+      const done = poll(job, options);
+      await vi.runAllTimersAsync();
+      await expect(done).resolves.toBe("DONE");
+      expect(gaps(job.times)).toEqual(expected);
+    });
+
+    it("gives up exactly at the deadline, after the reads that fit before it", async () => {
+      const job = timedJob();
+      const done = rejectionOf(poll(job, { interval: 1_000, backoff: 1, timeout: 10_500 }));
+      await vi.runAllTimersAsync();
+      const error = await done;
+      expect(error).toBeInstanceOf(PeakaTimeoutError);
+      expect(Date.now()).toBe(10_500);
+      expect(job.times).toEqual([0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000]);
+    });
+
+    it("uses the default deadline of 10 minutes", async () => {
+      const job = timedJob();
+      const done = rejectionOf(poll(job, { interval: 60_000, backoff: 1 })); // capped to the default maxInterval
+      await vi.runAllTimersAsync();
+      expect(await done).toBeInstanceOf(PeakaTimeoutError);
+      expect(Date.now()).toBe(600_000);
+      expect(job.times).toEqual(Array.from({ length: 40 }, (_, i) => i * 15_000)); // 0, 15 s, ..., 585 s
+    });
+
+    it("pollDelays agrees with the waits poll really makes", async () => {
+      const options = { interval: 7, backoff: 1.7, maxInterval: 90 };
+      const job = timedJob(9);
+      const done = poll(job, options);
+      await vi.runAllTimersAsync();
+      await done;
+      expect(gaps(job.times)).toEqual(pollDelays(options, 8));
+    });
   });
 });
