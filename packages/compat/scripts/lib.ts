@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 export const COMPAT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const ROOT = resolve(COMPAT, "../..");
-export const PACKAGES = ["types", "client"] as const;
+export const PACKAGES = ["types", "client", "mcp"] as const;
 /** TypeScript the consumer project type-checks with (installed there from npm, not the workspace's). */
 export const CONSUMER_TYPESCRIPT = "5.9.3";
 
@@ -101,10 +101,11 @@ export function createConsumerProject(label: string): ConsumerProject {
         name: "peaka-consumer",
         private: true,
         type: "module",
-        dependencies: { "@peaka/api": `file:${tarballs.client}`, "@peaka/api-types": `file:${tarballs.types}` },
+        dependencies: { "@peaka/api": `file:${tarballs.client}`, "@peaka/api-types": `file:${tarballs.types}`, "@peaka/mcp": `file:${tarballs.mcp}` },
         devDependencies: { typescript: CONSUMER_TYPESCRIPT },
         // @peaka/api asks for @peaka/api-types@<version>: take it from the tarball, never the registry.
-        overrides: { "@peaka/api-types": `file:${tarballs.types}` },
+        // @peaka/mcp asks for @peaka/api@<version> the same way.
+        overrides: { "@peaka/api-types": `file:${tarballs.types}`, "@peaka/api": `file:${tarballs.client}` },
       },
       null,
       2,
@@ -116,9 +117,11 @@ export function createConsumerProject(label: string): ConsumerProject {
     env: cleanEnv(),
     stdio: ["ignore", "inherit", "inherit"],
   });
+  // Folder names under packages/ and the names the packages are published as.
+  const published = { types: "api-types", client: "api", mcp: "mcp" } as const;
   for (const name of PACKAGES) {
-    const installed = realpathSync(join(dir, "node_modules", "@peaka", name));
-    if (!isInside(installed, dir)) throw new Error(`@peaka/${name} resolves to ${installed}, outside the consumer project`);
+    const installed = realpathSync(join(dir, "node_modules", "@peaka", published[name]));
+    if (!isInside(installed, dir)) throw new Error(`@peaka/${published[name]} resolves to ${installed}, outside the consumer project`);
   }
   return {
     dir,

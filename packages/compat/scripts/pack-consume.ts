@@ -1,4 +1,4 @@
-// pnpm pack:consume — packs @peaka/api-types and @peaka/api, installs the tarballs with npm into a fresh
+// pnpm pack:consume — packs @peaka/api-types, @peaka/api and @peaka/mcp, installs the tarballs with npm into a fresh
 // project outside the workspace, type-checks a strict TypeScript consumer (moduleResolution node16 and
 // bundler, skipLibCheck off), then runs an ESM and a CommonJS consumer against a Prism mock started
 // here on the workspace side (the consumers get only its URL). Build first: the root script does.
@@ -19,7 +19,7 @@ try {
     console.log(`${ok ? "ok  " : "FAIL"} tsc -p ${config} (${(r.ms / 1000).toFixed(1)} s)`);
     if (!ok) failures.push(`tsc ${config}:\n${r.stdout}${r.stderr}`);
   }
-  for (const [label, file] of [["ESM consumer (import)", "esm.mjs"], ["CJS consumer (require)", "cjs.cjs"]] as const) {
+  for (const [label, file] of [["ESM consumer (import)", "esm.mjs"], ["CJS consumer (require)", "cjs.cjs"], ["MCP server (peaka-mcp on stdio)", "mcp-smoke.mjs"]] as const) {
     const r = await run(process.execPath, [file, mock.url], { cwd: project.dir });
     const report = smokeReport(r.stdout);
     const resolvedInside = report?.resolved ? isInside(report.resolved.replace(/^file:\/\//, ""), project.dir) : false;
@@ -29,6 +29,11 @@ try {
     if (report?.resolved) console.log(`       resolved @peaka/api: ${report.resolved}`);
     if (!ok) failures.push(`${label}: exit ${r.code}${resolvedInside ? "" : " (resolved outside the consumer project)"}\n${r.stdout}${r.stderr}`);
   }
+  // @peaka/mcp's command, as `npx` finds it in the consumer project, prints its flags.
+  const help = await run("npx", ["--no-install", "peaka-mcp", "--help"], { cwd: project.dir });
+  const helpOk = help.code === 0 && help.stdout.includes("--allow-writes") && help.stdout.includes("--transport");
+  console.log(`${helpOk ? "ok  " : "FAIL"} npx peaka-mcp --help (the packed @peaka/mcp's bin): ${help.stdout.split("\n")[0]}`);
+  if (!helpOk) failures.push(`npx peaka-mcp --help: exit ${help.code}\n${help.stdout}${help.stderr}`);
 } finally {
   await mock.stop();
   project.remove();

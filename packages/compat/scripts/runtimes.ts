@@ -1,5 +1,5 @@
 // pnpm test:runtimes — the smoke program (consumer/smoke.mjs) against a Prism mock on Node 20, 22 and
-// 24, Bun, Deno and headless Chromium, each using the packed packages installed with npm in a project
+// 24, Bun, Deno and headless Chromium (and on each Node, @peaka/mcp's stdio server: consumer/mcp-smoke.mjs), each using the packed packages installed with npm in a project
 // outside the workspace. Node 22/24, Bun and Deno come from their npm packages, installed once (pinned)
 // into ~/.cache/peaka-sdk-runtimes (PEAKA_RUNTIMES_DIR overrides). Chromium is Debian's
 // /usr/bin/chromium (CHROMIUM_PATH overrides), driven by playwright-core; without it the column is
@@ -95,6 +95,8 @@ try {
   for (const [label, bin] of [["Node 20", process.execPath], ["Node 22", node22], ["Node 24", node24]] as const) {
     await cli(`${label} (ESM)`, bin, ["--version"], ["esm.mjs"]);
     await cli(`${label} (CJS)`, bin, ["--version"], ["cjs.cjs"]);
+    // @peaka/mcp's stdio server, run by this Node (consumer/mcp-smoke.mjs speaks MCP to it).
+    await cli(`${label} (peaka-mcp stdio)`, bin, ["--version"], ["mcp-smoke.mjs"]);
   }
   await cli("Bun (ESM)", bun, ["--version"], ["esm.mjs"]);
   await cli("Bun (CJS)", bun, ["--version"], ["cjs.cjs"]);
