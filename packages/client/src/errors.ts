@@ -258,12 +258,9 @@ export class PeakaStreamError extends PeakaError {
 
   static from(request: RequestInfo, data: unknown): PeakaStreamError {
     if (data && typeof data === "object") {
-      const { errorCode, message } = data as Record<string, unknown>;
-      return new PeakaStreamError(
-        request,
-        typeof message === "string" ? message : JSON.stringify(data).slice(0, 500),
-        typeof errorCode === "string" || typeof errorCode === "number" ? errorCode : undefined,
-      );
+      // The same fields as an error body: `errorCode` else `code`, `message` else `reason`.
+      const parsed = parseErrorBody(JSON.stringify(data));
+      return new PeakaStreamError(request, parsed.message ?? JSON.stringify(data).slice(0, 500), parsed.errorCode);
     }
     return new PeakaStreamError(request, String(data).slice(0, 500));
   }

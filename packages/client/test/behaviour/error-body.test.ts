@@ -9,6 +9,7 @@ import {
   PeakaBadRequestError,
   PeakaNotFoundError,
   PeakaPermissionDeniedError,
+  PeakaStreamError,
 } from "../../src/errors.js";
 import { clientFor, closeAllServers, empty, json, raw, rejectionOf, startServer } from "../support/servers.js";
 
@@ -69,6 +70,17 @@ describe("PeakaApiError reads whichever error fields came", () => {
     const conflict = (await rejectionOf(peaka.cache.create({ projectId: "prj4Xq9Z", body }))) as PeakaApiError;
     expect(conflict.status).toBe(409);
     expect(conflict.errorCode).toBeUndefined();
+  });
+});
+
+describe("an error event of a stream", () => {
+  it.each([
+    [{ errorCode: "AGENT_FAILED", message: "The agent stopped." }, "AGENT_FAILED", "The agent stopped."],
+    [{ code: 500, reason: "Model timed out." }, 500, "Model timed out."],
+  ] as const)("reads the same fields as an error body: %j", (data, errorCode, text) => {
+    const error = PeakaStreamError.from({ method: "POST", path: "/ai-agent/prj4Xq9Z/chat/stream" }, data);
+    expect(error.errorCode).toBe(errorCode);
+    expect(error.message).toContain(text);
   });
 });
 
