@@ -8,8 +8,6 @@ export type { ConvertOptions, SqlColumn, SqlRow, SqlRows } from "./convert.js";
 export { runSql } from "./run.js";
 export type { RunSqlOptions, SqlTarget } from "./run.js";
 export { streamRows } from "./stream.js";
-export type { ExportSource, StreamProgress, StreamRowsOptions } from "./stream.js";
+export type { ExportSource, RowStream, StreamProgress, StreamRowsOptions } from "./stream.js";
 export { PeakaExportFileError } from "./errors.js";
 export type { ExportFileFailure } from "./errors.js";
-// The execute operation's rows by format (the types `peaka.queries.execute` uses).
-export type { ExecuteQueryResultFor, QueryFormat, QueryRow } from "../query-rows.js";

@@ -130,10 +130,10 @@ interface FileContext {
 
 /** Reads rows from one file's decoded text chunks. */
 interface RowParser {
-  /** Rows complete in the text so far. */
-  push(text: string): Row[];
-  /** Rows left at the end of the file; throws when the file ended mid-row. */
-  end(): Row[];
+  /** Adds the rows complete in the text so far to `out`; throws at the first bad row (rows before it stay in `out`). */
+  push(text: string, out: Row[]): void;
+  /** Adds the rows left at the end of the file to `out`; throws when the file ended mid-row. */
+  end(out: Row[]): void;
   /** Rows of this file parsed so far (for errors). */
   readonly count: number;
 }
@@ -143,48 +143,47 @@ function jsonlParser(ctx: FileContext, options: StreamRowsOptions): RowParser {
   const typed = types ? Object.entries(types) : undefined;
   let pending = "";
   let count = 0;
-  const parse = (line: string): Row => {
-    let row: unknown;
-    try {
-      row = parseLosslessLine(line, bigint);
-    } catch (error) {
-      throw new PeakaExportFileError(`Row ${count + 1} of ${ctx.file.name} is not valid JSON`, { reason: "malformed", exportId: ctx.exportId, file: ctx.file.name, row: count }, { cause: error });
+  const malformed = (message: string, cause?: unknown) =>
+    new PeakaExportFileError(`Row ${count + 1} of ${ctx.file.name} ${message}`, { reason: "malformed", exportId: ctx.exportId, file: ctx.file.name, row: count }, cause === undefined ? undefined : { cause });
+  /** Parses complete lines into `rows`. `lossless`: some line may hold a number beyond a double's precision. */
+  const parseLines = (lines: string[], lossless: boolean, rows: Row[]) => {
+    for (const line of lines) {
+      if (line.length === 0) continue;
+      let row: unknown;
+      try {
+        // JSON.parse allows the `\r` of a CRLF line end (it is whitespace).
+        row = lossless ? parseLosslessLine(line, bigint) : JSON.parse(line);
+      } catch (error) {
+        if (line.trim() === "") continue;
+        throw malformed("is not valid JSON", error);
+      }
+      if (row === null || typeof row !== "object" || Array.isArray(row)) throw malformed("is not a JSON object");
+      if (typed) {
+        const r = row as Row;
+        for (const [key, type] of typed) if (key in r) r[key] = convertValue(r[key], type, options);
+      }
+      count++;
+      rows.push(row as Row);
     }
-    if (!row || typeof row !== "object" || Array.isArray(row)) {
-      throw new PeakaExportFileError(`Row ${count + 1} of ${ctx.file.name} is not a JSON object`, { reason: "malformed", exportId: ctx.exportId, file: ctx.file.name, row: count });
-    }
-    if (typed) {
-      const r = row as Row;
-      for (const [key, type] of typed) if (key in r) r[key] = convertValue(r[key], type, options);
-    }
-    count++;
-    return row as Row;
   };
   return {
     get count() {
       return count;
     },
-    push(text) {
-      const rows: Row[] = [];
-      let buffer = pending + text;
-      let start = 0;
-      for (let nl = buffer.indexOf("\n", start); nl !== -1; nl = buffer.indexOf("\n", start)) {
-        let line = buffer.slice(start, nl);
-        start = nl + 1;
-        if (line.endsWith("\r")) line = line.slice(0, -1);
-        if (line.trim() !== "") rows.push(parse(line));
-      }
-      buffer = buffer.slice(start);
-      pending = buffer;
-      return rows;
+    push(text, out) {
+      const buffer = pending + text;
+      const lines = buffer.split("\n");
+      pending = lines.pop() as string;
+      // One scan of the chunk decides whether any line needs the slower lossless parse.
+      parseLines(lines, BIG_DIGITS.test(buffer), out);
     },
-    end() {
-      const last = pending.trim();
+    end(out) {
+      const last = pending;
       pending = "";
-      if (last === "") return [];
+      if (last.trim() === "") return;
       // A last line without its newline is a complete row only if it parses.
       try {
-        return [parse(last)];
+        parseLines([last], BIG_DIGITS.test(last), out);
       } catch (error) {
         throw new PeakaExportFileError(`${ctx.file.name} ends in the middle of row ${count + 1}`, { reason: "truncated", exportId: ctx.exportId, file: ctx.file.name, row: count }, { cause: error });
       }
@@ -215,8 +214,7 @@ function csvParser(ctx: FileContext, options: StreamRowsOptions, shared: { heade
   };
   if (keys) typesByIndex = (options.columns ?? []).map((n) => options.types?.[n]);
   let firstRecord = true;
-  const toRows = (records: string[][], final: boolean): Row[] => {
-    const rows: Row[] = [];
+  const toRows = (records: string[][], final: boolean, rows: Row[]): void => {
     for (const record of records) {
       if (!keys && shared.header) setKeys(shared.header);
       if (firstRecord && withHeader) {
@@ -255,7 +253,6 @@ function csvParser(ctx: FileContext, options: StreamRowsOptions, shared: { heade
       count++;
       rows.push(row);
     }
-    return rows;
   };
   const check = (result: Papa.ParseResult<string[]>, final: boolean) => {
     const error = result.errors[0];
@@ -270,20 +267,21 @@ function csvParser(ctx: FileContext, options: StreamRowsOptions, shared: { heade
     get count() {
       return count;
     },
-    push(text) {
+    push(text, out) {
       const input = pending + text;
       const result = parser.parse(input, 0, true) as Papa.ParseResult<string[]>;
-      check(result, false);
       pending = input.slice(result.meta.cursor);
-      return toRows(result.data, false);
+      // Rows before a parse error are complete: hand them on, then report the error.
+      toRows(result.errors[0] ? result.data.slice(0, result.errors[0].row) : result.data, false, out);
+      check(result, false);
     },
-    end() {
+    end(out) {
       const input = pending;
       pending = "";
-      if (input === "") return [];
+      if (input === "") return;
       const result = parser.parse(input, 0, false) as Papa.ParseResult<string[]>;
+      toRows(result.errors[0] ? result.data.slice(0, result.errors[0].row) : result.data, true, out);
       check(result, true);
-      return toRows(result.data, true);
     },
   };
 }
@@ -300,6 +298,13 @@ function byteCounter(onBytes: (n: number) => void): TransformStream<Uint8Array, 
 
 const REFUSED = new Set([400, 401, 403, 404, 410]);
 
+/** The rows of `streamRows`: an async iterator; leaving a `for await` loop early stops the download. */
+export interface RowStream<R = Row> extends AsyncIterableIterator<R> {
+  next(): Promise<IteratorResult<R, undefined>>;
+  /** Stops the download and parsing; the loop ends. */
+  return(): Promise<IteratorResult<R, undefined>>;
+}
+
 /**
  * Streams a large result as rows, in bounded memory: starts an export of a saved query or a table
  * (or reads one already started, by `exportId`), waits for that job, then downloads, decompresses
@@ -313,7 +318,55 @@ const REFUSED = new Set([400, 401, 403, 404, 410]);
  *   handle(row);
  * }
  */
-export async function* streamRows(peaka: SqlTarget, source: ExportSource, options: StreamRowsOptions = {}): AsyncGenerator<Row, void, undefined> {
+export function streamRows(peaka: SqlTarget, source: ExportSource, options: StreamRowsOptions = {}): RowStream {
+  // Rows are parsed a chunk at a time and handed out one by one from that batch: cheaper than an
+  // async generator step (several promise turns) per row.
+  const batches = rowBatches(peaka, source, options);
+  const signal = options.signal;
+  let batch: Row[] = [];
+  let index = 0;
+  let done = false;
+  const finished: IteratorResult<Row, undefined> = { value: undefined, done: true };
+  const pull = async (): Promise<IteratorResult<Row, undefined>> => {
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) {
+        done = true;
+        return finished;
+      }
+      if (next.value.length) {
+        batch = next.value;
+        index = 1;
+        return { value: batch[0] as Row, done: false };
+      }
+    }
+  };
+  const stop = async (): Promise<IteratorResult<Row, undefined>> => {
+    done = true;
+    batch = [];
+    await batches.return(undefined);
+    return finished;
+  };
+  const stream: RowStream = {
+    next() {
+      if (signal?.aborted && !done) return stop().then(() => Promise.reject(abortError(signal)));
+      if (index < batch.length) return Promise.resolve({ value: batch[index++] as Row, done: false });
+      if (done) return Promise.resolve(finished);
+      batch = [];
+      return pull().catch((error: unknown) => {
+        done = true;
+        throw error;
+      });
+    },
+    return: stop,
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return stream;
+}
+
+async function* rowBatches(peaka: SqlTarget, source: ExportSource, options: StreamRowsOptions): AsyncGenerator<Row[], void, undefined> {
   if (typeof peaka !== "object" || peaka === null) {
     throw new PeakaInvalidArgumentError("streamRows expects a client from createPeakaClient() or a core from createPeakaCore().");
   }
@@ -436,21 +489,28 @@ export async function* streamRows(peaka: SqlTarget, source: ExportSource, option
         }
         if (signal?.aborted) throw abortError(signal);
         const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
-        const parsed = parser.push(text);
-        for (const row of parsed) {
-          rows++;
-          yield row;
-          if (signal?.aborted) throw abortError(signal);
+        const out: Row[] = [];
+        let failure: unknown;
+        try {
+          parser.push(text, out);
+          if (chunk.done) {
+            // A file shorter than the export lists: its last line, whatever it looks like, is cut.
+            if (typeof file.bytes === "number" && file.bytes > 0 && !encoded && fileBytes !== file.bytes) {
+              throw new PeakaExportFileError(`${file.name} of export ${exportId} has ${fileBytes} bytes; the export lists ${file.bytes}`, { reason: "truncated", exportId, file: file.name, row: parser.count });
+            }
+            parser.end(out);
+          }
+        } catch (error) {
+          failure = error;
         }
+        // Complete rows before a bad one still reach the caller; then the error.
+        if (out.length) {
+          rows += out.length;
+          yield out;
+        }
+        if (failure) throw failure;
         if (chunk.done) break;
         progress();
-      }
-      for (const row of parser.end()) {
-        rows++;
-        yield row;
-      }
-      if (typeof file.bytes === "number" && file.bytes > 0 && !encoded && fileBytes !== file.bytes) {
-        throw new PeakaExportFileError(`${file.name} of export ${exportId} has ${fileBytes} bytes; the export lists ${file.bytes}`, { reason: "truncated", exportId, file: file.name, row: parser.count });
       }
       finished = true;
       progress();

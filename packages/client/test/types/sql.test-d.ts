@@ -2,7 +2,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { QueryCellValue, QueryTypedCell } from "@peaka/api-types";
 import { createPeakaClient, createPeakaCore, executeQuery, type ExecuteQueryResult } from "../../src/index.js";
-import { runSql, sql, streamRows, type SqlRow, type SqlRows, type SqlStatement } from "../../src/sql/index.js";
+import { runSql, sql, streamRows, type RowStream, type SqlRows, type SqlStatement } from "../../src/sql/index.js";
 
 const peaka = createPeakaClient({ apiKey: "k" });
 const core = createPeakaCore({ apiKey: "k" });
@@ -60,7 +60,7 @@ describe("SQL helpers", () => {
     await peaka.queries.execute({ projectId: "p", format: "SIMPLE", body: q });
     expectTypeOf(runSql(peaka, "p", q)).resolves.toEqualTypeOf<SqlRows>();
     expectTypeOf(runSql(core, "p", "SELECT 1")).resolves.toEqualTypeOf<SqlRows>();
-    expectTypeOf(streamRows(peaka, { projectId: "p", queryId: "q" })).toEqualTypeOf<AsyncGenerator<SqlRow, void, undefined>>();
+    expectTypeOf(streamRows(peaka, { projectId: "p", queryId: "q" })).toEqualTypeOf<RowStream>();
     // @ts-expect-error identifiers take strings only
     void sql.id("a", 1);
     // @ts-expect-error a source needs a query, a table or an export
