@@ -16,19 +16,37 @@ describe("GET /data/projects/{projectId}/cache/{cacheId}/status", () => {
     expect(typeof status.id).toBe("string");
   });
 
-  it("sends excludeLogs as a query parameter that Prism accepts", async () => {
-    const { data, response } = await peaka.cache.getStatus.withResponse({ projectId, cacheId, excludeLogs: false });
-    expect(new URL(response.url || "http://x/?excludeLogs=false").searchParams.get("excludeLogs") ?? "false").toBe("false");
+  // What went on the wire, recorded by a fetch that passes every request on to Prism.
+  const sent: URL[] = [];
+  const recordingFetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    sent.push(new URL(new Request(input, init).url));
+    return fetch(input, init);
+  };
+  const recorded = createPeakaClient({ apiKey: "contract-test-key", baseUrl: inject("prismUrl"), maxRetries: 0, fetch: recordingFetch });
+  const recordedCore = createPeakaCore({ apiKey: "contract-test-key", baseUrl: inject("prismUrl"), maxRetries: 0, fetch: recordingFetch });
+
+  it.each([true, false])("sends excludeLogs=%s in the query string, and Prism accepts it (resource method and operation function)", async (excludeLogs) => {
+    sent.length = 0;
+    const { data, response } = await recorded.cache.getStatus.withResponse({ projectId, cacheId, excludeLogs });
     expect(response.headers.get("sl-violations")).toBeNull();
     expect(data.status).toBeTypeOf("string");
+    await getCacheStatus(recordedCore, { projectId, cacheId, excludeLogs });
+    const base = new URL(inject("prismUrl")).pathname.replace(/\/$/, "");
+    expect(sent.map((u) => `${u.pathname}${u.search}`)).toEqual(
+      Array(2).fill(`${base}/data/projects/${projectId}/cache/${cacheId}/status?excludeLogs=${excludeLogs}`),
+    );
   });
 
-  it("fails when Prism rejects the request (a wrong-typed query value)", async () => {
+  it("fails when Prism rejects the request (a wrong-typed query value), on both surfaces", async () => {
     const { error, response } = await peaka.GET("/data/projects/{projectId}/cache/{cacheId}/status", {
       params: { path: { projectId, cacheId }, query: { excludeLogs: "sometimes" as unknown as boolean } },
     });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(error).toBeDefined();
+    // The resource method must send the value too: Prism can only reject what reached it.
+    const thrown = await peaka.cache.getStatus({ projectId, cacheId, excludeLogs: "sometimes" as unknown as boolean }).catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(PeakaApiError);
+    expect((thrown as PeakaApiError).status).toBeGreaterThanOrEqual(400);
   });
 
   it("returns the same data through the low-level openapi-fetch surface", async () => {
