@@ -5,6 +5,7 @@
 import { startPrismMock } from "@peaka/mock";
 import { join } from "node:path";
 import { createConsumerProject, elapsed, isInside, run, smokeReport } from "./lib.js";
+import { checkDtsExports } from "./dts-exports.js";
 
 const started = Date.now();
 const failures: string[] = [];
@@ -28,6 +29,13 @@ try {
     for (const line of report?.lines ?? []) console.log(`       ${line}`);
     if (report?.resolved) console.log(`       resolved @peaka/api: ${report.resolved}`);
     if (!ok) failures.push(`${label}: exit ${r.code}${resolvedInside ? "" : " (resolved outside the consumer project)"}\n${r.stdout}${r.stderr}`);
+  }
+  // Honest declarations: every value the installed packages' .d.ts / .d.cts declare exists at run time
+  // (import and require), and nothing else is exported (scripts/dts-exports.mjs).
+  for (const name of ["@peaka/api-types", "@peaka/api"]) {
+    const { problems, summary } = await checkDtsExports(join(project.dir, "node_modules", ...name.split("/")));
+    console.log(`${problems.length ? "FAIL" : "ok  "} ${name}: declared values exist at run time, ESM and CJS (${summary})`);
+    if (problems.length) failures.push(`${name} declarations:\n${problems.join("\n")}`);
   }
   // @peaka/mcp's command, as `npx` finds it in the consumer project, prints its flags.
   const help = await run("npx", ["--no-install", "peaka-mcp", "--help"], { cwd: project.dir });
