@@ -1,7 +1,7 @@
 // pnpm release:rehearse — the release, for real, against a registry on this machine:
 //
-//  1. copies the repository (the files git tracks, as in the working tree) into a throwaway folder in the
-//     OS temp dir, commits it there (changeset publish tags it) and installs it (pnpm, frozen lockfile);
+//  1. clones the repository (committed HEAD; REHEARSAL_WORKTREE=1: the working tree) into a throwaway
+//     folder in the OS temp dir (changeset publish tags it there) and installs it (pnpm, frozen lockfile);
 //  2. adds a changeset that bumps every public workspace package (found with `pnpm ls`, not listed here)
 //     and runs `pnpm version-packages`, the command the release workflow runs;
 //  3. starts Verdaccio (release/verdaccio.yaml: storage in the throwaway folder, no uplinks) on a free
@@ -71,22 +71,29 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The files git tracks, as they are in the working tree (in CI: the commit). New files that are not
- * ignored join them with REHEARSAL_UNTRACKED=1 (in a shared working tree they may be someone's
- * unfinished work).
+ * The repository to release: a `git clone` of the committed HEAD (what CI has). With
+ * REHEARSAL_WORKTREE=1, the working tree instead — tracked files as they are now plus new files that
+ * are not ignored — committed in the copy (for trying uncommitted changes).
  */
-function copyRepository(from: string, to: string): number {
-  const args = ["ls-files", "-z", "--cached", ...(process.env["REHEARSAL_UNTRACKED"] ? ["--others", "--exclude-standard"] : [])];
-  const out = execFileSync("git", args, { cwd: from, encoding: "utf8", maxBuffer: 64 << 20 });
+function copyRepository(from: string, to: string): string {
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=Release rehearsal", "-c", "user.email=rehearsal@localhost", ...args], { cwd, stdio: "pipe", encoding: "utf8", maxBuffer: 64 << 20 });
+  if (!process.env["REHEARSAL_WORKTREE"]) {
+    git(from, "clone", "--quiet", "--no-hardlinks", from, to);
+    return `git clone of ${git(to, "rev-parse", "--short", "HEAD").trim()} (HEAD)`;
+  }
   let n = 0;
-  for (const f of new Set(out.split("\0").filter(Boolean))) {
+  for (const f of new Set(git(from, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0").filter(Boolean))) {
     const src = join(from, f);
     if (!existsSync(src) || !statSync(src).isFile()) continue; // deleted in the working tree
     mkdirSync(dirname(join(to, f)), { recursive: true });
     cpSync(src, join(to, f));
     n++;
   }
-  return n;
+  git(to, "init", "-q", "-b", "main");
+  git(to, "add", "-A");
+  git(to, "commit", "-q", "-m", "release rehearsal: copy of the working tree");
+  return `${n} files of the working tree (REHEARSAL_WORKTREE), committed in the copy`;
 }
 
 interface Registry {
@@ -210,6 +217,9 @@ function managers(): Manager[] {
             `cacheFolder: ${JSON.stringify(join(work, "yarn-cache"))}`,
             "enableTelemetry: false",
             'unsafeHttpWhitelist: ["127.0.0.1"]',
+            // Yarn 4.10+ holds back versions published less than a day ago (npmMinimalAgeGate: 1d);
+            // ours were published seconds ago. Users who need a release on its first day do the same.
+            'npmPreapprovedPackages: ["@peaka/*"]',
             "npmScopes:",
             "  peaka:",
             `    npmRegistryServer: ${JSON.stringify(registry.replace(/\/$/, ""))}`,
@@ -217,7 +227,9 @@ function managers(): Manager[] {
           ].join("\n"),
         );
         writeFileSync(join(dir, "yarn.lock"), ""); // marks the project root
-        return { cmd: yarn(), args: ["add"], env: { YARN_ENABLE_IMMUTABLE_INSTALLS: "false", YARN_ENABLE_PROGRESS_BARS: "false" } };
+        // A fresh global folder too: Yarn caches packuments there by package name, not by registry.
+        const env = { YARN_ENABLE_IMMUTABLE_INSTALLS: "false", YARN_ENABLE_PROGRESS_BARS: "false", YARN_GLOBAL_FOLDER: join(work, "yarn-global") };
+        return { cmd: yarn(), args: ["add"], env };
       },
       runtime: node,
     },
@@ -322,12 +334,7 @@ let manifestOk = false;
 
 try {
   log(`== rehearsal in ${work}`);
-  const copied = copyRepository(ROOT, repo);
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=Release rehearsal", "-c", "user.email=rehearsal@localhost", ...args], { cwd: repo, stdio: "pipe" });
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "release rehearsal: copy of the working tree");
-  log(`ok   copied ${copied} files (git ls-files${process.env["REHEARSAL_UNTRACKED"] ? " + untracked" : ""}) and committed them in the copy`);
+  log(`ok   copy: ${copyRepository(ROOT, repo)}`);
   const env = cleanEnv({ CI: "true", TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" });
   await must("pnpm install --frozen-lockfile (in the copy)", "pnpm", ["install", "--frozen-lockfile", "--prefer-offline", "--reporter=append-only"], { cwd: repo, env });
 
