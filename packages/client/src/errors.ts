@@ -67,7 +67,7 @@ interface ApiErrorInit {
   headers?: Headers;
   bodyText: string;
   /** The operation accepts only a partner key (`x-peaka-key-types: [partner]` in the spec). */
-  partnerKeyOnly?: boolean;
+  partnerKeyOnly?: boolean | undefined;
 }
 
 /** Peaka answered with a non-2xx status. */
@@ -298,7 +298,7 @@ export class PeakaPaginationError extends PeakaError {
 // No field of Peaka's error body is guaranteed: routes send `errorCode` (a number or a symbolic
 // string such as "TABLE_NOT_CACHEABLE"), others `code` with `message` and/or `reason` (see
 // spec/EVIDENCE.md). Read whichever came; an empty or non-JSON body gives neither.
-function parseErrorBody(text: string): { errorCode?: string | number; message?: string } {
+function parseErrorBody(text: string): { errorCode?: string | number | undefined; message?: string | undefined } {
   if (!text) return {};
   try {
     const body: unknown = JSON.parse(text);
