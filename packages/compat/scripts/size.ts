@@ -34,7 +34,15 @@ export const run = () => peaka.cache.getStatus({ projectId: "p", cacheId: "c" })
   "openapi-fetch, one client": `import createClient from "openapi-fetch";
 export const client = createClient({ baseUrl: "https://example.invalid" });`,
   "openapi-fetch (export *)": `export * from "openapi-fetch"; export { default } from "openapi-fetch";`,
+  // The SQL entry: a small query from statement to rows, and the entry's own size (@peaka/api left out).
+  "one SQL query (createPeakaCore + sql + runSql)": `import { createPeakaCore } from "@peaka/api";
+import { runSql, sql } from "@peaka/api/sql";
+const core = createPeakaCore({ apiKey: "k" });
+export const run = (id) => runSql(core, "p", sql\`SELECT * FROM orders WHERE id = \${id}\`);`,
+  "SQL entry alone (@peaka/api/sql export *, without @peaka/api)": `export * from "@peaka/api/sql";`,
 } as const;
+/** Cases measured without @peaka/api itself (the size of what they add to it). */
+const WITHOUT_CLIENT = new Set<string>(["SQL entry alone (@peaka/api/sql export *, without @peaka/api)"]);
 
 interface Measure {
   name: string;
@@ -54,7 +62,12 @@ async function measure(name: string, contents: string): Promise<Measure> {
     write: false,
     metafile: true,
     legalComments: "none",
-    alias: { "@peaka/api": clientDist, "openapi-fetch": openapiFetch },
+    alias: {
+      "@peaka/api/sql": join(clientDir, "dist", "sql.js"),
+      ...(WITHOUT_CLIENT.has(name) ? {} : { "@peaka/api": clientDist }),
+      "openapi-fetch": openapiFetch,
+    },
+    external: WITHOUT_CLIENT.has(name) ? ["@peaka/api"] : [],
     logLevel: "error",
   });
   const code = result.outputFiles[0]!.contents;

@@ -5,7 +5,7 @@
 // Downloads go to the pre-signed file URLs the export lists, with a bare `fetch` (by default
 // `globalThis.fetch`, `credentials: "omit"`): never through the client's transport, so the Peaka
 // Authorization header, the SDK headers and cookies are not sent to the storage host.
-import Papa from "papaparse";
+import type Papa from "papaparse";
 import {
   exportQuery,
   exportTable,
@@ -195,13 +195,13 @@ function jsonlParser(ctx: FileContext, options: StreamRowsOptions): RowParser {
  * CSV rows of one file. With a header line (the default) the first file's header names the columns;
  * a later file's first line is skipped when it repeats that header and read as data otherwise.
  */
-function csvParser(ctx: FileContext, options: StreamRowsOptions, shared: { header?: string[] }): RowParser {
+function csvParser(Parser: typeof Papa.Parser, ctx: FileContext, options: StreamRowsOptions, shared: { header?: string[] }): RowParser {
   const csv = options.csvOptions ?? {};
   const separator = csv.recordSeparator ?? "\n";
   if (separator !== "\n" && separator !== "\r\n" && separator !== "\r") {
     throw new PeakaInvalidArgumentError(`csvOptions.recordSeparator must be "\\n", "\\r\\n" or "\\r" to read the files back; got ${JSON.stringify(separator)}.`);
   }
-  const parser = new Papa.Parser({ delimiter: csv.delimiter ?? ",", quoteChar: csv.quoteChar ?? '"', newline: separator });
+  const parser = new Parser({ delimiter: csv.delimiter ?? ",", quoteChar: csv.quoteChar ?? '"', newline: separator });
   const nullText = csv.nullValue ?? "";
   const withHeader = csv.includeHeader ?? true;
   let keys: string[] | undefined = withHeader ? undefined : uniqueKeys(options.columns ?? []);
@@ -284,6 +284,15 @@ function csvParser(ctx: FileContext, options: StreamRowsOptions, shared: { heade
       check(result, true);
     },
   };
+}
+
+/**
+ * papaparse's incremental parser, loaded on first use: programs that stream only JSONL (or only run
+ * small queries) never load it, and bundlers split it off.
+ */
+async function loadCsvParser(): Promise<typeof Papa.Parser> {
+  const mod = (await import("papaparse")) as unknown as { default?: typeof Papa; Parser?: typeof Papa.Parser };
+  return (mod.Parser ?? mod.default?.Parser) as typeof Papa.Parser;
 }
 
 /** Counts the bytes passing through. */
@@ -452,7 +461,7 @@ async function* rowBatches(peaka: SqlTarget, source: ExportSource, options: Stre
       file = match;
     }
 
-    const parser = format === "CSV" ? csvParser(ctx(), options, csvHeader) : jsonlParser(ctx(), options);
+    const parser = format === "CSV" ? csvParser(await loadCsvParser(), ctx(), options, csvHeader) : jsonlParser(ctx(), options);
     let fileBytes = 0;
     let body = (response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })).pipeThrough(
       byteCounter((n) => {
