@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createPeakaClient, PeakaConfigError, REGIONS } from "../src/index.js";
+import { createPeakaClient, createPeakaCore, getMetadataRefreshStatus, PeakaConfigError, REGIONS } from "../src/index.js";
 
 const KEY = "pk_test_7f3a9c2e51d84b06";
 
@@ -41,15 +41,25 @@ describe("createPeakaClient options", () => {
     expect(client.baseUrl).toBe("http://127.0.0.1:4010/api/v1");
   });
 
-  it("reads PEAKA_API_KEY when no apiKey is passed", () => {
+  it("reads PEAKA_API_KEY when no apiKey is passed, and sends that key (client and core); apiKey wins over it", async () => {
     const saved = process.env["PEAKA_API_KEY"];
     process.env["PEAKA_API_KEY"] = KEY;
+    const sent: Array<string | null> = [];
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      sent.push(new Request(input, init).headers.get("authorization"));
+      return Response.json({ status: "active" });
+    };
+    const ids = { projectId: "prjA", catalogId: "731958204467113201" };
     try {
-      expect(() => createPeakaClient()).not.toThrow();
+      const baseUrl = "http://127.0.0.1:9/api/v1";
+      await createPeakaClient({ baseUrl, fetch }).metadata.getRefreshStatus(ids);
+      await getMetadataRefreshStatus(createPeakaCore({ baseUrl, fetch }), ids);
+      await createPeakaClient({ baseUrl, fetch, apiKey: "pk_explicit_1" }).metadata.getRefreshStatus(ids);
     } finally {
       if (saved === undefined) delete process.env["PEAKA_API_KEY"];
       else process.env["PEAKA_API_KEY"] = saved;
     }
+    expect(sent).toEqual([`Bearer ${KEY}`, `Bearer ${KEY}`, "Bearer pk_explicit_1"]);
   });
 
   it("sends the key as a bearer token, with the SDK header", async () => {

@@ -1,12 +1,13 @@
 // Table-driven tests of the pure pieces beneath the behaviour: backoff, Retry-After, poll delays,
 // status spelling and path encoding.
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { PeakaInvalidArgumentError } from "../../src/errors.js";
-import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffOptions } from "../../src/internal/retry.js";
+import { backoffDelay, parseRetryAfter, type BackoffOptions } from "../../src/internal/retry.js";
 import { encodePathSegment, serializePath } from "../../src/internal/path.js";
 import { normalizeStatus, normalizeRefreshJobStatus } from "../../src/normalize.js";
-import { POLL_DEFAULTS, pollDelays } from "../../src/poll.js";
+import { pollDelays } from "../../src/poll.js";
+import { createPeakaClient } from "../../src/client.js";
 import { resolveOptions } from "../../src/options.js";
 import { PeakaConfigError } from "../../src/errors.js";
 
@@ -49,12 +50,29 @@ describe("backoffDelay (full jitter)", () => {
     );
   });
 
-  it("uses Math.random by default and the documented defaults 500/8000/60000", () => {
-    expect(DEFAULT_BACKOFF).toEqual({ initialDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 });
-    for (let i = 0; i < 50; i++) {
-      const d = backoffDelay(0, DEFAULT_BACKOFF);
-      expect(d).toBeGreaterThanOrEqual(0);
-      expect(d).toBeLessThan(500);
+  // The defaults as a client applies them (not the constant compared with its own literal): with
+  // Math.random() just below 1, full jitter waits just below 500 ms, then 1000 ms, then 2000 ms.
+  it("a client without retryBackoff waits just under 500, 1000, 2000 ms before its retries (fake timers)", async () => {
+    vi.useFakeTimers({ now: 0 });
+    const random = vi.spyOn(Math, "random").mockReturnValue(JUST_BELOW_ONE);
+    try {
+      const calls: number[] = [];
+      const peaka = createPeakaClient({
+        apiKey: "k",
+        baseUrl: "http://127.0.0.1:9/api/v1",
+        maxRetries: 3,
+        fetch: async () => {
+          calls.push(Date.now());
+          return calls.length <= 3 ? new Response("busy", { status: 503 }) : Response.json({ status: "active" });
+        },
+      });
+      const done = peaka.metadata.getRefreshStatus({ projectId: "p", catalogId: "c" });
+      await vi.runAllTimersAsync();
+      await expect(done).resolves.toEqual({ status: "ACTIVE" });
+      expect(calls).toEqual([0, 499, 499 + 999, 499 + 999 + 1_999]);
+    } finally {
+      random.mockRestore();
+      vi.useRealTimers();
     }
   });
 });
@@ -110,8 +128,8 @@ describe("pollDelays", () => {
     expect(pollDelays(options, count)).toEqual(expected);
   });
 
-  it("has the documented defaults", () => {
-    expect(POLL_DEFAULTS).toEqual({ interval: 1000, backoff: 1.5, maxInterval: 15_000, timeout: 600_000 });
+  it("grows the default schedule by 1.5 up to 15 s", () => {
+    expect(pollDelays({}, 9)).toEqual([1000, 1500, 2250, 3375, 5063, 7594, 11391, 15000, 15000]);
   });
 });
 

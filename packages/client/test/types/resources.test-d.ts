@@ -1,9 +1,21 @@
 // Type tests (vitest typecheck): resource methods are typed from the spec, and wrong arguments do not
 // compile. Each `@ts-expect-error` fails the run if the line below it ever starts to compile.
 import { describe, expectTypeOf, it } from "vitest";
-import type { CacheStatus, ExportJob, Catalog, operations } from "@peaka/api-types";
+import type { AgentStreamEvent, CacheStatus, ExportJob, Catalog } from "@peaka/api-types";
 import {
   createPeakaClient,
+  createPeakaCore,
+  fullRefreshCacheAndWait,
+  incrementalUpdateCacheAndWait,
+  iterateCacheExecutionHistory,
+  iterateExports,
+  refreshMaterializedQueryAndWait,
+  refreshMetadataAndWait,
+  waitForCacheRun,
+  waitForMetadataRefresh,
+  type CacheExecutionInfo,
+  type MaterializedQueryStatus,
+  type NormalizedRefreshJobStatus,
   type MetadataRefreshState,
   type PeakaEventStream,
   type StreamEvent,
@@ -27,8 +39,11 @@ describe("resource methods", () => {
   });
 
   it("type the agent stream's events", () => {
-    type Event = StreamEvent<operations["streamAgentChat"] extends unknown ? import("@peaka/api-types").AgentStreamEvent : never>;
-    expectTypeOf(peaka.agent.stream).returns.resolves.toEqualTypeOf<PeakaEventStream<Event["data"]>>();
+    expectTypeOf(peaka.agent.stream).returns.resolves.toEqualTypeOf<PeakaEventStream<AgentStreamEvent>>();
+    type Event = StreamEvent<AgentStreamEvent>;
+    expectTypeOf<Awaited<ReturnType<typeof peaka.agent.stream>> extends AsyncIterable<infer E> ? E : never>().toEqualTypeOf<Event>();
+    expectTypeOf<Event["data"]>().not.toBeAny();
+    expectTypeOf<Event["data"]>().not.toBeUnknown();
   });
 
   it("give .withResponse the data and the Response", () => {
@@ -57,3 +72,33 @@ describe("resource methods", () => {
     expectTypeOf(peaka.drivers.getAll).toBeCallableWith();
   });
 });
+
+describe("waiters and iterators", () => {
+  const core = createPeakaCore({ apiKey: "k" });
+  const ids = { projectId: "p", cacheId: "c" };
+
+  it("take a client or a core and resolve with the job's status type", () => {
+    expectTypeOf(fullRefreshCacheAndWait(core, ids)).resolves.toEqualTypeOf<CacheStatus>();
+    expectTypeOf(incrementalUpdateCacheAndWait(peaka, ids)).resolves.toEqualTypeOf<CacheStatus>();
+    expectTypeOf(refreshMetadataAndWait(core, { projectId: "p", catalogId: "c" })).resolves.toEqualTypeOf<NormalizedRefreshJobStatus>();
+    expectTypeOf(refreshMaterializedQueryAndWait(peaka, { projectId: "p", queryId: "q" })).resolves.toEqualTypeOf<MaterializedQueryStatus>();
+    expectTypeOf(iterateExports(core, { projectId: "p" })).toEqualTypeOf<AsyncGenerator<ExportJob>>();
+    expectTypeOf(iterateCacheExecutionHistory(peaka, ids)).toEqualTypeOf<AsyncGenerator<CacheExecutionInfo>>();
+  });
+
+  it("give onProgress the job's status", () => {
+    void fullRefreshCacheAndWait(core, ids, { onProgress: (status) => expectTypeOf(status).toEqualTypeOf<CacheStatus>() });
+  });
+
+  it("reject what is not a run baseline, a mode, a client or a core", () => {
+    // @ts-expect-error waitForCacheRun needs the baseline read before the trigger
+    void waitForCacheRun(core, { ...ids, mode: "FULL_REFRESH" });
+    // @ts-expect-error the mode is FULL_REFRESH or INCREMENTAL
+    void waitForCacheRun(core, { ...ids, mode: "FULL", after: null });
+    // @ts-expect-error neither a client nor a core
+    void fullRefreshCacheAndWait({ baseUrl: "https://x.test" }, ids);
+    // @ts-expect-error a metadata baseline is a refresh state
+    void waitForMetadataRefresh(core, { projectId: "p", catalogId: "c", after: "DONE" });
+  });
+});
+
