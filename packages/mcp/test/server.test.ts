@@ -74,15 +74,12 @@ describe.each(["stdio", "http"] as const)("task tools over %s", (transport) => {
     expect(Array.isArray(JSON.parse(textOf(await server.call("cache_status", { projectId: P }))))).toBe(true);
   });
 
-  it("refresh_cache starts a sync, waits for it and sends progress notifications", async () => {
-    const progress: string[] = [];
-    const r = await server.call("refresh_cache", { ...CACHE, timeoutSeconds: 30 }, (p) => progress.push(p.message ?? ""));
+  it("refresh_cache starts a sync (the wait is tested on a scripted server: refresh.test.ts)", async () => {
+    const r = await server.call("refresh_cache", { ...CACHE, wait: false });
     expect(r.isError).toBeFalsy();
-    const body = JSON.parse(textOf(r));
-    expect(body.started).toBeDefined();
-    expect(body.final.status).toBe("COMPLETED");
-    expect(progress.length).toBeGreaterThan(0);
-    expect(progress.join("\n")).toContain("full refresh started");
+    expect(JSON.parse(textOf(r)).started.status).toBe("STARTED");
+    const inc = await server.call("refresh_cache", { ...CACHE, mode: "incremental", wait: false });
+    expect(inc.isError).toBeFalsy();
   });
 
   it("search_metadata finds tables and golden SQL", async () => {

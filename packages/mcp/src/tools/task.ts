@@ -1,7 +1,7 @@
 // The default tools: the jobs agents come for, each written on @peaka/api's resource methods,
 // waiters and SQL helpers rather than on raw operations.
 import { randomUUID } from "node:crypto";
-import { waitForCacheSync, waitForExport } from "@peaka/api";
+import { fullRefreshCacheAndWait, incrementalUpdateCacheAndWait, waitForExport } from "@peaka/api";
 import { runSql, sql, type SqlRows } from "@peaka/api/sql";
 import type { JsonSchema } from "../catalog.js";
 import { failure, json, limitText, text } from "../format.js";
@@ -181,7 +181,7 @@ const refreshCache: ToolDefinition = {
   name: "refresh_cache",
   title: "Refresh a cache and wait",
   description:
-    "Starts a cache sync (full refresh, or incremental update) and, unless wait is false, waits until it ends, sending MCP progress notifications while it runs. Needs --allow-writes.",
+    "Starts a cache sync (full refresh, or incremental update) and, unless wait is false, waits until the run it started ends, sending MCP progress notifications while it runs. Needs --allow-writes.",
   inputSchema: input(
     {
       projectId: PROJECT,
@@ -196,21 +196,28 @@ const refreshCache: ToolDefinition = {
   safety: "write",
   async run(args, context) {
     const ids = { projectId: String(args["projectId"]), cacheId: String(args["cacheId"]) };
-    const o = { signal: context.signal };
-    const started = args["mode"] === "incremental" ? await context.peaka.cache.triggerIncrementalUpdate(ids, o) : await context.peaka.cache.triggerFullRefresh(ids, o);
-    if (args["wait"] === false) return jsonText({ started }, context);
-    await context.progress(0, undefined, `cache ${ids.cacheId}: ${args["mode"] === "incremental" ? "incremental update" : "full refresh"} started`);
+    const incremental = args["mode"] === "incremental";
+    const what = incremental ? "incremental update" : "full refresh";
+    if (args["wait"] === false) {
+      const o = { signal: context.signal };
+      const started = incremental ? await context.peaka.cache.triggerIncrementalUpdate(ids, o) : await context.peaka.cache.triggerFullRefresh(ids, o);
+      return jsonText({ started }, context);
+    }
+    await context.progress(0, undefined, `cache ${ids.cacheId}: starting a ${what}`);
     let reads = 0;
-    const status = await waitForCacheSync(context.peaka, ids, {
+    // The one-call helpers read the newest run first, trigger, and wait for the run they started (not an earlier one).
+    const wait = incremental ? incrementalUpdateCacheAndWait : fullRefreshCacheAndWait;
+    const status = await wait(context.peaka, ids, {
       timeout: Number(args["timeoutSeconds"] ?? 600) * 1000,
       signal: context.signal,
       onProgress: (s, state) => {
-        reads++;
-        const records = (s as any).lastFullRefreshCacheExecution?.progress?.numberOfCachedRecords;
-        void context.progress(reads, undefined, `cache ${ids.cacheId}: ${state}${records !== undefined ? `, ${records} records cached` : ""}`);
+        const run = incremental ? s.lastIncrementalCacheExecution : s.lastFullRefreshCacheExecution;
+        const records = run?.progress?.numberOfCachedRecords;
+        void context.progress(++reads, undefined, `cache ${ids.cacheId} ${what}: ${state}${records != null ? `, ${records} records cached` : ""}`);
       },
     });
-    return jsonText({ started, final: status }, context);
+    const run = incremental ? status.lastIncrementalCacheExecution : status.lastFullRefreshCacheExecution;
+    return jsonText({ status: status.status, run }, context);
   },
 };
 
