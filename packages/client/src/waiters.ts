@@ -187,6 +187,7 @@ async function cacheRunAndWait(
   peaka: PeakaClientOrCore,
   ids: { projectId: string; cacheId: string },
   mode: CacheSyncMode,
+  trigger: typeof triggerCacheFullRefresh | typeof triggerCacheIncrementalUpdate,
   options: PollOptions<CacheStatus> | undefined,
   helper: string,
 ): Promise<CacheStatus> {
@@ -194,7 +195,7 @@ async function cacheRunAndWait(
   const { projectId, cacheId } = ids;
   const signal = checkPollOptions(options).signal; // bad options fail before anything is triggered
   const before = await call(peaka, getCacheStatus, { projectId, cacheId, excludeLogs: true }, { signal });
-  await call(peaka, mode === "FULL_REFRESH" ? triggerCacheFullRefresh : triggerCacheIncrementalUpdate, { projectId, cacheId }, { signal });
+  await call(peaka, trigger, { projectId, cacheId }, { signal }); // passed in, so a bundle carries only the trigger it uses
   return waitForCacheRun(peaka, { projectId, cacheId, mode, after: before[RUN_FIELD[mode]] ?? null }, options);
 }
 
@@ -209,7 +210,7 @@ export async function fullRefreshCacheAndWait(
   ids: { projectId: string; cacheId: string },
   options?: PollOptions<CacheStatus>,
 ): Promise<CacheStatus> {
-  return cacheRunAndWait(peaka, ids, "FULL_REFRESH", options, "fullRefreshCacheAndWait");
+  return cacheRunAndWait(peaka, ids, "FULL_REFRESH", triggerCacheFullRefresh, options, "fullRefreshCacheAndWait");
 }
 
 /**
@@ -221,7 +222,7 @@ export async function incrementalUpdateCacheAndWait(
   ids: { projectId: string; cacheId: string },
   options?: PollOptions<CacheStatus>,
 ): Promise<CacheStatus> {
-  return cacheRunAndWait(peaka, ids, "INCREMENTAL", options, "incrementalUpdateCacheAndWait");
+  return cacheRunAndWait(peaka, ids, "INCREMENTAL", triggerCacheIncrementalUpdate, options, "incrementalUpdateCacheAndWait");
 }
 
 const METADATA_IN_PROGRESS: ReadonlySet<string> = new Set(["WAITING", "DELAYED", "ACTIVE", "PAUSED"]);

@@ -26,6 +26,15 @@ const CASES = {
   "one-call consumer": `import { createPeakaCore, getCacheStatus } from "@peaka/api";
 const core = createPeakaCore({ apiKey: "k" });
 export const run = () => getCacheStatus(core, { projectId: "p", cacheId: "c" });`,
+  // A core with one trigger-and-wait helper: the waiter, poll and the three operations it calls
+  // (status, trigger), nothing else.
+  "core + one waiter": `import { createPeakaCore, fullRefreshCacheAndWait } from "@peaka/api";
+const core = createPeakaCore({ apiKey: "k" });
+export const run = () => fullRefreshCacheAndWait(core, { projectId: "p", cacheId: "c" });`,
+  // A core with one iterator.
+  "core + one iterator": `import { createPeakaCore, iterateExports } from "@peaka/api";
+const core = createPeakaCore({ apiKey: "k" });
+export const run = () => iterateExports(core, { projectId: "p" });`,
   // The same call through createPeakaClient, which carries every resource namespace and openapi-fetch.
   "one call via createPeakaClient": `import { createPeakaClient } from "@peaka/api";
 const peaka = createPeakaClient({ apiKey: "k" });
