@@ -98,9 +98,10 @@ export async function poll<S>(job: Job<S>, options?: PollOptions<S>): Promise<S>
   const timeout = o.timeout;
   const controller = new AbortController();
   const outer = o.signal;
-  const onAbort = () => controller.abort(outer?.reason);
   if (outer?.aborted) throw new PeakaAbortError(`Stopped waiting for ${job.name}`, { cause: outer.reason });
-  outer?.addEventListener("abort", onAbort, { once: true });
+  // The caller's signal and the deadline as one signal (AbortSignal.any): no listener on the caller's
+  // signal, so one signal shared by many waiters collects none.
+  const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
   let last: { status: S; state: string } | undefined;
   let seen = false;
   let deadlinePassed = false;
@@ -120,7 +121,7 @@ export async function poll<S>(job: Job<S>, options?: PollOptions<S>): Promise<S>
     for (let wait = o.interval; ; wait = Math.min(wait * o.backoff, o.maxInterval)) {
       let status: S;
       try {
-        status = await job.read(controller.signal);
+        status = await job.read(signal);
       } catch (error) {
         if (deadlinePassed) throw timedOut(error);
         if (outer?.aborted) throw new PeakaAbortError(`Stopped waiting for ${job.name}`, { cause: outer.reason });
@@ -136,7 +137,7 @@ export async function poll<S>(job: Job<S>, options?: PollOptions<S>): Promise<S>
         if (verdict === "failed") throw new PeakaJobFailedError(job.name, state, status);
       }
       try {
-        await sleep(Math.min(Math.round(wait), o.maxInterval), controller.signal);
+        await sleep(Math.min(Math.round(wait), o.maxInterval), signal);
       } catch (error) {
         if (deadlinePassed) throw timedOut();
         throw new PeakaAbortError(`Stopped waiting for ${job.name}`, { cause: outer?.reason ?? error });
@@ -144,6 +145,5 @@ export async function poll<S>(job: Job<S>, options?: PollOptions<S>): Promise<S>
     }
   } finally {
     cancelDeadline();
-    outer?.removeEventListener("abort", onAbort);
   }
 }
