@@ -10,7 +10,10 @@ import {
   PeakaApiError,
   PeakaJobFailedError,
   PeakaRateLimitError,
-  waitForCacheSync,
+  fullRefreshCacheAndWait,
+  incrementalUpdateCacheAndWait,
+  refreshMaterializedQueryAndWait,
+  refreshMetadataAndWait,
   waitForExport,
 } from "@peaka/api";
 
@@ -20,6 +23,7 @@ declare const traceId: string;
 declare const projectId: string;
 declare const cacheId: string;
 declare const queryId: string;
+declare const catalogId: string;
 declare const connectionId: string;
 declare const vault: { read(path: string): Promise<string> };
 declare function done(event: unknown): boolean;
@@ -49,13 +53,15 @@ export async function snippets() {
 
   createPeakaClient({ apiKey, logger: console, logLevel: "info" });
 
-  await peaka.cache.triggerFullRefresh({ projectId, cacheId });
-  await waitForCacheSync(peaka, { projectId, cacheId }, {
+  await fullRefreshCacheAndWait(peaka, { projectId, cacheId }, {
     interval: 2_000,
     timeout: 30 * 60_000,
     signal: controller.signal,
     onProgress: (s, state) => console.log(state, s.lastFullRefreshCacheExecution?.progress?.numberOfCachedRecords),
   });
+  await incrementalUpdateCacheAndWait(peaka, { projectId, cacheId });
+  await refreshMetadataAndWait(peaka, { projectId, catalogId });
+  await refreshMaterializedQueryAndWait(peaka, { projectId, queryId });
 
   const job = await peaka.exports.exportQuery({ projectId, queryId, body: { format: "CSV" } });
   try {
@@ -79,7 +85,7 @@ export async function snippets() {
     body: { file: readFileSync("orders.csv"), request: { containsHeader: true, mappings: [{ name: "order_id", csvColumnName: "id" }] } },
   });
 
-  for await (const exportJob of iterateExports(peaka, { projectId }, { pageSize: 100 })) console.log(exportJob.id, exportJob.status);
+  for await (const exportJob of iterateExports(peaka, { projectId }, { pageSize: 200 })) console.log(exportJob.id, exportJob.status);
   for await (const hit of iterateCatalogSearch(peaka, { projectId, body: { query: "orders" } })) console.log(hit.kind, hit.match);
   const core = createPeakaCore({ apiKey: process.env["PEAKA_API_KEY"] });
   const status = await getCacheStatus(core, { projectId, cacheId, excludeLogs: true });
