@@ -6,7 +6,7 @@ import addFormats from "ajv-formats";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { listOperations, loadSpec } from "@peaka/mock/spec";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { connectStdio, type Connected } from "./support/harness.js";
+import { argsFromExamples, connectStdio, textOf, type Connected } from "./support/harness.js";
 
 const spec = loadSpec();
 const ops = listOperations(spec);
@@ -79,7 +79,7 @@ describe("--tools=all (stdio)", () => {
   let server: Connected;
   let tools: Tool[];
   beforeAll(async () => {
-    server = await connectStdio(inject("prismUrl"), ["--tools=all"]);
+    server = await connectStdio(inject("prismUrl"), ["--tools=all", "--allow-writes", "--allow-destructive"]);
     tools = (await server.client.listTools()).tools;
   });
   afterAll(() => server?.close());
@@ -123,4 +123,25 @@ describe("--tools=all (stdio)", () => {
       }
     }
   });
+
+  it("every per-operation tool answers; JSON answers come as structured content that fits the output schema", async () => {
+    // The SDK's Client validates structuredContent against the tool's outputSchema and throws when it does not fit.
+    const failed: string[] = [];
+    let structured = 0;
+    for (const op of ops) {
+      const tool = tools.find((t) => (t.description ?? "").includes(`${op.method.toUpperCase()} ${op.path}.`) && t.annotations?.title === (op.operation.summary ?? op.operationId))!;
+      try {
+        const r = await server.call(tool.name, argsFromExamples(spec, op));
+        if (r.isError) failed.push(`${tool.name}: ${textOf(r).slice(0, 200)}`);
+        if (tool.outputSchema) {
+          expect(r.structuredContent, tool.name).toBeDefined();
+          structured++;
+        }
+      } catch (error) {
+        failed.push(`${tool.name}: ${(error as Error).message.slice(0, 300)}`);
+      }
+    }
+    expect(failed).toEqual([]);
+    expect(structured).toBeGreaterThan(100);
+  }, 120_000);
 });
