@@ -93,12 +93,12 @@ export function buildRequest(core: Core, op: OperationSpec, args: Record<string,
     throw new PeakaInvalidArgumentError(`${op.m} ${op.p} expects an object of arguments; got ${String(args)}.`);
   }
   const url = core.baseUrl + serializePath(op.p, args) + serializeQuery(args, op.q);
-  const headers = new Headers();
+  const headers: Record<string, string> = {};
   const accept = op.a ?? (op.r === "json" ? "application/json" : op.r === "stream" ? "text/event-stream" : undefined);
-  if (accept) headers.set("Accept", accept);
+  if (accept) headers["accept"] = accept;
   for (const name of op.h ?? []) {
     const value = args[name];
-    if (value !== undefined && value !== null) headers.set(name, String(value));
+    if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
   }
   let body: string | FormData | undefined;
   if (op.b && args["body"] !== undefined) {
@@ -106,10 +106,10 @@ export function buildRequest(core: Core, op: OperationSpec, args: Record<string,
     if (op.b === "multipart") {
       body = (op.e as typeof toFormData)(value, op.f);
     } else if (op.b === "text") {
-      headers.set("Content-Type", "text/plain");
+      headers["content-type"] = "text/plain";
       body = String(value);
     } else {
-      headers.set("Content-Type", "application/json");
+      headers["content-type"] = "application/json";
       body = JSON.stringify(value);
     }
   }

@@ -14,11 +14,13 @@ export interface Logger {
 const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password|credential/i;
 
-export function redactHeaders(headers: Headers): Record<string, string> {
+export function redactHeaders(headers: Headers | Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
+  const add = (value: string, name: string) => {
     out[name] = SECRET_HEADER.test(name) ? "[redacted]" : value;
-  });
+  };
+  if (headers instanceof Headers) headers.forEach(add);
+  else for (const name in headers) add(headers[name] as string, name);
   return out;
 }
 

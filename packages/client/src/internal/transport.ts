@@ -5,7 +5,7 @@
 // Retry-After, logging with redaction, and typed errors for failures that never produced a response.
 // Non-2xx answers are returned (their body cleaned of the API key); the layer above decides whether
 // they throw.
-import { describeRequest, PeakaAbortError, PeakaConnectionError, PeakaError, PeakaTimeoutError } from "../errors.js";
+import { describeRequest, PeakaAbortError, PeakaConnectionError, PeakaError, PeakaTimeoutError, type RequestInfo } from "../errors.js";
 import { checkApiKey, type ApiKeySource, type ResolvedOptions } from "../options.js";
 import { VERSION } from "../version.js";
 import { createLogSink, redactHeaders } from "./log.js";
@@ -46,7 +46,8 @@ const CAN_SET_USER_AGENT = typeof (globalThis as { document?: unknown }).documen
 export interface PreparedRequest {
   method: string;
   url: string;
-  headers: Headers;
+  /** A Headers (from openapi-fetch's request) or a record of header names and values. */
+  headers: Headers | Record<string, string>;
   /** Sent as it is on every attempt (a form is encoded once first). */
   body?: string | FormData | ArrayBuffer | ArrayBufferView | undefined;
   /** The request's own signal (the openapi-fetch `Request`'s), combined with the caller's. */
@@ -111,12 +112,18 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
     maxRetries: options.maxRetries,
     timeout: options.timeout,
   };
+  // The client's headers with lower-case names, merged once; a request's own headers win.
+  const baseHeaders: Record<string, string> = {};
+  for (const name in base.headers) baseHeaders[name.toLowerCase()] = base.headers[name] as string;
+  // A string key was checked when the options were; it is remembered for redaction now.
+  if (typeof base.apiKey === "string") secrets.add(base.apiKey);
   const backoff = options.retryBackoff;
   const fetchImpl = options.fetch;
   const log = (level: "debug" | "info" | "warn", message: string, fields: Record<string, unknown>) =>
     sink.log(level, message, redactFields(secrets, fields));
 
   async function resolveKey(source: ApiKeySource): Promise<string> {
+    if (source === base.apiKey && typeof source === "string") return source;
     const key = typeof source === "function" ? await source() : source;
     secrets.add(checkApiKey(key));
     return key as string;
@@ -125,7 +132,9 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
   async function send(request: PreparedRequest, per?: RequestOptions): Promise<Response> {
     if (per !== undefined) checkRequestOptions(per);
     const method = request.method;
-    const info = describeRequest(method, request.url);
+    // Method and path for messages and logs, worked out only when one is written.
+    let described: RequestInfo | undefined;
+    const info = () => (described ??= describeRequest(method, request.url));
     const maxRetries = per?.maxRetries ?? base.maxRetries;
     const timeout = per?.timeout ?? base.timeout;
     const canRetry = IDEMPOTENT_METHODS.has(method) || request.repeatable === true || per?.retryNonIdempotent === true;
@@ -133,7 +142,7 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
     const outer = per?.signal ?? undefined;
     const own = request.signal ?? undefined;
     const callerSignal = outer && own ? AbortSignal.any([outer, own]) : (outer ?? own);
-    const aborted = () => new PeakaAbortError(`${method} ${info.path} was aborted`, { cause: callerSignal?.reason });
+    const aborted = () => new PeakaAbortError(`${method} ${info().path} was aborted`, { cause: callerSignal?.reason });
 
     // A form is encoded once, so that every attempt sends the same bytes with the same boundary.
     let body = request.body;
@@ -143,18 +152,20 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
       formType = encoded.headers.get("content-type");
       body = await encoded.arrayBuffer();
     }
+    // Headers as one plain record with lower-case names: fetch builds its Headers from it once.
+    const headers: Record<string, string> = { ...baseHeaders };
+    if (request.headers instanceof Headers) request.headers.forEach((value, name) => (headers[name] = value));
+    else for (const name in request.headers) headers[name.toLowerCase()] = request.headers[name] as string;
+    if (per?.headers) for (const name in per.headers) headers[name.toLowerCase()] = per.headers[name] as string;
+    if (formType) headers["content-type"] = formType;
+    const keySource = per?.apiKey !== undefined || headers["authorization"] === undefined ? (per?.apiKey ?? base.apiKey) : undefined;
+    headers["x-peaka-client"] = SDK_AGENT;
+    if (CAN_SET_USER_AGENT && headers["user-agent"] === undefined) headers["user-agent"] = SDK_AGENT;
 
     for (let attempt = 1; ; attempt++) {
       if (callerSignal?.aborted) throw aborted();
-      const headers = new Headers(base.headers);
-      request.headers.forEach((value, name) => headers.set(name, value));
-      if (per?.headers) for (const name in per.headers) headers.set(name, per.headers[name] as string);
-      if (formType) headers.set("content-type", formType);
-      if (per?.apiKey !== undefined || !headers.has("authorization")) {
-        headers.set("Authorization", `Bearer ${await resolveKey(per?.apiKey ?? base.apiKey)}`);
-      }
-      headers.set(SDK_HEADER, SDK_AGENT);
-      if (CAN_SET_USER_AGENT && !headers.has("user-agent")) headers.set("User-Agent", SDK_AGENT);
+      // Resolved per attempt: a key function sees every retry (rotated keys are picked up).
+      if (keySource !== undefined) headers["authorization"] = `Bearer ${await resolveKey(keySource)}`;
 
       // The attempt's own timer, cleared when the headers arrive (the body is read under the caller's signal only).
       let timedOut = false;
@@ -164,7 +175,7 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
         const controller = (timer = new AbortController());
         cancelTimer = setTimer(() => {
           timedOut = true;
-          controller.abort(new DOMException(`${method} ${info.path} timed out after ${timeout} ms`, "TimeoutError"));
+          controller.abort(new DOMException(`${method} ${info().path} timed out after ${timeout} ms`, "TimeoutError"));
         }, timeout);
       }
       const signal = timer ? (callerSignal ? AbortSignal.any([callerSignal, timer.signal]) : timer.signal) : callerSignal;
@@ -174,14 +185,14 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
       if (sink.enabled("debug")) {
         log("debug", "peaka request", {
           method,
-          path: info.path,
+          path: info().path,
           attempt,
           headers: redactHeaders(headers),
           ...(options.logBodies && body !== undefined ? { body: describeBody(body) } : {}),
         });
       }
 
-      const started = Date.now();
+      const started = sink.enabled("info") ? Date.now() : 0;
       let response: Response | undefined;
       let failure: PeakaError | undefined;
       try {
@@ -190,9 +201,9 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
         response = await fetchImpl(request.url, init);
       } catch (error) {
         if (callerSignal?.aborted) failure = aborted();
-        else if (timedOut) failure = new PeakaTimeoutError(`${method} ${info.path} timed out after ${timeout} ms`, timeout, { cause: error });
+        else if (timedOut) failure = new PeakaTimeoutError(`${method} ${info().path} timed out after ${timeout} ms`, timeout, { cause: error });
         else if (error instanceof PeakaError) failure = error;
-        else failure = new PeakaConnectionError(info, { cause: error });
+        else failure = new PeakaConnectionError(info(), { cause: error });
       } finally {
         cancelTimer?.();
       }
@@ -201,23 +212,23 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
         canRetry &&
         attempt <= maxRetries &&
         (response ? RETRYABLE_STATUSES.has(response.status) : failure instanceof PeakaConnectionError || failure instanceof PeakaTimeoutError);
-      const fields = {
+      const fields = () => ({
         method,
-        path: info.path,
+        path: info().path,
         status: response?.status,
         attempt,
         durationMs: Date.now() - started,
         ...(failure ? { error: failure.name } : {}),
-      };
+      });
       if (!retryable) {
-        if (sink.enabled("info")) log(failure || (response && response.status >= 400) ? "warn" : "info", "peaka request", fields);
+        if (sink.enabled("info")) log(failure || (response && response.status >= 400) ? "warn" : "info", "peaka request", fields());
         if (failure) throw failure;
         const ok = response as Response;
         return ok.status >= 400 ? cleanErrorResponse(ok) : ok;
       }
       const wait =
         parseRetryAfter(response?.headers.get("retry-after") ?? null, backoff.maxRetryAfterMs) ?? backoffDelay(attempt - 1, backoff);
-      log("warn", "peaka request, retrying", { ...fields, retryInMs: wait });
+      log("warn", "peaka request, retrying", { ...fields(), retryInMs: wait });
       await response?.body?.cancel().catch(() => undefined);
       try {
         await sleep(wait, callerSignal);

@@ -103,6 +103,10 @@ export function checkHeaders(name: string, value: unknown, error: ErrorClass = P
  */
 export function setTimer(fn: () => void, ms: number): () => void {
   if (ms === Infinity) return noop;
+  if (ms <= MAX_TIMER_MS) {
+    const one = setTimeout(fn, ms);
+    return () => clearTimeout(one);
+  }
   let handle: ReturnType<typeof setTimeout>;
   const end = Date.now() + ms;
   const arm = (left: number) => {
