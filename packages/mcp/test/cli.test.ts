@@ -1,0 +1,54 @@
+// The command line: help and version, and bad input refused with a clear message and exit code 2
+// before anything starts.
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PACKAGE_DIR } from "./support/harness.js";
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PEAKA_")));
+  const r = spawnSync(process.execPath, ["--import", "tsx", resolve(PACKAGE_DIR, "src/cli.ts"), ...args], {
+    cwd: PACKAGE_DIR,
+    env: { ...clean, ...env },
+    encoding: "utf8",
+    input: "",
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("peaka-mcp command line", () => {
+  it("--help prints every flag on stdout", () => {
+    const r = cli(["--help"]);
+    expect(r.code).toBe(0);
+    for (const flag of ["--transport", "--host", "--port", "--region", "--base-url", "--tools", "--max-rows", "--max-result-chars", "--allow-writes", "--allow-destructive", "--log-level", "--list-tools", "--version"]) {
+      expect(r.stdout).toContain(flag);
+    }
+    expect(r.stdout).toContain("PEAKA_API_KEY");
+  });
+
+  it("--version prints the package version", () => {
+    expect(cli(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("--list-tools prints the selected tools", () => {
+    expect(cli(["--list-tools"]).stdout.trim().split("\n")).toHaveLength(11);
+    expect(cli(["--list-tools", "--tools=cache"]).stdout).toContain("get_cache_status");
+  });
+
+  it.each([
+    [["--tools=nonsense"], {}, 'Unknown --tools value "nonsense"'],
+    [["--allow-destructive"], {}, "--allow-destructive needs --allow-writes"],
+    [["--max-rows", "0"], {}, "--max-rows must be an integer of at least 1"],
+    [["--transport", "carrier-pigeon"], { PEAKA_API_KEY: "k-123456" }, "--transport must be stdio or http"],
+    [["--bogus"], {}, "Unknown option '--bogus'"],
+    [[], {}, "PEAKA_API_KEY is not set"],
+    [["--region", "mars"], { PEAKA_API_KEY: "k-123456" }, "mars"],
+    [["--base-url", "not a url"], { PEAKA_API_KEY: "k-123456" }, "baseUrl"],
+  ] as const)("%j is refused", (args, env, message) => {
+    const r = cli([...args], { ...env });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toContain("k-123456");
+  });
+});
