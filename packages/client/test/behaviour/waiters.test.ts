@@ -1,7 +1,8 @@
 // Job waiters against scripted status sequences (shapes from spec/schemas: CacheStatus,
 // MetadataRefreshJobStatus, ExportJob, MaterializedQueryStatus), and `poll` itself with synthetic jobs.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { PeakaAbortError, PeakaJobFailedError, PeakaNotFoundError, PeakaTimeoutError } from "../../src/errors.js";
+import { PeakaAbortError, PeakaInvalidArgumentError, PeakaJobFailedError, PeakaNotFoundError, PeakaTimeoutError } from "../../src/errors.js";
+import { DOORS, doorFor } from "../support/doors.js";
 import { poll, pollDelays, type Job } from "../../src/poll.js";
 import { waitForCacheSync, waitForExport, waitForMaterializedQuery, waitForMetadataRefresh } from "../../src/waiters.js";
 import { clientFor, closeAllServers, hang, json, rejectionOf, startServer } from "../support/servers.js";
@@ -371,5 +372,51 @@ describe("poll", () => {
       await done;
       expect(gaps(job.times)).toEqual(pollDelays(options, 8));
     });
+  });
+});
+
+// Every waiter through both front doors: a normal end, a failure and a deadline.
+describe.each(DOORS)("the waiters via %s", (door) => {
+  const exportIds = { projectId: "prjA", exportId: "5e0b7a31-c2d4-4f86-9b1e-73a8d6c4f025" };
+  const mqIds = { projectId: "prjA", queryId: "684210397755120934" };
+  const metaIds = { projectId: "prjA", catalogId: "731958204467113201" };
+
+  it("waitForCacheSync follows RUNNING → COMPLETED and fails on FAILED", async () => {
+    const ok = await startServer([json(200, cacheStatus("RUNNING", 1)), json(200, cacheStatus("COMPLETED", 2))]);
+    await expect(waitForCacheSync(doorFor(door, ok), cacheIds, FAST)).resolves.toEqual(cacheStatus("COMPLETED", 2));
+    const bad = await startServer([json(200, cacheStatus("RUNNING", 1)), json(200, cacheStatus("FAILED", 2))]);
+    expect(await rejectionOf(waitForCacheSync(doorFor(door, bad), cacheIds, FAST))).toBeInstanceOf(PeakaJobFailedError);
+  });
+
+  it("waitForExport resolves on SUCCEEDED, and times out on a job that stays PENDING", async () => {
+    const done = exportJob("SUCCEEDED", { files: [] });
+    const ok = await startServer([json(200, exportJob("PENDING")), json(200, done)]);
+    await expect(waitForExport(doorFor(door, ok), exportIds, FAST)).resolves.toEqual(done);
+    const stuck = await startServer(json(200, exportJob("PENDING")));
+    const error = await rejectionOf(waitForExport(doorFor(door, stuck), exportIds, { interval: 10, timeout: 300 }));
+    expect(error).toBeInstanceOf(PeakaTimeoutError);
+    expect((error as Error).message).toMatch(/still PENDING/);
+  });
+
+  it("waitForMaterializedQuery resolves on COMPLETED and fails on CANCELED", async () => {
+    const ok = await startServer([json(200, mqStatus("RUNNING")), json(200, mqStatus("COMPLETED"))]);
+    await expect(waitForMaterializedQuery(doorFor(door, ok), mqIds, FAST)).resolves.toEqual(mqStatus("COMPLETED"));
+    const bad = await startServer(json(200, mqStatus("CANCELED")));
+    expect(await rejectionOf(waitForMaterializedQuery(doorFor(door, bad), mqIds, FAST))).toBeInstanceOf(PeakaJobFailedError);
+  });
+
+  it("waitForMetadataRefresh resolves on completed and fails on failed", async () => {
+    const ok = await startServer([json(200, { status: "active" }), json(200, { status: "completed" })]);
+    await expect(waitForMetadataRefresh(doorFor(door, ok), metaIds, FAST)).resolves.toEqual({ status: "COMPLETED" });
+    const bad = await startServer(json(200, { status: "failed" }));
+    expect(await rejectionOf(waitForMetadataRefresh(doorFor(door, bad), metaIds, FAST))).toBeInstanceOf(PeakaJobFailedError);
+  });
+
+  it("rejects ids that are not strings with PeakaInvalidArgumentError before any request", async () => {
+    const server = await startServer(json(200, {}));
+    const error = await rejectionOf(waitForExport(doorFor(door, server), { projectId: "prjA" } as never, FAST));
+    expect(error).toBeInstanceOf(PeakaInvalidArgumentError);
+    expect((error as Error).message).toMatch(/exportId/);
+    expect(server.requests).toHaveLength(0);
   });
 });

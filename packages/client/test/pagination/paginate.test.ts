@@ -274,3 +274,21 @@ describe.each(DOORS)("iterateQueryRows via %s (limit/offset in the builder body)
     expect(seen).toHaveLength(0);
   });
 });
+
+describe.each(DOORS)("every iterator via %s ends at once on an empty first page", (door) => {
+  it.each([
+    ["iterateCacheExecutionHistory", () => [], (p: PeakaClientOrCore) => iterateCacheExecutionHistory(p, { projectId: "p1", cacheId: "c1" })],
+    ["iterateExports", () => [], (p: PeakaClientOrCore) => iterateExports(p, { projectId: "p1" })],
+    [
+      "iterateCatalogSearch",
+      () => ({ matchedCatalogs: [], matchedSchemas: [], matchedTables: [], meta: { page: { limit: 100, offset: 0, nextOffset: 100 } } }),
+      (p: PeakaClientOrCore) => iterateCatalogSearch(p, { projectId: "p1", body: { query: "x" } }),
+    ],
+    ["iterateQueryRows", () => ({ columns: [], data: [] }), (p: PeakaClientOrCore) => iterateQueryRows(p, { projectId: "p1", body: { from: [] } as never })],
+  ] as const)("%s", async (_, answer, iterate) => {
+    const { peaka, seen } = serve(door, answer);
+    expect(await collect(iterate(peaka) as AsyncIterable<unknown>)).toEqual([]);
+    expect(seen).toHaveLength(1);
+  });
+});
+
