@@ -85,6 +85,9 @@ export interface ResolvedOptions {
   logBodies: boolean;
 }
 
+/** Base URLs already checked, so that one client per tenant key does not parse the same URL again. */
+const CHECKED_URLS = new Map<string, string>();
+
 export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -93,8 +96,12 @@ function envApiKey(): string | undefined {
   return env?.["PEAKA_API_KEY"] || undefined;
 }
 
+const PRINTABLE = /^[\t\x20-\x7e]+$/;
+
 /** Checks an API key's characters; the message never contains the key. */
 export function checkApiKey(key: unknown): string {
+  // The common case in one test: printable ASCII (or tabs), not blank. The checks below name the problem.
+  if (typeof key === "string" && PRINTABLE.test(key) && key.trim() !== "") return key;
   if (typeof key !== "string" || key.trim() === "") {
     throw new PeakaConfigError("The API key is empty: pass a non-empty `apiKey` or set PEAKA_API_KEY.");
   }
@@ -124,7 +131,10 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
   }
 
   let baseUrl: string;
-  if (options.baseUrl !== undefined) {
+  const known = options.baseUrl === undefined ? undefined : CHECKED_URLS.get(options.baseUrl);
+  if (known !== undefined) {
+    baseUrl = known;
+  } else if (options.baseUrl !== undefined) {
     let url: URL;
     try {
       url = new URL(options.baseUrl);
@@ -140,6 +150,7 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
       throw new PeakaConfigError("`baseUrl` may not contain a query, a fragment or credentials.");
     }
     baseUrl = url.href.replace(/\/+$/, "");
+    if (CHECKED_URLS.size < 64) CHECKED_URLS.set(options.baseUrl, baseUrl);
   } else {
     const region = options.region ?? "us";
     if (!Object.hasOwn(REGIONS, region)) {

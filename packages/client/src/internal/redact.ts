@@ -34,13 +34,17 @@ export function createSecrets(): Secrets {
       if (key.length < 4 || keys.includes(key)) return;
       keys.push(key);
       if (keys.length > MAX_KEYS) keys.shift();
-      build();
+      pattern = undefined; // rebuilt when text is next cleaned: making a client stays cheap
     },
     redact(text) {
-      return pattern && text ? text.replace(pattern, REDACTED) : text;
+      if (!text || !keys.length) return text;
+      if (!pattern) build();
+      return text.replace(pattern as RegExp, REDACTED);
     },
     has(text) {
-      if (!pattern || !text) return false;
+      if (!text || !keys.length) return false;
+      if (!pattern) build();
+      if (!pattern) return false;
       pattern.lastIndex = 0;
       const found = pattern.test(text);
       pattern.lastIndex = 0;
