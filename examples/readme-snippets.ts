@@ -19,6 +19,7 @@ import {
 
 declare const apiKey: string;
 declare const projectKey: string;
+declare const tenantProjectKey: string;
 declare const traceId: string;
 declare const projectId: string;
 declare const cacheId: string;
@@ -47,6 +48,9 @@ export async function snippets() {
 
   const rotating = createPeakaClient({ apiKey: async () => vault.read("peaka/partner-key") });
   await rotating.catalogs.list({ projectId }, { apiKey: projectKey, headers: { "X-Trace": traceId } });
+
+  const tenant = peaka.derive({ apiKey: tenantProjectKey });
+  await tenant.catalogs.list({ projectId });
 
   const me = await peaka.info.get();
   console.log(me.projectId ? `project key of ${me.projectName}` : "partner key", me.email);
