@@ -557,3 +557,18 @@ describe("conformance matrix", () => {
     });
   }
 });
+
+describe("clients, derived clients and cores keep their keys to themselves", () => {
+  it("util.inspect (showHidden) and JSON.stringify show no key, also after use and derive()", async () => {
+    const server = await startServer(json(200, CACHE_STATUS));
+    const { ctx } = setup(server);
+    await ctx.peaka.cache.getStatus(ids);
+    await ctx.peaka.GET("/data/projects/{projectId}/cache/{cacheId}/status", { params: { path: ids } });
+    const derived = ctx.peaka.derive({ apiKey: REQUEST_KEY });
+    await derived.cache.getStatus(ids);
+    expect(String(server.requests[2]?.headers.authorization)).toBe(`Bearer ${REQUEST_KEY}`);
+    const text = [ctx.peaka, derived, ctx.core].flatMap((o) => [inspect(o, { depth: 12, showHidden: true }), JSON.stringify(o)]).join("\n");
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain(REQUEST_KEY);
+  });
+});
