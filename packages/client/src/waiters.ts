@@ -7,7 +7,7 @@
 // newest run before the trigger (a cache run's id and start, a materialized query's
 // `lastExecutionStartTime`, a metadata refresh's state) and only judges a newer run. The
 // `...AndWait` helpers read the baseline, trigger, and wait, in one call.
-import type { components } from "@peaka/api-types";
+import type { CacheExecutionInfo, CacheStatus, components, ExportJob, MaterializedQueryStatus } from "@peaka/api-types";
 import { call, type PeakaClientOrCore } from "./door.js";
 import { PeakaInvalidArgumentError, PeakaNotFoundError } from "./errors.js";
 import {
@@ -24,10 +24,6 @@ import type { MetadataRefreshState, NormalizedRefreshJobStatus } from "./normali
 import { checkPollOptions, poll, type JobVerdict, type PollOptions } from "./poll.js";
 
 type Schemas = components["schemas"];
-type CacheStatus = Schemas["CacheStatus"];
-type CacheExecutionInfo = Schemas["CacheExecutionInfo"];
-type ExportJob = Schemas["ExportJob"];
-type MaterializedQueryStatus = Schemas["MaterializedQueryStatus"];
 
 function judge<T extends string>(table: Record<T, JobVerdict>) {
   // States the spec does not (yet) list keep the wait going until the deadline.
