@@ -2,13 +2,16 @@
 // dist, as users get it) against a by-hand baseline, from a loopback server in another process:
 //   - the server (a child process) answers the export API (start, status) and serves 1,000,000 rows
 //     x 10 columns as gzip JSONL split into 4 files, in 64 KiB writes;
-//   - each run happens in a fresh child process that samples its own RSS every 20 ms and reports
-//     the peak above the RSS it had before the run (target: < 64 MB);
+//   - memory: each reader runs once in a fresh child process that samples its own RSS every 20 ms and
+//     reports the peak above the RSS it had before the run (target: < 64 MB);
+//   - speed: both readers run in one child process, in interleaved rounds (the order swapped each
+//     round); the ratio is the median of the rounds' ratios (the load of a shared machine changes
+//     between rounds more than within one);
 //   - "by hand" downloads each file with fetch, gunzips it with DecompressionStream, splits lines and
 //     JSON.parses each one (the least a user would write); streamRows does that plus the export
 //     start and wait, lossless big integers, row objects and progress. Target: >= 0.8x its rows/s.
-// Runs alternate (hand, sdk, hand, sdk, ...); the figures are medians. Not part of `pnpm test`.
-// Options: --rows=N (default 1000000), --runs=N (default 3), --json.
+// Not part of `pnpm test`.
+// Options: --rows=N (default 1000000), --runs=N (default 5), --json.
 import { fork } from "node:child_process";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
@@ -19,13 +22,14 @@ const here = fileURLToPath(import.meta.url);
 const clientDist = join(dirname(here), "..", "packages", "client", "dist");
 const arg = (name, fallback) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const ROWS = arg("rows", 1_000_000);
-const RUNS = arg("runs", 3);
+const RUNS = arg("runs", 5);
 const FILES = 4;
 const TARGETS = { rssMb: 64, ratio: 0.8 };
 
 const role = process.argv[2];
 if (role === "server") await serve();
-else if (role === "run") await run(process.argv[3], process.argv[4]);
+else if (role === "rss") await rss(process.argv[3], process.argv[4]);
+else if (role === "speed") await speed(process.argv[3]);
 else await main();
 
 /** The loopback "Peaka + storage" server: export API and gzip JSONL files. */
@@ -91,8 +95,8 @@ async function serve() {
   });
 }
 
-/** One measured run in this (fresh) process: "hand" or "sdk". */
-async function run(kind, origin) {
+/** Loads the built packages the way an installed copy would be loaded. */
+async function load(origin) {
   // dist/sql.js imports "@peaka/api" by name; in the workspace that name points at the sources, so
   // point it at the built dist/index.js, as an installed package would.
   const { register } = await import("node:module");
@@ -107,17 +111,10 @@ async function run(kind, origin) {
   const core = createPeakaCore({ apiKey: "bench-key", baseUrl: `${origin}/api/v1` });
   const job = await (await fetch(`${origin}/api/v1/data/projects/p/exports/bench-export`)).json();
 
-  globalThis.gc?.();
-  await new Promise((r) => setTimeout(r, 50));
-  const base = process.memoryUsage().rss;
-  let peak = base;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
-  let rows = 0;
-  let check = 0;
-  const started = performance.now();
-  if (kind === "hand") {
+  /** Reads every row by hand: fetch, DecompressionStream, split lines, JSON.parse. */
+  async function hand() {
+    let rows = 0;
+    let check = 0;
     for (const file of job.files) {
       const response = await fetch(file.url);
       const reader = response.body.pipeThrough(new DecompressionStream("gzip")).getReader();
@@ -137,18 +134,58 @@ async function run(kind, origin) {
         if (done) break;
       }
     }
-  } else {
+    return { rows, check };
+  }
+
+  /** Reads every row with streamRows (export start, wait, download, gunzip, parse, rows). */
+  async function sdk() {
+    let rows = 0;
+    let check = 0;
     let lastProgress;
     for await (const row of streamRows(core, { projectId: "p", queryId: "q" }, { wait: { interval: 1 }, onProgress: (p) => (lastProgress = p) })) {
       check += row.quantity;
       rows++;
     }
     if (lastProgress.rows !== rows) throw new Error("progress does not match the rows");
+    return { rows, check };
   }
-  const ms = performance.now() - started;
+  return { hand, sdk };
+}
+
+async function timed(fn) {
+  const started = performance.now();
+  const result = await fn();
+  return { ...result, ms: performance.now() - started };
+}
+
+/** Memory: one run in this fresh process, its peak RSS above the RSS it had before. */
+async function rss(kind, origin) {
+  const readers = await load(origin);
+  globalThis.gc?.();
+  await new Promise((r) => setTimeout(r, 50));
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const result = await timed(readers[kind]);
   peak = Math.max(peak, process.memoryUsage().rss);
   clearInterval(sampler);
-  process.send({ kind, rows, ms, rssAboveBaseMb: (peak - base) / 2 ** 20, check });
+  process.send({ kind, ...result, rssAboveBaseMb: (peak - base) / 2 ** 20 });
+}
+
+/** Speed: both readers in this process, in interleaved rounds (order swapped each round). */
+async function speed(origin) {
+  const readers = await load(origin);
+  const times = { hand: [], sdk: [] };
+  for (let round = 0; round < RUNS; round++) {
+    for (const kind of round % 2 ? ["sdk", "hand"] : ["hand", "sdk"]) {
+      const result = await timed(readers[kind]);
+      if (result.rows !== ROWS) throw new Error(`${kind} read ${result.rows} rows, expected ${ROWS}`);
+      times[kind].push(result.ms);
+    }
+  }
+  process.send(times);
 }
 
 function child(args, execArgv = []) {
@@ -164,28 +201,31 @@ async function main() {
   const t0 = performance.now();
   const server = await child(["server", `--rows=${ROWS}`]);
   const origin = `http://127.0.0.1:${server.message.port}`;
-  const results = { hand: [], sdk: [] };
+  const memory = {};
+  let times;
   try {
-    for (let i = 0; i < RUNS; i++) {
-      for (const kind of ["hand", "sdk"]) {
-        const { process: p, message } = await child(["run", kind, origin, `--rows=${ROWS}`], ["--expose-gc"]);
-        p.kill();
-        if (message.rows !== ROWS) throw new Error(`${kind} read ${message.rows} rows, expected ${ROWS}`);
-        results[kind].push(message);
-      }
+    for (const kind of ["hand", "sdk"]) {
+      const { process: p, message } = await child(["rss", kind, origin, `--rows=${ROWS}`], ["--expose-gc"]);
+      p.kill();
+      if (message.rows !== ROWS) throw new Error(`${kind} read ${message.rows} rows, expected ${ROWS}`);
+      memory[kind] = message.rssAboveBaseMb;
     }
+    const { process: p, message } = await child(["speed", origin, `--rows=${ROWS}`, `--runs=${RUNS}`]);
+    p.kill();
+    times = message;
   } finally {
     server.process.kill();
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const rate = (kind) => ROWS / (median(results[kind].map((r) => r.ms)) / 1000);
-  const rss = (kind) => median(results[kind].map((r) => r.rssAboveBaseMb));
-  const ratio = rate("sdk") / rate("hand");
+  const rate = (kind) => ROWS / (median(times[kind]) / 1000);
+  const pairs = times.sdk.map((ms, i) => times.hand[i] / ms);
+  const ratio = median(pairs);
   const mb = (n) => `${n.toFixed(1)} MB`;
-  console.log(`\nstreaming ${ROWS.toLocaleString("en-US")} rows x 10 columns, gzip JSONL in ${FILES} files (${mb(server.message.gzBytes / 2 ** 20)} gzip, ${mb(server.message.rawBytes / 2 ** 20)} raw), ${RUNS} runs each, Node ${process.version}`);
-  console.log("| | rows/s | peak RSS above baseline |\n| --- | --- | --- |");
-  console.log(`| by hand (fetch, DecompressionStream, JSON.parse per line) | ${Math.round(rate("hand")).toLocaleString("en-US")} | ${mb(rss("hand"))} |`);
-  console.log(`| streamRows (@peaka/api/sql) | ${Math.round(rate("sdk")).toLocaleString("en-US")} | ${mb(rss("sdk"))} |`);
-  console.log(`\nstreamRows: ${ratio.toFixed(2)}x the by-hand rows/s (target >= ${TARGETS.ratio}x); peak RSS ${mb(rss("sdk"))} above baseline (target < ${TARGETS.rssMb} MB); ${((performance.now() - t0) / 1000).toFixed(1)} s in all.`);
-  if (process.argv.includes("--json")) console.log(JSON.stringify({ rows: ROWS, ratio, sdk: { rowsPerSecond: rate("sdk"), rssMb: rss("sdk") }, hand: { rowsPerSecond: rate("hand"), rssMb: rss("hand") } }));
+  console.log(`\nstreaming ${ROWS.toLocaleString("en-US")} rows x 10 columns, gzip JSONL in ${FILES} files (${mb(server.message.gzBytes / 2 ** 20)} gzip, ${mb(server.message.rawBytes / 2 ** 20)} raw), Node ${process.version}`);
+  console.log("| | rows/s (median of rounds) | peak RSS above baseline (own process) |\n| --- | --- | --- |");
+  console.log(`| by hand (fetch, DecompressionStream, JSON.parse per line) | ${Math.round(rate("hand")).toLocaleString("en-US")} | ${mb(memory.hand)} |`);
+  console.log(`| streamRows (@peaka/api/sql) | ${Math.round(rate("sdk")).toLocaleString("en-US")} | ${mb(memory.sdk)} |`);
+  console.log(`\nper round (by-hand time / streamRows time): ${pairs.map((r) => r.toFixed(2)).join(", ")}`);
+  console.log(`streamRows: ${ratio.toFixed(2)}x the by-hand rows/s (target >= ${TARGETS.ratio}x); peak RSS ${mb(memory.sdk)} above baseline (target < ${TARGETS.rssMb} MB); ${((performance.now() - t0) / 1000).toFixed(1)} s in all.`);
+  if (process.argv.includes("--json")) console.log(JSON.stringify({ rows: ROWS, ratio, sdk: { rowsPerSecond: rate("sdk"), rssMb: memory.sdk }, hand: { rowsPerSecond: rate("hand"), rssMb: memory.hand } }));
 }

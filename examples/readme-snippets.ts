@@ -16,6 +16,7 @@ import {
   refreshMetadataAndWait,
   waitForExport,
 } from "@peaka/api";
+import { runSql, sql, streamRows } from "@peaka/api/sql";
 
 declare const apiKey: string;
 declare const projectKey: string;
@@ -94,4 +95,38 @@ export async function snippets() {
   const core = createPeakaCore({ apiKey: process.env["PEAKA_API_KEY"] });
   const status = await getCacheStatus(core, { projectId, cacheId, excludeLogs: true });
   return { csv, png, status };
+}
+
+// README "Running SQL": the tagged template, rows as objects, rows typed by format, the big-result stream.
+declare function handle(row: Record<string, unknown>): void;
+
+export async function sqlSnippets() {
+  const peaka = createPeakaClient({ apiKey });
+  const controller = new AbortController();
+  const status = "shipped";
+  const minTotal = 100;
+  const regions = ["eu", "us"];
+
+  const query = sql`SELECT o.id, c.id, o.total FROM ${sql.id("shop", "public", "orders")} o
+  JOIN ${sql.id("shop", "public", "customers")} c ON c.id = o.customer_id
+  WHERE o.status = ${status} AND o.total >= ${minTotal} AND o.region IN (${sql.join(regions)})`;
+
+  const { columns, rows } = await runSql(peaka, projectId, query, { timeout: 120_000 });
+  console.log(columns.map((c) => `${c.key}: ${c.type}`));
+  for (const row of rows) console.log(row["id"], row["id_2"], row["total"]);
+
+  await peaka.queries.execute({ projectId, body: query });
+  await runSql(peaka, projectId, "SELECT 1");
+  const simple = await peaka.queries.execute({ projectId, format: "SIMPLE", body: query });
+  console.log(simple.data[0]?.["total"]);
+
+  for await (const row of streamRows(peaka, { projectId, queryId }, {
+    format: "JSONL", // or "CSV"; gzip unless compression: "NONE"
+    types: { paid_at: "timestamp(3)" }, // exports carry no types: name the ones to convert
+    onProgress: ({ rows, bytes }) => console.log(`${rows} rows, ${bytes} bytes downloaded`),
+    signal: controller.signal,
+  })) {
+    handle(row);
+  }
+  return query;
 }

@@ -61,5 +61,5 @@ export async function runSql(
   const result: ExecuteResult = isClient(peaka)
     ? await peaka.queries.execute(args, perRequest)
     : await executeQuery(peaka, args, perRequest);
-  return rowsFromResult(result as Parameters<typeof rowsFromResult>[0], { bigint, timestamps });
+  return rowsFromResult(result as Parameters<typeof rowsFromResult>[0], { ...(bigint ? { bigint } : {}), ...(timestamps ? { timestamps } : {}) });
 }

@@ -82,18 +82,27 @@ export interface StreamRowsOptions extends ConvertOptions {
 }
 
 type Row = SqlRow;
-const BIG_DIGITS = /\d{16}/;
 const NUMBER_OR_STRING = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 const MARK = "\u0000n";
 
-/** Parses one JSON line without losing integers or decimals beyond a double's precision. */
+/** Whether a parsed row has a top-level integer that JSON.parse could not hold exactly. */
+function hasUnsafeInteger(row: Record<string, unknown>): boolean {
+  for (const key in row) {
+    const v = row[key];
+    if (typeof v === "number" && (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) && Number.isInteger(v)) return true;
+  }
+  return false;
+}
+
+/**
+ * Parses a JSON line again, keeping integers of 16 digits or more as their text (then as a number
+ * when safe, else text or a bigint, see `unmark`). Only for the rare rows that `hasUnsafeInteger` finds:
+ * checking the parsed values costs almost nothing, scanning every line's text would not.
+ */
 function parseLosslessLine(line: string, bigint: ConvertOptions["bigint"]): unknown {
-  if (!BIG_DIGITS.test(line)) return JSON.parse(line);
-  const marked = line.replace(NUMBER_OR_STRING, (token) => {
-    if (token.charCodeAt(0) === 34) return token;
-    const digits = token.replace(/^-/, "").replace(/[eE].*$/, "").replace(".", "").replace(/^0+/, "");
-    return digits.length > 15 ? `"\\u0000n${token}"` : token;
-  });
+  const marked = line.replace(NUMBER_OR_STRING, (token) =>
+    token.charCodeAt(0) !== 34 && /^-?\d{16,}$/.test(token) ? `"\\u0000n${token}"` : token,
+  );
   return unmark(JSON.parse(marked), bigint);
 }
 
@@ -145,19 +154,20 @@ function jsonlParser(ctx: FileContext, options: StreamRowsOptions): RowParser {
   let count = 0;
   const malformed = (message: string, cause?: unknown) =>
     new PeakaExportFileError(`Row ${count + 1} of ${ctx.file.name} ${message}`, { reason: "malformed", exportId: ctx.exportId, file: ctx.file.name, row: count }, cause === undefined ? undefined : { cause });
-  /** Parses complete lines into `rows`. `lossless`: some line may hold a number beyond a double's precision. */
-  const parseLines = (lines: string[], lossless: boolean, rows: Row[]) => {
+  /** Parses complete lines into `rows`. */
+  const parseLines = (lines: string[], rows: Row[]) => {
     for (const line of lines) {
       if (line.length === 0) continue;
       let row: unknown;
       try {
         // JSON.parse allows the `\r` of a CRLF line end (it is whitespace).
-        row = lossless ? parseLosslessLine(line, bigint) : JSON.parse(line);
+        row = JSON.parse(line);
       } catch (error) {
         if (line.trim() === "") continue;
         throw malformed("is not valid JSON", error);
       }
       if (row === null || typeof row !== "object" || Array.isArray(row)) throw malformed("is not a JSON object");
+      if (hasUnsafeInteger(row as Row)) row = parseLosslessLine(line, bigint);
       if (typed) {
         const r = row as Row;
         for (const [key, type] of typed) if (key in r) r[key] = convertValue(r[key], type, options);
@@ -174,8 +184,7 @@ function jsonlParser(ctx: FileContext, options: StreamRowsOptions): RowParser {
       const buffer = pending + text;
       const lines = buffer.split("\n");
       pending = lines.pop() as string;
-      // One scan of the chunk decides whether any line needs the slower lossless parse.
-      parseLines(lines, BIG_DIGITS.test(buffer), out);
+      parseLines(lines, out);
     },
     end(out) {
       const last = pending;
@@ -183,7 +192,7 @@ function jsonlParser(ctx: FileContext, options: StreamRowsOptions): RowParser {
       if (last.trim() === "") return;
       // A last line without its newline is a complete row only if it parses.
       try {
-        parseLines([last], BIG_DIGITS.test(last), out);
+        parseLines([last], out);
       } catch (error) {
         throw new PeakaExportFileError(`${ctx.file.name} ends in the middle of row ${count + 1}`, { reason: "truncated", exportId: ctx.exportId, file: ctx.file.name, row: count }, { cause: error });
       }
