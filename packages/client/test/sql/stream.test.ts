@@ -206,6 +206,36 @@ describe("streamRows", () => {
     ]);
   });
 
+  it("reads CSV with a NULL marker, without a header line, through the fetch it is given", async () => {
+    const { peaka, storage } = await setup({
+      format: "CSV",
+      compression: "NONE",
+      files: { "a.csv": Buffer.from('1;\\N;""\r\n2;x;"a;b"\r\n') },
+    });
+    const seen: string[] = [];
+    const download: typeof fetch = (input, init) => {
+      seen.push(String(input));
+      return fetch(input, init);
+    };
+    const { rows, error } = await collect(
+      streamRows(peaka, { projectId: "p", exportId: "exp-1" }, {
+        format: "CSV",
+        columns: ["n", "s", "t"],
+        csvOptions: { delimiter: ";", recordSeparator: "\r\n", includeHeader: false, nullValue: "\\N" },
+        wait: FAST_WAIT,
+        fetch: download,
+      }),
+    );
+    expect(error).toBeUndefined();
+    expect(rows).toEqual([
+      { n: "1", s: null, t: "" },
+      { n: "2", s: "x", t: "a;b" },
+    ]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toContain("/bucket/a.csv");
+    expect(storage).toHaveLength(1);
+  });
+
   it("re-reads an expired download link from the export once", async () => {
     const { peaka, api, storage } = await setup({
       format: "JSONL",
