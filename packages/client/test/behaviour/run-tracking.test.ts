@@ -2,7 +2,7 @@
 // trigger: the status still shows the previous run's final state. Each case runs through both front
 // doors (createPeakaClient and createPeakaCore).
 import { afterEach, describe, expect, it } from "vitest";
-import { PeakaInvalidArgumentError, PeakaJobFailedError, PeakaTimeoutError } from "../../src/errors.js";
+import { PeakaAbortError, PeakaInvalidArgumentError, PeakaJobFailedError, PeakaTimeoutError } from "../../src/errors.js";
 import {
   fullRefreshCacheAndWait,
   incrementalUpdateCacheAndWait,
@@ -119,6 +119,22 @@ describe.each(DOORS)("cache runs via %s", (door) => {
     expect(error).toBeInstanceOf(PeakaInvalidArgumentError);
     expect((error as Error).message).toMatch(/after/);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("stops with PeakaAbortError: before anything is sent, and while waiting for the new run", async () => {
+    const server = await startServer(jobScript([cache("FULL_REFRESH", run("run-OLD", "COMPLETED", "2026-03-01T10:00:00Z", "FULL_REFRESH"))]));
+    const early = await rejectionOf(fullRefreshCacheAndWait(doorFor(door, server), { projectId, cacheId }, { ...FAST, signal: AbortSignal.abort("no") }));
+    expect(early).toBeInstanceOf(PeakaAbortError);
+    expect(server.requests).toHaveLength(0);
+
+    const controller = new AbortController();
+    const waiting = fullRefreshCacheAndWait(doorFor(door, server), { projectId, cacheId }, { ...FAST, signal: controller.signal });
+    await server.nthRequest(4); // baseline, trigger, two reads of the old run
+    controller.abort("enough");
+    const error = await rejectionOf(waiting);
+    expect(error).toBeInstanceOf(PeakaAbortError);
+    expect((error as PeakaAbortError).cause).toBe("enough");
+    expect(server.requests.filter((r) => r.method === "POST")).toHaveLength(1);
   });
 
   it("rejects bad poll options before triggering anything", async () => {
