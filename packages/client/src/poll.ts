@@ -17,8 +17,9 @@ export interface PollOptions<S> {
   /** Longest wait between two reads, in ms. Default: 15000. */
   maxInterval?: number;
   /**
-   * Overall deadline from the first read, in ms (`Infinity`: none); then `PeakaTimeoutError`.
-   * Default: 600000 (10 min).
+   * Overall deadline from the first status read, in ms (`Infinity`: none); then `PeakaTimeoutError`.
+   * For the `...AndWait` helpers it starts after the trigger; the baseline read and the trigger
+   * have the client's per-request timeout. Default: 600000 (10 min).
    */
   timeout?: number;
   /** Stops waiting (and the read under way) with `PeakaAbortError`. Default: none. */
