@@ -120,6 +120,8 @@ function template(strings: TemplateStringsArray, ...values: unknown[]): SqlState
   }
   const chunks: Chunk[] = [];
   strings.forEach((text, i) => {
+    // An invalid escape (`\x`, `\u{`) leaves a tagged template's text undefined.
+    if (typeof text !== "string") throw new PeakaInvalidArgumentError("sql: the template has an invalid escape sequence (such as \\x or \\u without digits).");
     chunks.push({ text });
     if (i < values.length) chunks.push(...bind(values[i]));
   });

@@ -310,6 +310,16 @@ describe("streamRows", () => {
     expect(await second.closed[0]).toBe(true);
   });
 
+  it("sends nothing until the loop asks for the first row", async () => {
+    const { peaka, api } = await setup({ format: "JSONL", compression: "GZIP", files: { "a.gz": gzipSync(jsonl([{ n: 1 }])) } });
+    const stream = streamRows(peaka, { projectId: "p", queryId: "q" }, { wait: FAST_WAIT });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(api).toHaveLength(0);
+    expect(await stream.next()).toEqual({ value: { n: 1 }, done: false });
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
+    expect(api.length).toBeGreaterThan(0);
+  });
+
   it("works with a core from createPeakaCore too", async () => {
     const { apiOrigin } = await setup({ format: "JSONL", compression: "GZIP", files: { "a.gz": gzipSync(jsonl([{ n: 1 }])) } });
     const core = createPeakaCore({ apiKey: "k", baseUrl: `${apiOrigin}/api/v1` });

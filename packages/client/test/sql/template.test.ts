@@ -115,6 +115,7 @@ describe("sql`...`", () => {
     expect(() => sql.literal(1e-7)).toThrow(PeakaInvalidArgumentError);
     expect(sql.literal(1e21).statement).toBe("1000000000000000000000");
     expect(() => (sql as unknown as (s: string) => unknown)("SELECT 1")).toThrow(PeakaInvalidArgumentError);
+    expect(() => sql`SELECT '\xZZ'`).toThrow(PeakaInvalidArgumentError);
   });
 
   it("still takes plain strings", () => {
