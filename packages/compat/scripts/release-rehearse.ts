@@ -301,7 +301,7 @@ async function consumer(m: Manager, ctx: { work: string; registry: string; mock:
     for (const name of ["@peaka/api", "@peaka/api-types"]) {
       const readme = join(dir, "node_modules", ...name.split("/"), "README.md");
       for (const [i, code] of readmeSnippets(existsSync(readme) ? readFileSync(readme, "utf8") : "").entries()) {
-        writeFileSync(join(snippets, `${name.replace(/\W+/g, "-")}-${i + 1}.ts`), code);
+        writeFileSync(join(snippets, `${name.replace(/^@/, "").replace(/\W+/g, "-")}-${i + 1}.ts`), code);
         count++;
       }
     }
