@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { LogLevel, PeakaClientOptions, Region } from "@peaka/api";
+import { findDeno } from "./code-mode.js";
 import { startHttpServer } from "./http.js";
 import { createPeakaMcpServer, DEFAULTS, selectTools, toolSelectors } from "./server.js";
 import { VERSION } from "./version.js";
@@ -35,6 +36,13 @@ Tools
 Safety (read-only by default)
   --allow-writes             allow calls that create or change data
   --allow-destructive        also allow deletions (needs --allow-writes)
+
+Code mode (opt-in)
+  --code-mode                add run_code: the agent's TypeScript runs in a Deno sandbox (no files,
+                             no environment, no network but a bridge to this server's operations,
+                             under the same safety flags)
+  --deno <path>              the Deno binary (default: PEAKA_MCP_DENO, the deno npm package, or
+                             deno on the PATH)
 
 Other
   --log-level <level>        log Peaka requests to stderr: error, warn, info, debug (default: off)
@@ -72,6 +80,8 @@ try {
       "allow-writes": { type: "boolean", default: false },
       "allow-destructive": { type: "boolean", default: false },
       "log-level": { type: "string" },
+      "code-mode": { type: "boolean", default: false },
+      deno: { type: "string" },
       "list-tools": { type: "boolean", default: false },
       version: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -119,21 +129,29 @@ const client: Omit<PeakaClientOptions, "apiKey"> = {
   ...(baseUrl ? { baseUrl } : region ? { region: region as Region } : {}),
   ...(logLevel ? { logger: stderrLogger, logLevel: logLevel as LogLevel } : {}),
 };
+let codeMode: { deno: string } | undefined;
+if (flags["code-mode"]) {
+  const deno = findDeno(flags.deno);
+  if (!deno) fail("--code-mode needs Deno: install the deno npm package, put deno on the PATH, or pass --deno <path>.");
+  codeMode = { deno };
+}
 const common = {
   client,
+  codeMode,
   tools,
   allowWrites: flags["allow-writes"],
   allowDestructive: flags["allow-destructive"],
   maxRows: integer("max-rows", flags["max-rows"], DEFAULTS.maxRows, 1),
   maxResultChars: integer("max-result-chars", flags["max-result-chars"], DEFAULTS.maxResultChars, 1000),
 };
+const toolCount = selectTools(tools).length + (codeMode ? 1 : 0);
 const mode = `${common.allowWrites ? (common.allowDestructive ? "writes and deletions allowed" : "writes allowed") : "read-only"}`;
 
 if (flags.transport === "http") {
   const port = integer("port", flags.port, 3000, 0);
   try {
     const http = await startHttpServer({ ...common, host: flags.host ?? "127.0.0.1", port, log: logLevel ? (line) => console.error(line) : undefined });
-    console.error(`peaka-mcp ${VERSION}: Streamable HTTP on ${http.url} (${selectTools(tools).length} tools, ${mode})`);
+    console.error(`peaka-mcp ${VERSION}: Streamable HTTP on ${http.url} (${toolCount} tools, ${mode})`);
     const stop = () => void http.close().then(() => process.exit(0));
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
@@ -151,7 +169,7 @@ if (flags.transport === "http") {
     fail(error instanceof Error ? error.message : String(error));
   }
   await server.connect(new StdioServerTransport());
-  console.error(`peaka-mcp ${VERSION}: stdio (${selectTools(tools).length} tools, ${mode})`);
+  console.error(`peaka-mcp ${VERSION}: stdio (${toolCount} tools, ${mode})`);
 } else {
   fail(`--transport must be stdio or http; got "${flags.transport}".`);
 }

@@ -5,6 +5,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { createPeakaClient, createPeakaCore, type PeakaClient, type PeakaClientOptions, type PeakaCore } from "@peaka/api";
 import { resources } from "./catalog.js";
+import { codeTool } from "./code-mode.js";
 import { errorResult, failure, limitText, redactor, scrubResult } from "./format.js";
 import { refusal, type SafetyFlags } from "./safety.js";
 import { checkArguments, metaTools } from "./tools/meta.js";
@@ -33,6 +34,11 @@ export interface PeakaMcpServerOptions {
   maxRows?: number;
   /** Most characters of text in one tool result; longer results are cut with a note. Default: 50000. */
   maxResultChars?: number;
+  /**
+   * Code mode: adds `run_code`, which runs the agent's TypeScript in a Deno sandbox whose only way
+   * out is a bridge to this server's operations. `deno` is the Deno binary (see `findDeno`). Default: off.
+   */
+  codeMode?: { deno: string };
   /** A client and core made earlier for the same key and options (the HTTP server keeps one per key). Default: made here. */
   connection?: PeakaConnection;
 }
@@ -84,7 +90,7 @@ export function createPeakaMcpServer(options: PeakaMcpServerOptions): Server {
     maxRows: options.maxRows ?? DEFAULTS.maxRows,
     maxResultChars: options.maxResultChars ?? DEFAULTS.maxResultChars,
   };
-  const tools = selectTools(options.tools);
+  const tools = [...selectTools(options.tools), ...(options.codeMode ? [codeTool(options.codeMode.deno)] : [])];
   const byName = new Map(tools.map((t) => [t.name, t]));
   const connection = options.connection ?? connectPeaka(options.apiKey, options.client);
   const scrub = redactor([options.apiKey]);

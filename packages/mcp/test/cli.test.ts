@@ -20,7 +20,7 @@ describe("peaka-mcp command line", () => {
   it("--help prints every flag on stdout", () => {
     const r = cli(["--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--transport", "--host", "--port", "--region", "--base-url", "--tools", "--max-rows", "--max-result-chars", "--allow-writes", "--allow-destructive", "--log-level", "--list-tools", "--version"]) {
+    for (const flag of ["--transport", "--host", "--port", "--region", "--base-url", "--tools", "--max-rows", "--max-result-chars", "--allow-writes", "--allow-destructive", "--log-level", "--list-tools", "--version", "--code-mode", "--deno"]) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toContain("PEAKA_API_KEY");
@@ -44,6 +44,7 @@ describe("peaka-mcp command line", () => {
     [[], {}, "PEAKA_API_KEY is not set"],
     [["--region", "mars"], { PEAKA_API_KEY: "k-123456" }, "mars"],
     [["--base-url", "not a url"], { PEAKA_API_KEY: "k-123456" }, "baseUrl"],
+    [["--code-mode", "--deno", "/nonexistent/deno"], { PEAKA_API_KEY: "k-123456" }, "--code-mode needs Deno"],
   ] as const)("%j is refused", (args, env, message) => {
     const r = cli([...args], { ...env });
     expect(r.code).toBe(2);
