@@ -1,7 +1,7 @@
 // Values converted by their column's SQL type, and result rows as objects keyed by column name.
+import type { ExecuteQueryResult } from "@peaka/api";
 import type { components } from "@peaka/api-types";
 
-type QueryExecutionResult = components["schemas"]["QueryExecutionResult"];
 type QueryTypedCell = components["schemas"]["QueryTypedCell"];
 
 /** How values are converted. */
@@ -199,7 +199,7 @@ export function convertValue(value: unknown, type: string | undefined, options: 
  * each cell carries (see `convertValue`). Column types come from the cells, so a result without rows
  * has columns without `type`.
  */
-export function rowsFromResult(result: QueryExecutionResult, options: ConvertOptions = {}): SqlRows {
+export function rowsFromResult(result: ExecuteQueryResult<"CELL_TYPED">, options: ConvertOptions = {}): SqlRows {
   const data = (result.data ?? []) as unknown[];
   const first = data[0];
   const refs = result.columns ?? [];

@@ -1,7 +1,6 @@
 // One call from statement to rows: runs a statement with the execute operation (CELL_TYPED, so each
 // value carries its SQL type) and gives `{ columns, rows }` with rows as objects.
-import { executeQuery, type PeakaClient, type PeakaCore, type RequestOptions } from "@peaka/api";
-import { PeakaInvalidArgumentError } from "@peaka/api";
+import { executeQuery, PeakaInvalidArgumentError, type PeakaClient, type PeakaCore, type RequestOptions } from "@peaka/api";
 import { rowsFromResult, type ConvertOptions, type SqlRows } from "./convert.js";
 import { toStatement, type SqlStatement } from "./template.js";
 
@@ -21,7 +20,6 @@ export interface RunSqlOptions extends ConvertOptions, Omit<RequestOptions, "tim
 }
 
 type ExecuteArgs = Parameters<typeof executeQuery>[1];
-type ExecuteResult = Awaited<ReturnType<typeof executeQuery>>;
 
 /** Whether `peaka` is a client (resource namespaces) rather than a bare core. */
 export function isClient(peaka: SqlTarget): peaka is PeakaClient {
@@ -57,9 +55,9 @@ export async function runSql(
     body.timeout = Math.ceil(timeout / 1000);
     perRequest.timeout = body.timeout * 1000 + 10_000;
   }
-  const args: ExecuteArgs = { projectId, format: "CELL_TYPED", body };
-  const result: ExecuteResult = isClient(peaka)
+  const args = { projectId, format: "CELL_TYPED", body } satisfies ExecuteArgs;
+  const result = isClient(peaka)
     ? await peaka.queries.execute(args, perRequest)
     : await executeQuery(peaka, args, perRequest);
-  return rowsFromResult(result as Parameters<typeof rowsFromResult>[0], { ...(bigint ? { bigint } : {}), ...(timestamps ? { timestamps } : {}) });
+  return rowsFromResult(result, { ...(bigint ? { bigint } : {}), ...(timestamps ? { timestamps } : {}) });
 }

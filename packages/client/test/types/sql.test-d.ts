@@ -2,7 +2,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { QueryCellValue, QueryTypedCell } from "@peaka/api-types";
 import { createPeakaClient, createPeakaCore, executeQuery, type ExecuteQueryResult } from "../../src/index.js";
-import { runSql, sql, streamRows, type RowStream, type SqlRows, type SqlStatement } from "../../src/sql/index.js";
+import { rowsFromResult, runSql, sql, streamRows, type RowStream, type SqlRow, type SqlRows, type SqlStatement } from "../../src/sql/index.js";
 
 const peaka = createPeakaClient({ apiKey: "k" });
 const core = createPeakaCore({ apiKey: "k" });
@@ -61,6 +61,11 @@ describe("SQL helpers", () => {
     expectTypeOf(runSql(peaka, "p", q)).resolves.toEqualTypeOf<SqlRows>();
     expectTypeOf(runSql(core, "p", "SELECT 1")).resolves.toEqualTypeOf<SqlRows>();
     expectTypeOf(streamRows(peaka, { projectId: "p", queryId: "q" })).toEqualTypeOf<RowStream>();
+    const typed = await peaka.queries.execute({ projectId: "p", body: q });
+    expectTypeOf(rowsFromResult(typed).rows).toEqualTypeOf<SqlRow[]>();
+    const simple = await peaka.queries.execute({ projectId: "p", format: "SIMPLE", body: q });
+    // @ts-expect-error rowsFromResult reads CELL_TYPED answers only
+    void rowsFromResult(simple);
     // @ts-expect-error identifiers take strings only
     void sql.id("a", 1);
     // @ts-expect-error a source needs a query, a table or an export
