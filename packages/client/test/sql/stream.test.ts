@@ -29,6 +29,8 @@ interface Served {
   writeSize?: number;
   /** Whether the job lists each file's `bytes`. */
   listBytes?: boolean;
+  /** Serve the (gzip) files with `Content-Encoding: gzip`, as a bucket may for objects stored that way. */
+  contentEncoding?: boolean;
 }
 
 const servers: Server[] = [];
@@ -69,7 +71,7 @@ async function setup(served: Served) {
       return;
     }
     const bytes = served.cut?.[name] !== undefined ? all.subarray(0, served.cut[name]) : all;
-    res.writeHead(200, { "content-type": "application/octet-stream" });
+    res.writeHead(200, { "content-type": "application/octet-stream", ...(served.contentEncoding ? { "content-encoding": "gzip" } : {}) });
     const size = served.writeSize ?? 64 * 1024;
     for (let i = 0; i < bytes.length; i += size) {
       if (res.destroyed) return;
@@ -308,6 +310,13 @@ describe("streamRows", () => {
       if (row["n"] === 5) break;
     }
     expect(await second.closed[0]).toBe(true);
+  });
+
+  it("does not gunzip twice when the storage host sends Content-Encoding: gzip", async () => {
+    const { peaka } = await setup({ format: "JSONL", compression: "GZIP", contentEncoding: true, listBytes: true, files: { "a.jsonl.gz": gzipSync(jsonl([{ n: 1 }, { n: 2 }])) } });
+    const { rows, error } = await collect(streamRows(peaka, { projectId: "p", queryId: "q" }, { wait: FAST_WAIT }));
+    expect(error).toBeUndefined();
+    expect(rows).toEqual([{ n: 1 }, { n: 2 }]);
   });
 
   it("sends nothing until the loop asks for the first row", async () => {
