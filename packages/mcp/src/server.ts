@@ -115,16 +115,19 @@ export function createPeakaMcpServer(options: PeakaMcpServerOptions): Server {
     const refused = refusal(tool.name, tool.safety, flags);
     if (refused) return failure(refused);
     const token = request.params._meta?.progressToken;
+    // Progress notifications go out in order, and all of them before the result (a client drops
+    // progress that arrives after the answer).
+    let sent: Promise<void> = Promise.resolve();
     const context: ToolContext = {
       ...connection,
       flags,
       limits,
       signal: extra.signal,
-      progress: async (progress, total, message) => {
-        if (token === undefined) return;
-        await extra
-          .sendNotification({ method: "notifications/progress", params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), message: scrub(message) } })
-          .catch(() => undefined);
+      progress: (progress, total, message) => {
+        if (token === undefined) return sent;
+        const params = { progressToken: token, progress, ...(total !== undefined ? { total } : {}), message: scrub(message) };
+        sent = sent.then(() => extra.sendNotification({ method: "notifications/progress", params })).catch(() => undefined);
+        return sent;
       },
     };
     let result: CallToolResult;
@@ -133,6 +136,7 @@ export function createPeakaMcpServer(options: PeakaMcpServerOptions): Server {
     } catch (error) {
       result = errorResult(error);
     }
+    await sent;
     // Every text is cut to the limit (tools cut their own with better notes; this is the backstop).
     result = {
       ...result,
