@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { ProgressNotificationSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { deref, type SpecOperation } from "@peaka/mock/spec";
 
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -42,20 +42,25 @@ export function textOf(result: CallToolResult): string {
 }
 
 function wrap(client: Client, stderr: () => string, close: () => Promise<void>): Connected {
+  // Progress notifications are collected here rather than through callTool's `onprogress`: the SDK
+  // client handles a notification a microtask after it reads it but a response at once, and drops
+  // progress whose request has already been answered — so a notification sent just before a quick
+  // answer would be lost to `onprogress`. This handler sees every one, before the call resumes.
+  const collectors = new Map<string | number, (p: { progress: number; message?: string }) => void>();
+  let tokens = 0;
+  client.setNotificationHandler(ProgressNotificationSchema, (n) => {
+    transcript.push(JSON.stringify(n.params));
+    collectors.get(n.params.progressToken)?.({ progress: n.params.progress, message: n.params.message });
+  });
   return {
     client,
     async call(name, args = {}, onProgress) {
-      const result = (await client.callTool({ name, arguments: args }, undefined, {
-        ...(onProgress
-          ? {
-              onprogress: (p) => {
-                transcript.push(JSON.stringify(p));
-                onProgress({ progress: p.progress, message: p.message });
-              },
-            }
-          : {}),
+      const token = `progress-${++tokens}`;
+      if (onProgress) collectors.set(token, onProgress);
+      const result = (await client.callTool({ name, arguments: args, ...(onProgress ? { _meta: { progressToken: token } } : {}) }, undefined, {
         timeout: 60_000,
       })) as CallToolResult;
+      collectors.delete(token);
       transcript.push(JSON.stringify(result));
       return result;
     },
