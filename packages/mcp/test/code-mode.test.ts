@@ -66,6 +66,12 @@ describe("run_code", () => {
     expect([loop.isError, textOf(loop)]).toEqual([true, expect.stringContaining("stopped after 2 s")]);
   });
 
+  it("allows at most 100 operation calls in one run", async () => {
+    const r = await server.call("run_code", { code: `for (let i = 0; i < 101; i++) await peaka.listCatalogs({ projectId: "${P}" }); return "done";` });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain("More than 100 calls in one run");
+  });
+
   it("never shows the key", () => {
     expect(transcript.filter((t) => t.includes(FAKE_KEY))).toEqual([]);
   });
