@@ -3,7 +3,9 @@
 // At the end the matrix prints itself (✓ passed, ✗ failed, · does not apply).
 //
 // Entry points: resource method, `.withResponse`, operation function on a core, low-level openapi-fetch
-// call, iterator, waiter, event stream. Timing never decides a verdict: aborts are triggered by what
+// call, iterator, waiter, event stream. The whole matrix runs twice: over the default transport on
+// Node.js (node:http, src/internal/node-http.ts) and over fetch (what other runtimes and a `fetch`
+// option use). Timing never decides a verdict: aborts are triggered by what
 // the server or the logger has seen, timeouts and backoffs are short options.
 import { getEventListeners } from "node:events";
 import { inspect } from "node:util";
@@ -32,6 +34,7 @@ import {
   type PeakaCore,
   type RequestOptions,
 } from "../../src/index.js";
+import { nodeFetch } from "../../src/internal/node-http.js";
 import { closeAllServers, delay, empty, hang, json, raw, rejectionOf, resetConnection, startServer, type Step, type TestServer } from "../support/servers.js";
 
 afterEach(closeAllServers);
@@ -183,6 +186,12 @@ interface Line {
   message: string;
   fields: Record<string, unknown> | undefined;
 }
+/** The transport under test: the Node.js default (node:http) or fetch. */
+type Transport = "node:http" | "fetch";
+let transport: Transport = "node:http";
+/** The fetch function of the transport under test (for cells that wrap it). */
+const baseFetch = (): typeof fetch => (transport === "fetch" ? (input, init) => fetch(input, init) : (nodeFetch as typeof fetch));
+
 function setup(server: TestServer, options: PeakaClientOptions = {}) {
   const lines: Line[] = [];
   const log = (level: string) => (message: string, fields?: Record<string, unknown>) => {
@@ -198,6 +207,7 @@ function setup(server: TestServer, options: PeakaClientOptions = {}) {
     logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
     logLevel: "debug",
     logBodies: true,
+    ...(transport === "fetch" ? { fetch: baseFetch() } : {}),
     ...options,
   };
   const ctx: Ctx = { peaka: createPeakaClient(all), core: createPeakaCore(all) };
@@ -228,30 +238,36 @@ const passed = new Set<string>();
 const notApplicable = new Set<string>();
 
 function cell(behaviour: Behaviour, entry: Entry, applies: boolean, test: (entry: Entry) => Promise<void>) {
-  const id = `${behaviour} | ${entry.name}`;
+  const id = `${transport} | ${behaviour} | ${entry.name}`;
   if (!applies) {
     notApplicable.add(id);
     return;
   }
+  const current = transport;
   it(`${behaviour} × ${entry.name}`, async () => {
+    transport = current;
     await test(entry);
     passed.add(id);
   });
 }
 
 afterAll(() => {
+  for (const t of TRANSPORTS) printMatrix(t);
+});
+
+function printMatrix(t: Transport) {
   const width = Math.max(...BEHAVIOURS.map((b) => b.length));
-  const header = `${"".padEnd(width)} | ${ENTRIES.map((e) => e.name).join(" | ")}`;
+  const header = `${`over ${t}`.padEnd(width)} | ${ENTRIES.map((e) => e.name).join(" | ")}`;
   const rows = BEHAVIOURS.map(
     (b) =>
       `${b.padEnd(width)} | ${ENTRIES.map((e) => {
-        const id = `${b} | ${e.name}`;
+        const id = `${t} | ${b} | ${e.name}`;
         const mark = notApplicable.has(id) ? "·" : passed.has(id) ? "✓" : "✗";
         return mark.padStart(Math.ceil(e.name.length / 2)).padEnd(e.name.length);
       }).join(" | ")}`,
   );
-  console.log(`\nConformance matrix (✓ passed, ✗ failed, · does not apply)\n${header}\n${"-".repeat(header.length)}\n${rows.join("\n")}\n`);
-});
+  console.log(`\nConformance matrix over ${t} (✓ passed, ✗ failed, · does not apply)\n${header}\n${"-".repeat(header.length)}\n${rows.join("\n")}\n`);
+}
 
 /** A call's failure, or its result when it did not throw. */
 async function outcome(promise: Promise<unknown>): Promise<{ error?: unknown; value?: any }> {
@@ -287,7 +303,9 @@ function expectOk(entry: Entry, value: any) {
 }
 
 // ---- the behaviours -----------------------------------------------------------------------------
-describe("conformance matrix", () => {
+const TRANSPORTS: Transport[] = ["node:http", "fetch"];
+for (const t of TRANSPORTS) describe(`conformance matrix over ${t}`, () => {
+  transport = t;
   for (const entry of ENTRIES) {
     describe(entry.name, () => {
       cell("abort before send", entry, true, async (e) => {
@@ -323,7 +341,7 @@ describe("conformance matrix", () => {
         const gotHeaders = new Promise<void>((resolve) => (headers = resolve));
         const { ctx } = setup(server, {
           fetch: async (input, init) => {
-            const response = await fetch(input, init);
+            const response = await baseFetch()(input, init);
             headers();
             return response;
           },
