@@ -29,7 +29,11 @@ export interface LogSink {
   log(level: LogLevel, message: string, fields: Record<string, unknown>): void;
 }
 
+/** The sink of a client without a logger: one shared object, nothing to allocate per client. */
+const SILENT: LogSink = { enabled: () => false, log: () => undefined };
+
 export function createLogSink(logger: Logger | undefined, minimum: LogLevel): LogSink {
+  if (logger === undefined) return SILENT;
   return {
     enabled: (level) => logger !== undefined && ORDER[level] >= ORDER[minimum],
     log(level, message, fields) {

@@ -51,6 +51,45 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
+/**
+ * A Node stream as a web ReadableStream, with backpressure (the Node stream pauses while the web queue
+ * is full). Cheaper than stream.Readable.toWeb. A response that ends before its end (a reset, an abort)
+ * errors the stream, so a reader gets an error and never a silently short body.
+ */
+function toWebStream(stream: import("node:stream").Readable, res: import("node:http").IncomingMessage): ReadableStream<Uint8Array> {
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      stream.on("data", (chunk: Buffer) => {
+        if (done) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 1) <= 0) stream.pause();
+      });
+      stream.once("end", () => {
+        if (done) return;
+        done = true;
+        controller.close();
+      });
+      const fail = (error?: unknown) => {
+        if (done) return;
+        done = true;
+        controller.error(error ?? new TypeError("terminated: the connection closed before the body ended"));
+      };
+      stream.once("error", fail);
+      stream.once("close", () => fail());
+      res.once("aborted", () => fail());
+    },
+    pull() {
+      stream.resume();
+    },
+    cancel() {
+      done = true;
+      stream.destroy();
+      res.destroy();
+    },
+  });
+}
+
 /** fetch(url, init) for the transport's requests, on node:http/https. */
 export function nodeFetch(input: string | URL, init: RequestInit = {}, redirects = 0): Promise<Response> {
   const m = nodeModules() as NodeModules;
@@ -106,7 +145,7 @@ export function nodeFetch(input: string | URL, init: RequestInit = {}, redirects
         stream = m.stream.pipeline(res, decoder, () => undefined);
       }
       if (empty) res.resume();
-      const webBody = empty ? null : (m.stream.Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>);
+      const webBody = empty ? null : toWebStream(stream, res);
       resolve(new Response(webBody, { status, statusText: res.statusMessage ?? "", headers: responseHeaders }));
     });
     request.on("error", (error) => reject(signal?.aborted ? abortError(signal) : error));

@@ -15,42 +15,47 @@ export interface Secrets {
   has(text: string): boolean;
 }
 
-export function createSecrets(): Secrets {
-  const keys: string[] = [];
-  let pattern: RegExp | undefined;
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const build = () => {
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Methods on a prototype, so a client allocates little; `redact` is an own arrow function so that it can
+ * be handed out on its own. The keys live in private fields, which util.inspect does not show.
+ */
+class KeySet implements Secrets {
+  readonly #keys: string[] = [];
+  #pattern: RegExp | undefined;
+  add(key: string): void {
+    if (key.length < 4 || this.#keys.includes(key)) return;
+    this.#keys.push(key);
+    if (this.#keys.length > MAX_KEYS) this.#keys.shift();
+    this.#pattern = undefined; // rebuilt when text is next cleaned: making a client stays cheap
+  }
+  #build(): RegExp {
     const forms = new Set<string>();
-    for (const key of keys) {
+    for (const key of this.#keys) {
       forms.add(key);
       forms.add(encodeURIComponent(key));
       forms.add(JSON.stringify(key).slice(1, -1));
     }
     // Longest first, so that a key that contains another is replaced whole.
-    pattern = new RegExp([...forms].sort((a, b) => b.length - a.length).map(escape).join("|"), "g");
+    return (this.#pattern = new RegExp([...forms].sort((a, b) => b.length - a.length).map(escape).join("|"), "g"));
+  }
+  redact = (text: string): string => {
+    if (!text || !this.#keys.length) return text;
+    return text.replace(this.#pattern ?? this.#build(), REDACTED);
   };
-  return {
-    add(key) {
-      if (key.length < 4 || keys.includes(key)) return;
-      keys.push(key);
-      if (keys.length > MAX_KEYS) keys.shift();
-      pattern = undefined; // rebuilt when text is next cleaned: making a client stays cheap
-    },
-    redact(text) {
-      if (!text || !keys.length) return text;
-      if (!pattern) build();
-      return text.replace(pattern as RegExp, REDACTED);
-    },
-    has(text) {
-      if (!text || !keys.length) return false;
-      if (!pattern) build();
-      if (!pattern) return false;
-      pattern.lastIndex = 0;
-      const found = pattern.test(text);
-      pattern.lastIndex = 0;
-      return found;
-    },
-  };
+  has(text: string): boolean {
+    if (!text || !this.#keys.length) return false;
+    const pattern = this.#pattern ?? this.#build();
+    pattern.lastIndex = 0;
+    const found = pattern.test(text);
+    pattern.lastIndex = 0;
+    return found;
+  }
+}
+
+export function createSecrets(): Secrets {
+  return new KeySet();
 }
 
 /** Deep copy of log fields with every string redacted (fields are small: method, path, headers, body). */
