@@ -17,6 +17,11 @@ export interface PeakaCore extends Core {
   toJSON(): { baseUrl: string };
 }
 
+/** Shared by every core: what `JSON.stringify` shows of it. */
+function coreToJSON(this: { baseUrl: string }): { baseUrl: string } {
+  return { baseUrl: this.baseUrl };
+}
+
 /**
  * Creates a core for the standalone operation functions; takes the same options as
  * `createPeakaClient` and checks them at once.
@@ -29,5 +34,5 @@ export interface PeakaCore extends Core {
 export function createPeakaCore(options: PeakaClientOptions = {}): PeakaCore {
   const resolved = resolveOptions(options);
   const baseUrl = resolved.baseUrl;
-  return { baseUrl, [TRANSPORT]: createTransport(resolved), toJSON: () => ({ baseUrl }) };
+  return { baseUrl, [TRANSPORT]: createTransport(resolved), toJSON: coreToJSON };
 }
