@@ -31,7 +31,7 @@ try {
     if (!ok) failures.push(`${label}: exit ${r.code}${resolvedInside ? "" : " (resolved outside the consumer project)"}\n${r.stdout}${r.stderr}`);
   }
   // Honest declarations: every value the installed packages' .d.ts / .d.cts declare exists at run time
-  // (import and require), and nothing else is exported (scripts/dts-exports.mjs).
+  // (import and require), and nothing else is exported (scripts/dts-exports.ts).
   for (const name of ["@peaka/api-types", "@peaka/api"]) {
     const { problems, summary } = await checkDtsExports(join(project.dir, "node_modules", ...name.split("/")));
     console.log(`${problems.length ? "FAIL" : "ok  "} ${name}: declared values exist at run time, ESM and CJS (${summary})`);
