@@ -67,6 +67,7 @@ export type { OperationFunction, OptionalArgsOperationFunction, WithResponse } f
 // types (GetCacheStatusArgs, GetCacheStatusResult, ...), all generated from the spec. generated/types.ts
 // is an explicit type-only list, so that no value of generated/resources.ts is declared as exported.
 export type * from "./generated/types.js";
+export type { ExecuteQueryFunction, ExecuteQueryResultFor, QueryFormat, QueryRow } from "./query-rows.js";
 export type { EmptyArgs, MultipartBody } from "./internal/args.js";
 export type { FilePart } from "./internal/multipart.js";
 

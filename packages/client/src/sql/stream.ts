@@ -317,7 +317,7 @@ function byteCounter(onBytes: (n: number) => void): TransformStream<Uint8Array, 
 const REFUSED = new Set([400, 401, 403, 404, 410]);
 
 /** The rows of `streamRows`: an async iterator; leaving a `for await` loop early stops the download. */
-export interface RowStream<R = Row> extends AsyncIterableIterator<R> {
+export interface RowStream<R = SqlRow> extends AsyncIterableIterator<R> {
   next(): Promise<IteratorResult<R, undefined>>;
   /** Stops the download and parsing; the loop ends. */
   return(): Promise<IteratorResult<R, undefined>>;
