@@ -23,9 +23,9 @@ export interface PageOptions {
    * Items asked for per request, a whole number within the operation's limits (`PAGE_LIMITS`);
    * anything else throws `PeakaInvalidArgumentError`. Default: see each iterator.
    */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /** Per-request options (signal, timeout, retries) applied to every page. Default: none. */
-  request?: RequestOptions;
+  request?: RequestOptions | undefined;
 }
 
 /**

@@ -11,24 +11,24 @@ export type JobVerdict = "pending" | "succeeded" | "failed";
 /** Options of every job waiter. */
 export interface PollOptions<S> {
   /** Wait before the second read, in ms; later waits grow by `backoff`. Default: 1000. */
-  interval?: number;
+  interval?: number | undefined;
   /** Factor each wait is multiplied by (1 or more). Default: 1.5. */
-  backoff?: number;
+  backoff?: number | undefined;
   /** Longest wait between two reads, in ms. Default: 15000. */
-  maxInterval?: number;
+  maxInterval?: number | undefined;
   /**
    * Overall deadline from the first status read, in ms (`Infinity`: none); then `PeakaTimeoutError`.
    * For the `...AndWait` helpers it starts after the trigger; the baseline read and the trigger
    * have the client's per-request timeout. Default: 600000 (10 min).
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Stops waiting (and the read under way) with `PeakaAbortError`. Default: none. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Called with every status read of the run waited for and its normalized state (`RUNNING`,
    * `COMPLETED`, ...). Statuses that still show an earlier run are not reported. Default: none.
    */
-  onProgress?: (status: S, state: string) => void;
+  onProgress?: ((status: S, state: string) => void) | undefined;
 }
 
 /** A job to wait on: how to read its status, which run to follow and how to judge it. */
@@ -56,6 +56,7 @@ export interface Job<S> {
 export const POLL_DEFAULTS = { interval: 1000, backoff: 1.5, maxInterval: 15_000, timeout: 600_000 } as const;
 
 type Delays = Pick<PollOptions<unknown>, "interval" | "backoff" | "maxInterval">;
+type CheckedDelays = { interval: number; backoff: number; maxInterval: number };
 
 /** The successive waits of a poll: interval, interval*backoff, ... capped at maxInterval. */
 export function pollDelays(options: Delays, count: number): number[] {
@@ -65,7 +66,7 @@ export function pollDelays(options: Delays, count: number): number[] {
   return out;
 }
 
-function checkDelays(options: Delays): Required<Delays> {
+function checkDelays(options: Delays): CheckedDelays {
   return {
     interval: checkDelay("interval", options.interval, POLL_DEFAULTS.interval),
     backoff: checkFactor("backoff", options.backoff, POLL_DEFAULTS.backoff),
@@ -74,7 +75,7 @@ function checkDelays(options: Delays): Required<Delays> {
 }
 
 /** Checks every poll option; bad values throw `PeakaInvalidArgumentError` naming the option. */
-export function checkPollOptions<S>(options: PollOptions<S> | undefined): PollOptions<S> & Required<Delays> & { timeout: number } {
+export function checkPollOptions<S>(options: PollOptions<S> | undefined): PollOptions<S> & CheckedDelays & { timeout: number } {
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new PeakaInvalidArgumentError(`Waiter options must be an object; got ${showValue(options)}.`);
   }

@@ -11,13 +11,13 @@ export interface ConvertOptions {
    * `"string"` keeps a number when it fits (|n| <= 2^53 - 1) and gives the exact text otherwise;
    * `"bigint"` gives every `bigint` value as a JS `bigint`. Default: `"string"`.
    */
-  bigint?: "string" | "bigint";
+  bigint?: "string" | "bigint" | undefined;
   /**
    * How `date` and `timestamp` values come: `"string"` keeps Peaka's text (e.g.
    * `"2025-07-14 10:41:55.000"`); `"Date"` gives a `Date` (a timestamp without zone is read as UTC;
    * a value with a named zone such as `Europe/Berlin` stays text). Default: `"string"`.
    */
-  timestamps?: "string" | "Date";
+  timestamps?: "string" | "Date" | undefined;
 }
 
 /** One column of a result. */

@@ -14,9 +14,9 @@ export interface RunSqlOptions extends ConvertOptions, Omit<RequestOptions, "tim
    * rounded up) and used as this request's own time limit plus 10 s for the answer to arrive.
    * Default: Peaka's own limit, and the client's `timeout` for the request.
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Bindings for a plain-string statement's `?` markers (a `sql` statement carries its own). */
-  bindings?: readonly string[];
+  bindings?: readonly string[] | undefined;
 }
 
 type ExecuteArgs = Parameters<typeof executeQuery>[1];

@@ -50,35 +50,35 @@ export interface StreamProgress {
 /** Options of `streamRows`. */
 export interface StreamRowsOptions extends ConvertOptions {
   /** File format to export. JSONL keeps JSON types; CSV values are text unless `types` says more. Default: `"JSONL"`. */
-  format?: "JSONL" | "CSV";
+  format?: "JSONL" | "CSV" | undefined;
   /** `"GZIP"` (default) or `"NONE"`. */
-  compression?: "GZIP" | "NONE";
+  compression?: "GZIP" | "NONE" | undefined;
   /** Most rows to export (Peaka clamps it to 1..1,000,000). Default: Peaka's. */
-  limit?: number;
+  limit?: number | undefined;
   /** Columns to export, in this order. Default: all. */
-  columns?: string[];
+  columns?: string[] | undefined;
   /** Whether to keep Peaka's system columns (`_id`, ...). Default: Peaka's (true). */
-  includeSystemColumns?: boolean;
+  includeSystemColumns?: boolean | undefined;
   /** How CSV files are written (and so read back). Default: Peaka's (`,`, `"`, `\n`, a header line, NULL as an empty field). */
-  csvOptions?: ExportCsvOptions;
+  csvOptions?: ExportCsvOptions | undefined;
   /**
    * SQL types by column name (`{ id: "bigint", paid_at: "timestamp(3)" }`): values of these columns
    * are converted as `runSql` converts them (see `convertValue`). Exports do not carry types, so
    * without this JSONL values stay as JSON gives them (integers beyond 2^53 as text, or bigints with
    * `bigint: "bigint"`) and CSV values stay text. Default: none.
    */
-  types?: Record<string, string>;
+  types?: Record<string, string> | undefined;
   /** Stops the export wait, the download and the parsing with `PeakaAbortError`. Default: none. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** How to wait for the export job (`interval`, `timeout`, ...), as for `waitForExport`. Default: its defaults. */
-  wait?: Omit<PollOptions<ExportJob>, "signal">;
+  wait?: Omit<PollOptions<ExportJob>, "signal"> | undefined;
   /** Called as data arrives (after each downloaded chunk) and at the end of each file. Default: none. */
-  onProgress?: (progress: StreamProgress) => void;
+  onProgress?: ((progress: StreamProgress) => void) | undefined;
   /**
    * The fetch used to download the files from their pre-signed URLs. It is called with the URL
    * only: no Authorization header, no cookies. Default: `globalThis.fetch`.
    */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
 }
 
 type Row = SqlRow;
