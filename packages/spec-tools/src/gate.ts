@@ -179,11 +179,16 @@ export function runGate(options: GateOptions): GateResult {
     );
     for (const pkg of packages) {
       const got = provided[pkg] ?? "none";
-      if (BUMP_ORDER.indexOf(got) < BUMP_ORDER.indexOf(required)) {
+      // Before 1.0.0 a breaking change is a minor bump (semver's 0.y.z: 0.1.0 -> 0.2.0), so that a
+      // breaking spec change does not publish 1.0.0 by accident.
+      const initial = majorAt(repo, base.ref, pkg) === 0;
+      const needed: Bump = required === "major" && initial ? "minor" : required;
+      if (needed !== required) print(`spec gate: ${pkg} is below 1.0.0 at ${base.ref}: a breaking change needs a minor bump.`);
+      if (BUMP_ORDER.indexOf(got) < BUMP_ORDER.indexOf(needed)) {
         problems.push(
           got === "none"
-            ? `${pkg} needs a ${required} changeset for this spec change: run \`pnpm changeset\` and choose ${required}.`
-            : `${pkg} is bumped ${got}, but the spec change is ${required}: raise the changeset to ${required}.`,
+            ? `${pkg} needs a ${needed} changeset for this spec change: run \`pnpm changeset\` and choose ${needed}.`
+            : `${pkg} is bumped ${got}, but the spec change is ${required}: raise the changeset to ${needed}.`,
         );
       }
     }
@@ -210,6 +215,17 @@ function packageJsonPath(repo: string, name: string): string | undefined {
 function parseVersion(v: unknown): [number, number, number] | undefined {
   const m = typeof v === "string" ? /^(\d+)\.(\d+)\.(\d+)/.exec(v) : null;
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+/** The major version of `pkg` at `base` (undefined when it cannot be read). */
+function majorAt(repo: string, base: string, pkg: string): number | undefined {
+  const file = packageJsonPath(repo, pkg);
+  if (!file) return undefined;
+  try {
+    return parseVersion(JSON.parse(git(repo, ["show", `${base}:${file}`])).version)?.[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /** How far `pkg`'s version was raised between `base` and the working copy. */

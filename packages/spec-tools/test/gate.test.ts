@@ -5,6 +5,14 @@ import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { additive, breaking, changeSpec, changeset, cleanUp, gate, git, makeRepo, STALE_CHECK } from "./gate-support.js";
 
+/** Commits both packages at `version` on the base branch (the gate reads the version at the base). */
+function setVersions(repo: string, version: string): void {
+  writeFileSync(join(repo, "packages/types/package.json"), JSON.stringify({ name: "@peaka/api-types", version }));
+  writeFileSync(join(repo, "packages/client/package.json"), JSON.stringify({ name: "@peaka/api", version }));
+  git(repo, "add", "-A");
+  git(repo, "commit", "-q", "-m", `release ${version}`);
+}
+
 afterAll(cleanUp);
 
 describe("spec:gate", () => {
@@ -55,7 +63,19 @@ describe("spec:gate", () => {
     expect(gate(repo).ok).toBe(true);
   });
 
-  it("needs major for a breaking change: minor is too small, major passes", () => {
+  it("needs only minor for a breaking change while the packages are below 1.0.0", () => {
+    changeSpec(repo, breaking);
+    changeset(repo, "patch", { "@peaka/api-types": "patch", "@peaka/api": "patch" });
+    const tooSmall = gate(repo);
+    expect(tooSmall.ok).toBe(false);
+    expect(tooSmall.output).toMatch(/below 1\.0\.0/);
+    expect(tooSmall.problems.join("\n")).toMatch(/raise the changeset to minor/);
+    changeset(repo, "patch", { "@peaka/api-types": "minor", "@peaka/api": "minor" });
+    expect(gate(repo).ok).toBe(true);
+  });
+
+  it("needs major for a breaking change from 1.0.0 on: minor is too small, major passes", () => {
+    setVersions(repo, "1.0.0");
     changeSpec(repo, breaking);
     changeset(repo, "minor", { "@peaka/api-types": "minor", "@peaka/api": "minor" });
     const tooSmall = gate(repo);
