@@ -262,13 +262,15 @@ async function consumer(m: Manager, ctx: { work: string; registry: string; mock:
     writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: `peaka-consumer-${m.name}`, private: true, type: "module" }, null, 2)}\n`);
     for (const f of ["esm.mjs", "cjs.cjs", "smoke.mjs", "strict.ts", "tsconfig.strict.json"]) cpSync(join(COMPAT, "consumer", f), join(dir, f));
     const { cmd, args, env } = m.setup(dir, ctx.registry, ctx.work);
-    const specs = ["@peaka/api", "@peaka/api-types"].map((n) => `${n}@${ctx.versions.get(n)}`);
+    // Every published package is installed; @peaka/mcp's command is run below.
+    const names = ["@peaka/api", "@peaka/api-types", "@peaka/mcp"].filter((n) => ctx.versions.has(n));
+    const specs = names.map((n) => `${n}@${ctx.versions.get(n)}`);
     const install = await run(cmd, [...args, ...specs], { cwd: dir, env: cleanEnv({ CI: "true", ...env }), timeoutMs: 240_000 });
     const installed = (name: string) => {
       const p = join(dir, "node_modules", ...name.split("/"), "package.json");
       return existsSync(p) ? (JSON.parse(readFileSync(p, "utf8")) as { version: string }).version : undefined;
     };
-    const wrong = ["@peaka/api", "@peaka/api-types"].filter((n) => installed(n) !== ctx.versions.get(n));
+    const wrong = names.filter((n) => installed(n) !== ctx.versions.get(n));
     if (install.code !== 0 || wrong.length) {
       row.install = "FAIL";
       fail("install", `${cmd} ${args.join(" ")} ${specs.join(" ")}: exit ${install.code}${wrong.length ? `; wrong or missing: ${wrong.map((n) => `${n} ${installed(n)}`).join(", ")}` : ""}\n${install.stdout}${install.stderr}`);
@@ -290,6 +292,15 @@ async function consumer(m: Manager, ctx: { work: string; registry: string; mock:
       if (problems.length) fail(`smoke ${file} on ${runtime.label}`, `${problems.join("; ")}\n${r.stdout}${r.stderr}`);
       else smokes.push(file.endsWith(".mjs") ? "ESM" : "CJS");
       if (problems.length) row.smoke = "FAIL";
+    }
+    if (names.includes("@peaka/mcp")) {
+      // The installed `peaka-mcp` command (node_modules/.bin, as npx and package scripts find it).
+      const bin = join(dir, "node_modules", ".bin", "peaka-mcp");
+      const help = await run(bin, ["--help"], { cwd: dir, env: cleanEnv({ NO_COLOR: "1" }) });
+      if (help.code !== 0 || !help.stdout.includes("--allow-writes")) {
+        row.smoke = "FAIL";
+        fail("peaka-mcp --help", `exit ${help.code}\n${help.stdout}${help.stderr}`);
+      } else smokes.push("peaka-mcp --help");
     }
     if (row.smoke !== "FAIL") row.smoke = `pass (${smokes.join("+")}, ${runtime.label})`;
 
