@@ -1,9 +1,17 @@
-// Browser consumer: bundled with esbuild from the installed package, loaded by a page on 127.0.0.1.
+// Browser consumer: bundled with esbuild (code splitting on, as a web app ships it) from the installed
+// packages, loaded by a page on 127.0.0.1 whose own origin also serves the SQL smoke's export fixtures.
 import * as peaka from "@peaka/api";
-import { runSmoke } from "./smoke.mjs";
+import * as peakaSql from "@peaka/api/sql";
+import { runSmoke, runSqlSmoke } from "./smoke.mjs";
 
 const baseUrl = new URLSearchParams(location.search).get("baseUrl");
-runSmoke(peaka, baseUrl).then(
-  (lines) => (window.__smoke = { ok: true, lines }),
+// papaparse is split off into its own chunk (named after it): the page has fetched it or not.
+const papaparseLoaded = () => performance.getEntriesByType("resource").some((e) => /papaparse/.test(e.name));
+(async () => {
+  const lines = await runSmoke(peaka, baseUrl);
+  const sql = await runSqlSmoke(peaka, peakaSql, baseUrl, location.origin, papaparseLoaded);
+  return { lines, sql };
+})().then(
+  ({ lines, sql }) => (window.__smoke = { ok: true, lines, sql }),
   (error) => (window.__smoke = { ok: false, error: String(error && error.stack ? error.stack : error) }),
 );

@@ -74,3 +74,86 @@ export async function runSmoke(mod, baseUrl) {
   ok("GET 404 (low level) -> { error }");
   return lines;
 }
+
+function same(actual, expected) {
+  return JSON.stringify(actual) === JSON.stringify(expected);
+}
+
+async function collect(stream) {
+  const rows = [];
+  for await (const row of stream) rows.push(row);
+  return rows;
+}
+
+/**
+ * The `@peaka/api/sql` entry (its report lines start "sql:", "runSql:", "streamRows JSONL gzip:" and
+ * "streamRows CSV:"; scripts/lib.ts sqlSmokeProblems requires each): a statement from the `sql` tag, `runSql` against the Prism mock, and
+ * `streamRows` over a gzip JSONL export (DecompressionStream) and a CSV export (papaparse, loaded on
+ * first use) from the harness's scripted export server at `exportsUrl`. `papaparseLoaded`, where the
+ * runtime can tell (CommonJS module cache, the browser's resource list), proves that the CSV parser
+ * is not loaded before the first CSV stream.
+ * @param {typeof import("@peaka/api")} mod @param {typeof import("@peaka/api/sql")} sqlMod
+ * @param {string} baseUrl @param {string} exportsUrl @param {(() => boolean) | undefined} papaparseLoaded
+ */
+export async function runSqlSmoke(mod, sqlMod, baseUrl, exportsUrl, papaparseLoaded) {
+  const lines = [];
+  const ok = (line) => lines.push(line);
+  check(sqlMod && typeof sqlMod === "object", "@peaka/api/sql is a module");
+  const { sql, runSql, rowsFromResult, streamRows } = sqlMod;
+  for (const [name, value] of Object.entries({ sql, runSql, rowsFromResult, streamRows })) {
+    check(typeof value === "function", `@peaka/api/sql exports ${name} (got ${typeof value})`);
+  }
+
+  const status = "shipped'; DROP TABLE orders; --";
+  const query = sql`SELECT customer_id, total FROM ${sql.id("shop", "public", "orders")} WHERE status = ${status} AND total >= ${100}`;
+  const expected = {
+    statement: 'SELECT customer_id, total FROM "shop"."public"."orders" WHERE status = ? AND total >= CAST(? AS BIGINT)',
+    bindings: [status, "100"],
+  };
+  check(query.statement === expected.statement, `sql statement (got ${JSON.stringify(query.statement)})`);
+  check(same(query.bindings, expected.bindings), `sql bindings (got ${JSON.stringify(query.bindings)})`);
+  ok(`sql: ${JSON.stringify(query.statement)} with ${query.bindings.length} bindings`);
+
+  const peaka = mod.createPeakaClient({ apiKey: "smoke-test-key", baseUrl, maxRetries: 0, timeout: 15_000 });
+  const result = await runSql(peaka, projectId, query);
+  check(Array.isArray(result.columns) && Array.isArray(result.rows) && result.rows.length > 0, `runSql returns { columns, rows } (got ${JSON.stringify(result)})`);
+  check(same(result.columns.map((c) => `${c.key}:${c.type}`), ["customer_id:varchar", "total:double", "item_count:bigint"]), `runSql columns (got ${JSON.stringify(result.columns)})`);
+  for (const row of result.rows) {
+    check(typeof row.customer_id === "string" && typeof row.total === "number" && typeof row.item_count === "number", `runSql row as an object of converted values (got ${JSON.stringify(row)})`);
+  }
+  const raw = await peaka.queries.execute({ projectId, format: "CELL_TYPED", body: query });
+  check(same(rowsFromResult(raw), result), "rowsFromResult of queries.execute gives what runSql gave");
+  ok(`runSql: ${result.columns.length} columns, ${result.rows.length} rows as objects (rowsFromResult agrees)`);
+
+  if (!exportsUrl) {
+    ok("streamRows: not run (no export server URL given)");
+    return lines;
+  }
+  const exportsClient = mod.createPeakaClient({ apiKey: "smoke-test-key", baseUrl: exportsUrl, maxRetries: 0, timeout: 15_000 });
+  check(typeof DecompressionStream === "function", "this runtime has DecompressionStream");
+  const progress = [];
+  const jsonl = await collect(streamRows(exportsClient, { projectId, queryId: "q-jsonl" }, { wait: { interval: 10 }, onProgress: (p) => progress.push(p) }));
+  const jsonlExpected = [
+    { id: 1, name: "Ada", big: "9007199254740993" },
+    { id: 2, name: "Grace", big: null },
+    { id: 3, name: "Linus", big: 12 },
+  ];
+  check(same(jsonl, jsonlExpected), `streamRows JSONL rows (got ${JSON.stringify(jsonl)})`);
+  const last = progress[progress.length - 1];
+  check(last && last.rows === 3 && last.files === 2 && last.fileIndex === 1 && last.bytes > 0, `streamRows progress (got ${JSON.stringify(last)})`);
+  ok(`streamRows JSONL gzip: ${jsonl.length} rows from 2 files, ${last.bytes} gzip bytes downloaded and gunzipped by DecompressionStream`);
+
+  const before = papaparseLoaded?.();
+  check(before !== true, "papaparse is not loaded before the first CSV stream");
+  const csv = await collect(streamRows(exportsClient, { projectId, queryId: "q-csv" }, { format: "CSV", compression: "NONE", types: { id: "integer" }, wait: { interval: 10 } }));
+  const csvExpected = [
+    { id: 1, name: "Ada", note: 'says "hi", twice' },
+    { id: 2, name: "Grace", note: "line one\nline two" },
+    { id: 3, name: null, note: "plain" },
+  ];
+  check(same(csv, csvExpected), `streamRows CSV rows (got ${JSON.stringify(csv)})`);
+  const after = papaparseLoaded?.();
+  if (papaparseLoaded) check(after === true, "papaparse is loaded once a CSV stream ran");
+  ok(`streamRows CSV: ${csv.length} rows, quoted fields intact, papaparse ${papaparseLoaded ? "loaded lazily (absent before, present after)" : "loaded on first use"}`);
+  return lines;
+}

@@ -10,3 +10,15 @@ export async function typedCjs(): Promise<CacheStatus["status"]> {
   void wrong;
   return status.status;
 }
+
+// `@peaka/api/sql` through require(): resolves dist/sql.d.cts.
+import peakaSql = require("@peaka/api/sql");
+
+export async function typedSqlCjs(): Promise<number> {
+  const query = peakaSql.sql`SELECT * FROM orders WHERE id = ${1}`;
+  const result: peakaSql.SqlRows = await peakaSql.runSql(client, "p", query);
+  // @ts-expect-error rows are objects keyed by column, not arrays
+  const first: unknown[] = result.rows[0]!;
+  void first;
+  return result.rows.length;
+}

@@ -36,3 +36,23 @@ export async function typed(): Promise<string> {
   await peaka.GET("/no/such/path", {});
   return `${same.status} ${data?.status ?? error?.message} ${path} ${wrong}`;
 }
+
+// The `@peaka/api/sql` entry (dist/sql.d.ts under node16 ESM and bundler).
+import { runSql, sql, streamRows, type SqlColumn, type SqlRows, type StreamProgress } from "@peaka/api/sql";
+
+export async function typedSql(status: string): Promise<string> {
+  const query = sql`SELECT id FROM ${sql.id("shop", "public", "orders")} WHERE status = ${status}`;
+  const text: string = query.statement;
+  const bindings: string[] = query.bindings;
+  const result: SqlRows = await runSql(peaka, "p", query, { timeout: 30_000 });
+  const columns: SqlColumn[] = result.columns;
+  let seen: StreamProgress | undefined;
+  for await (const row of streamRows(peaka, { projectId: "p", queryId: "q" }, { format: "CSV", onProgress: (p) => (seen = p) })) {
+    return `${text} ${bindings.length} ${columns.length} ${String(row["id"])} ${seen?.rows}`;
+  }
+  // @ts-expect-error runSql needs a client or a core, not a URL
+  await runSql("http://127.0.0.1:4010", "p", query);
+  // @ts-expect-error streamRows knows its formats
+  streamRows(peaka, { projectId: "p", queryId: "q" }, { format: "XML" });
+  return text;
+}

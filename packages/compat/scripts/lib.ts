@@ -1,6 +1,8 @@
 // Shared by pack-consume.ts and runtimes.ts: pack the published packages and install the tarballs with
 // npm into a fresh project outside the workspace, so nothing resolves from /work/main's node_modules.
 import { execFileSync, spawn } from "node:child_process";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { gzipSync } from "node:zlib";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -163,8 +165,27 @@ export function run(cmd: string, args: string[], opts: { cwd: string; env?: Node
   });
 }
 
+export interface SmokeReport {
+  ok: boolean;
+  resolved?: string;
+  lines?: string[];
+  /** Where `@peaka/api/sql` resolved, and the lines of consumer/smoke.mjs runSqlSmoke. */
+  sqlResolved?: string;
+  sql?: string[];
+}
+
+/** The checks of the `@peaka/api/sql` smoke, by the start of their report lines: every one must be there. */
+export const SQL_SMOKE_CHECKS = ["sql:", "runSql:", "streamRows JSONL gzip:", "streamRows CSV:"] as const;
+
+/** What is missing from a report's `@peaka/api/sql` smoke (empty when all its checks passed). */
+export function sqlSmokeProblems(report: SmokeReport | undefined): string[] {
+  if (!report?.ok) return ["the smoke did not finish"];
+  const lines = report.sql ?? [];
+  return SQL_SMOKE_CHECKS.filter((prefix) => !lines.some((l) => l.startsWith(prefix))).map((prefix) => `no "${prefix}" check in the @peaka/api/sql smoke`);
+}
+
 /** The last line of output that parses as the smoke program's JSON report. */
-export function smokeReport(out: string): { ok: boolean; resolved?: string; lines?: string[] } | undefined {
+export function smokeReport(out: string): SmokeReport | undefined {
   for (const line of out.trim().split("\n").reverse()) {
     try {
       const parsed = JSON.parse(line);
@@ -174,4 +195,84 @@ export function smokeReport(out: string): { ok: boolean; resolved?: string; line
     }
   }
   return undefined;
+}
+
+// --- The export fixtures of the SQL smoke (consumer/smoke.mjs, runSqlSmoke): a scripted stand-in for
+// Peaka's export endpoints and the storage host, served on loopback (runtimes.ts serves it from the
+// browser page's own origin). Two saved queries: `q-jsonl` exports gzip JSONL in two files (the client
+// must gunzip them with DecompressionStream: no Content-Encoding), `q-csv` exports one plain CSV file
+// with quoted fields (papaparse, loaded lazily). Each export answers RUNNING once, then SUCCEEDED.
+const SQL_FIXTURE_FILES: Record<string, { body: Buffer; type: string }> = {
+  "orders-0000.jsonl.gz": {
+    body: gzipSync('{"id":1,"name":"Ada","big":9007199254740993}\n{"id":2,"name":"Grace","big":null}\n'),
+    type: "application/gzip",
+  },
+  "orders-0001.jsonl.gz": { body: gzipSync('{"id":3,"name":"Linus","big":12}\n'), type: "application/gzip" },
+  "notes.csv": {
+    body: Buffer.from('id,name,note\n1,Ada,"says ""hi"", twice"\n2,Grace,"line one\nline two"\n3,,plain\n'),
+    type: "text/csv",
+  },
+};
+
+/**
+ * Handles the SQL smoke's export requests (`POST .../queries/{q-jsonl|q-csv}/exports`,
+ * `GET .../exports/{id}`, `GET /export-files/{name}`); returns false for any other path. API calls
+ * must carry a bearer key; file downloads must not (streamRows downloads without the client).
+ */
+export function sqlFixtureHandler(): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const jobs = new Map<string, { format: "JSONL" | "CSV"; polls: number }>();
+  let next = 0;
+  const json = (res: ServerResponse, status: number, body: unknown) =>
+    res.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" }).end(JSON.stringify(body));
+  return (req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    const origin = `http://${req.headers.host}`;
+    const file = /^\/export-files\/([\w.-]+)$/.exec(url.pathname);
+    if (file && req.method === "GET") {
+      const f = SQL_FIXTURE_FILES[file[1]!];
+      if (!f) json(res, 404, { message: "no such file" });
+      else if (req.headers.authorization) json(res, 400, { message: "a download carried an Authorization header" });
+      else res.writeHead(200, { "content-type": f.type, "content-length": f.body.length }).end(f.body);
+      return true;
+    }
+    const start = /^\/data\/projects\/[\w-]+\/queries\/(q-jsonl|q-csv)\/exports$/.exec(url.pathname);
+    const status = /^\/data\/projects\/[\w-]+\/exports\/(exp-\d+)$/.exec(url.pathname);
+    if (!start && !status) return false;
+    if (!/^Bearer ./.test(req.headers.authorization ?? "")) {
+      json(res, 401, { message: "no API key" });
+      return true;
+    }
+    if (start && req.method === "POST") {
+      const format = start[1] === "q-csv" ? "CSV" : "JSONL";
+      const id = `exp-${++next}`;
+      jobs.set(id, { format, polls: 0 });
+      json(res, 202, { id, status: "QUEUED", format, compression: format === "CSV" ? "NONE" : "GZIP" });
+      return true;
+    }
+    const job = status && req.method === "GET" ? jobs.get(status[1]!) : undefined;
+    if (!job) {
+      json(res, 404, { message: "no such export" });
+      return true;
+    }
+    const names = job.format === "CSV" ? ["notes.csv"] : ["orders-0000.jsonl.gz", "orders-0001.jsonl.gz"];
+    const base = { id: status![1], format: job.format, compression: job.format === "CSV" ? "NONE" : "GZIP" };
+    if (job.polls++ === 0) json(res, 200, { ...base, status: "RUNNING" });
+    else {
+      const files = names.map((name) => ({ name, url: `${origin}/export-files/${name}`, bytes: SQL_FIXTURE_FILES[name]!.body.length }));
+      json(res, 200, { ...base, status: "SUCCEEDED", rowCount: 3, downloadable: true, files });
+    }
+    return true;
+  };
+}
+
+/** The SQL fixtures on their own loopback server (pack-consume.ts); runtimes.ts mounts the handler on its page server. */
+export async function startSqlFixtureServer(): Promise<{ url: string; stop(): Promise<void> }> {
+  const handle = sqlFixtureHandler();
+  const server = createServer((req, res) => {
+    if (!handle(req, res)) res.writeHead(404).end();
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  return { url, stop: () => new Promise<void>((done) => server.close(() => done())) };
 }

@@ -1,10 +1,12 @@
 // pnpm pack:consume — packs @peaka/api-types, @peaka/api and @peaka/mcp, installs the tarballs with npm into a fresh
 // project outside the workspace, type-checks a strict TypeScript consumer (moduleResolution node16 and
-// bundler, skipLibCheck off), then runs an ESM and a CommonJS consumer against a Prism mock started
-// here on the workspace side (the consumers get only its URL). Build first: the root script does.
+// bundler, skipLibCheck off; `@peaka/api` and `@peaka/api/sql`), then runs an ESM and a CommonJS consumer
+// against a Prism mock started here on the workspace side (the consumers get only its URL), with the
+// `@peaka/api/sql` smoke's export fixtures on a loopback server of their own (lib.ts). Build first:
+// the root script does.
 import { startPrismMock } from "@peaka/mock";
 import { join } from "node:path";
-import { createConsumerProject, elapsed, isInside, run, smokeReport } from "./lib.js";
+import { createConsumerProject, elapsed, isInside, run, smokeReport, sqlSmokeProblems, startSqlFixtureServer } from "./lib.js";
 import { checkDtsExports } from "./dts-exports.js";
 
 const started = Date.now();
@@ -12,6 +14,7 @@ const failures: string[] = [];
 const project = createConsumerProject("consume");
 console.log(`consumer project: ${project.dir} (installed in ${elapsed(started)})`);
 const mock = await startPrismMock();
+const fixtures = await startSqlFixtureServer();
 try {
   const tsc = join(project.dir, "node_modules", "typescript", "bin", "tsc");
   for (const config of ["tsconfig.node16.json", "tsconfig.bundler.json"]) {
@@ -21,14 +24,19 @@ try {
     if (!ok) failures.push(`tsc ${config}:\n${r.stdout}${r.stderr}`);
   }
   for (const [label, file] of [["ESM consumer (import)", "esm.mjs"], ["CJS consumer (require)", "cjs.cjs"], ["MCP server (peaka-mcp on stdio)", "mcp-smoke.mjs"]] as const) {
-    const r = await run(process.execPath, [file, mock.url], { cwd: project.dir });
+    const withSql = file !== "mcp-smoke.mjs";
+    const r = await run(process.execPath, [file, mock.url, ...(withSql ? [fixtures.url] : [])], { cwd: project.dir });
     const report = smokeReport(r.stdout);
-    const resolvedInside = report?.resolved ? isInside(report.resolved.replace(/^file:\/\//, ""), project.dir) : false;
-    const ok = r.code === 0 && report?.ok === true && resolvedInside;
+    const inside = (where: string | undefined) => (where ? isInside(where.replace(/^file:\/\//, ""), project.dir) : false);
+    const resolvedInside = inside(report?.resolved) && (!withSql || inside(report?.sqlResolved));
+    const sql = withSql ? sqlSmokeProblems(report) : [];
+    const ok = r.code === 0 && report?.ok === true && resolvedInside && sql.length === 0;
     console.log(`${ok ? "ok  " : "FAIL"} ${label} on Node ${process.versions.node} (${(r.ms / 1000).toFixed(1)} s)`);
     for (const line of report?.lines ?? []) console.log(`       ${line}`);
+    for (const line of report?.sql ?? []) console.log(`       @peaka/api/sql ${line}`);
     if (report?.resolved) console.log(`       resolved @peaka/api: ${report.resolved}`);
-    if (!ok) failures.push(`${label}: exit ${r.code}${resolvedInside ? "" : " (resolved outside the consumer project)"}\n${r.stdout}${r.stderr}`);
+    if (report?.sqlResolved) console.log(`       resolved @peaka/api/sql: ${report.sqlResolved}`);
+    if (!ok) failures.push(`${label}: exit ${r.code}${resolvedInside ? "" : " (resolved outside the consumer project)"}${sql.length ? ` (${sql.join("; ")})` : ""}\n${r.stdout}${r.stderr}`);
   }
   // Honest declarations: every value the installed packages' .d.ts / .d.cts declare exists at run time
   // (import and require), and nothing else is exported (scripts/dts-exports.ts).
@@ -43,6 +51,7 @@ try {
   console.log(`${helpOk ? "ok  " : "FAIL"} npx peaka-mcp --help (the packed @peaka/mcp's bin): ${help.stdout.split("\n")[0]}`);
   if (!helpOk) failures.push(`npx peaka-mcp --help: exit ${help.code}\n${help.stdout}${help.stderr}`);
 } finally {
+  await fixtures.stop();
   await mock.stop();
   project.remove();
 }
