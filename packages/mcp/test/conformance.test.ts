@@ -4,9 +4,11 @@
 // meta-tool, and a per-operation tool of `--tools=all` (get_cache_status, execute_query, ...). Each
 // cell is the MCP SDK's own Client, connected in-process over InMemoryTransport to
 // createPeakaMcpServer, whose @peaka/api client points at a small loopback server scripted for the
-// case and counting its requests. Short timeouts and backoffs come through the server's `client`
-// option (the same options the CLI passes); no verdict depends on timing. At the end the matrix
-// prints itself (✓ passed, ✗ failed, · does not apply).
+// case and counting its requests. Short timeouts and backoffs come through the server's documented
+// `client` option (the CLI passes its base URL and logger the same way; defaults are untouched). The
+// logger writes what `--log-level debug` writes to stderr, with request and response bodies on top,
+// and every log line and tool result is searched for the key. No verdict depends on timing. At the
+// end the matrix prints itself (✓ passed, ✗ failed, · does not apply).
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { format } from "node:util";
@@ -89,14 +91,19 @@ interface Session {
   call(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult>;
   /** The log lines of this session's @peaka/api client (what `--log-level debug` writes to stderr). */
   log: string[];
+  /** The first log line of an attempt that ended in an error (e.g. `error: 'PeakaTimeoutError'`). */
+  firstFailedAttempt: Promise<string>;
 }
 
 async function connect(up: Upstream, options: Partial<PeakaMcpServerOptions> = {}, client: Omit<PeakaClientOptions, "apiKey"> = {}): Promise<Session> {
   const log: string[] = [];
+  let failedAttempt = (_line: string) => undefined as void;
+  const firstFailedAttempt = new Promise<string>((r) => (failedAttempt = r));
   // The CLI's --log-level logger writes console.error(...args) to stderr; this one keeps the same text.
   const line = (...args: unknown[]) => {
     const text = format(...args);
     log.push(text);
+    if (/\berror: '/.test(text)) failedAttempt(text);
     transcript.push(text);
   };
   const server = createPeakaMcpServer({
@@ -125,6 +132,7 @@ async function connect(up: Upstream, options: Partial<PeakaMcpServerOptions> = {
   });
   return {
     log,
+    firstFailedAttempt,
     async call(name, args, signal) {
       try {
         const result = (await mcp.callTool({ name, arguments: args }, undefined, signal ? { signal } : {})) as CallToolResult;
@@ -148,7 +156,7 @@ interface Entry {
   unmarkedPost: Call;
   /** A POST the spec marks `x-peaka-safe-to-repeat` (catalog search), where this entry point reaches one. */
   markedPost?: Call;
-  /** An operation that answers without content, where this entry point reaches one. */
+  /** An operation that answers without content, where this entry point reaches one (no task tool does). */
   empty?: Call;
 }
 const statusArgs = (cacheId = "c-1") => ({ projectId: P, cacheId });
@@ -310,12 +318,18 @@ describe("conformance matrix through MCP tools", () => {
       expect(up.hits).toHaveLength(3);
     });
 
-    cell("empty answer (204)", entry, entry.empty !== undefined, async (e) => {
+    cell("empty answer (204)", entry, true, async (e) => {
       const up = await upstream(raw(204, ""));
       const mcp = await connect(up, { allowWrites: true, allowDestructive: true });
-      const text = expectOk(await mcp.call(...e.empty!));
-      expect(text).toBe("deleteCache: done (DELETE /data/projects/{projectId}/cache/{cacheId} answered without content).");
-      expect(up.hits.map((h) => `${h.method} ${h.url}`)).toEqual([`DELETE /api/v1/data/projects/${P}/cache/c-1`]);
+      // An operation that promises JSON and gets nothing: a clear error, not "null" or a parser message.
+      expectToolError(await mcp.call(...e.read()), /PeakaResponseError: 204 GET .*empty/);
+      if (e.empty) {
+        // An operation that answers without content: done, saying so.
+        const text = expectOk(await mcp.call(...e.empty));
+        expect(text).toBe("deleteCache: done (DELETE /data/projects/{projectId}/cache/{cacheId} answered without content).");
+        expect(up.hits.map((h) => h.method)).toEqual(["GET", "DELETE"]);
+        expect(up.hits[1]!.url).toBe(`/api/v1/data/projects/${P}/cache/c-1`);
+      }
     });
 
     cell("path parameter '..' refused", entry, true, async (e) => {
@@ -339,6 +353,8 @@ describe("conformance matrix through MCP tools", () => {
       cancel.abort("the user stopped it");
       expect(await call).toMatch(/stopped it|abort|cancel/i);
       expect(await up.hits[0]!.closed).toBe(true);
+      // The attempt ended by the abort, not by the client's timeout (5 s here) or anything else.
+      expect(await mcp.firstFailedAttempt).toMatch(/error: 'PeakaAbortError'/);
       expect(up.hits).toHaveLength(1);
     });
 
