@@ -120,10 +120,18 @@ export function runGate(options: GateOptions): GateResult {
     }
   }
   let base = chooseBase(repo, options.base);
-  // On the default branch itself the default base is HEAD: check the last commit instead.
+  // On the default branch itself the default base is HEAD. Everything since the last release must be
+  // covered by the pending changesets, so compare with the last release commit (the newest commit
+  // that changed a package's version); without one, with the last commit.
   if (!options.base && base.commit && base.commit === commitOf(repo, "HEAD") && changedFiles(repo, "HEAD", specDir).length === 0) {
+    const head = base.commit;
+    const release = lastVersionCommit(repo, packages[0] ?? "@peaka/api");
     const parent = commitOf(repo, "HEAD~1");
-    if (parent) base = { ref: "HEAD~1", commit: parent, how: `HEAD~1 (${base.ref} is HEAD itself)` };
+    if (release && release !== head) {
+      base = { ref: release, commit: release, how: `${release.slice(0, 12)}, the last release commit (the last change of ${packages[0]}'s version; ${base.ref} is HEAD itself)` };
+    } else if (parent) {
+      base = { ref: "HEAD~1", commit: parent, how: `HEAD~1 (${base.ref} is HEAD itself)` };
+    }
   }
   if (!base.ref) {
     const why = `nothing to compare with (${base.how})`;
@@ -215,6 +223,18 @@ function packageJsonPath(repo: string, name: string): string | undefined {
 function parseVersion(v: unknown): [number, number, number] | undefined {
   const m = typeof v === "string" ? /^(\d+)\.(\d+)\.(\d+)/.exec(v) : null;
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+/** The newest commit whose diff changes the `"version"` line of `pkg`'s package.json (a release, or its creation). */
+export function lastVersionCommit(repo: string, pkg: string): string | undefined {
+  const file = packageJsonPath(repo, pkg);
+  if (!file) return undefined;
+  try {
+    const out = git(repo, ["log", "-1", "--format=%H", "-G", '"version"[[:space:]]*:', "HEAD", "--", file]).trim();
+    return out || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The major version of `pkg` at `base` (undefined when it cannot be read). */

@@ -1,7 +1,9 @@
-// spec:gate's choice of base: the latest release tag, a version already raised, and the fallbacks of a
-// shallow or single-branch clone: HEAD~1, fetching what is missing, and a loud failure when there is
+// spec:gate's choice of base: the latest release tag, on main the last release commit, a version
+// already raised, and the fallbacks of a shallow or single-branch clone: HEAD~1, fetching what is missing, and a loud failure when there is
 // still nothing to compare with.
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { additive, changeSpec, changeset, cleanUp, fixtureParts, gate, git, makeRepo, renderFixture, tempDir, tracked, writeFiles } from "./gate-support.js";
 
@@ -86,7 +88,39 @@ describe("spec:gate base", () => {
     expect(git(shallow, "rev-parse", "--is-shallow-repository")).toBe("false");
   });
 
-  it("compares the last commit in a fresh full clone of main (how CI checks out), and passes when it is in order", () => {
+  it("on main, compares with the last release commit: a spec change two commits back without a changeset fails", () => {
+    changeSpec(repo, additive); // committed on a branch, without a changeset
+    git(repo, "checkout", "-q", "main");
+    git(repo, "merge", "-q", "--ff-only", "feature");
+    writeFileSync(join(repo, "README.md"), "docs only\n");
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "docs");
+    const clone = tracked(tempDir("spec-gate-clone-"));
+    execFileSync("git", ["clone", "-q", repo, clone], { stdio: "pipe" });
+    const initial = git(clone, "rev-list", "--max-parents=0", "HEAD");
+
+    const r = gate(clone, { fetch: true });
+    expect(r.base).toBe(initial); // not HEAD~1, where spec/ did not change
+    expect(r.output).toMatch(/last release commit/);
+    expect(r.required).toBe("minor");
+    expect(r.ok).toBe(false);
+
+    // a release (a version change) moves the base: the same change is then behind it
+    writeFileSync(join(repo, "packages/client/package.json"), JSON.stringify({ name: "@peaka/api", version: "0.2.0" }));
+    writeFileSync(join(repo, "packages/types/package.json"), JSON.stringify({ name: "@peaka/api-types", version: "0.2.0" }));
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "release 0.2.0");
+    writeFileSync(join(repo, "README.md"), "more docs\n");
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "docs after the release");
+    const after = tracked(tempDir("spec-gate-clone-"));
+    execFileSync("git", ["clone", "-q", repo, after], { stdio: "pipe" });
+    const r2 = gate(after, { fetch: true });
+    expect(r2.base).toBe(git(after, "rev-parse", "HEAD~1"));
+    expect(r2.ok).toBe(true);
+  });
+
+  it("compares since the last release in a fresh full clone of main (how CI checks out), and passes when it is in order", () => {
     changeSpec(repo, additive);
     changeset(repo, "enough", { "@peaka/api": "minor" });
     git(repo, "add", "-A");
@@ -98,7 +132,7 @@ describe("spec:gate base", () => {
     execFileSync("git", ["clone", "-q", repo, clone], { stdio: "pipe" });
 
     const r = gate(clone, { fetch: true });
-    expect(r.base).toBe("HEAD~1");
+    expect(r.base).toBe(git(clone, "rev-parse", "HEAD~1")); // the initial commit, where the versions were set
     expect(r.skipped).toBe(false);
     expect(r.required).toBe("minor"); // the spec did change in the last commit: it was really compared
     expect(r.ok).toBe(true);
