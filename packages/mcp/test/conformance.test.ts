@@ -16,6 +16,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { PeakaClientOptions } from "@peaka/api";
+import { ConformanceMatrix } from "@peaka/mock/matrix";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createPeakaMcpServer, type PeakaMcpServerOptions } from "../src/index.js";
 import { textOf } from "./support/harness.js";
@@ -208,33 +209,21 @@ const BEHAVIOURS = [
   "key never leaks",
 ] as const;
 type Behaviour = (typeof BEHAVIOURS)[number];
-const passed = new Set<string>();
-const notApplicable = new Set<string>();
+const matrix = new ConformanceMatrix(BEHAVIOURS, ENTRIES.map((e) => e.name));
 
 function cell(behaviour: Behaviour, entry: Entry, applies: boolean, test: (entry: Entry) => Promise<void>) {
-  const id = `${behaviour} | ${entry.name}`;
   if (!applies) {
-    notApplicable.add(id);
+    matrix.skip(behaviour, entry.name);
     return;
   }
   it(`${behaviour} × ${entry.name}`, async () => {
     await test(entry);
-    passed.add(id);
+    matrix.pass(behaviour, entry.name);
   });
 }
 
 afterAll(() => {
-  const width = Math.max(...BEHAVIOURS.map((b) => b.length));
-  const header = `${"MCP entry point".padEnd(width)} | ${ENTRIES.map((e) => e.name).join(" | ")}`;
-  const rows = BEHAVIOURS.map(
-    (b) =>
-      `${b.padEnd(width)} | ${ENTRIES.map((e) => {
-        const id = `${b} | ${e.name}`;
-        const mark = notApplicable.has(id) ? "·" : passed.has(id) ? "✓" : "✗";
-        return mark.padStart(Math.ceil(e.name.length / 2)).padEnd(e.name.length);
-      }).join(" | ")}`,
-  );
-  console.log(`\nConformance matrix through MCP tools (✓ passed, ✗ failed, · does not apply)\n${header}\n${"-".repeat(header.length)}\n${rows.join("\n")}\n`);
+  console.log(matrix.format("Conformance matrix through MCP tools", "MCP entry point"));
 });
 
 /** A tool error: isError, and no stack, no parser message. */

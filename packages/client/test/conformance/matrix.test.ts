@@ -9,6 +9,7 @@
 // the server or the logger has seen, timeouts and backoffs are short options.
 import { getEventListeners } from "node:events";
 import { inspect } from "node:util";
+import { ConformanceMatrix } from "@peaka/mock/matrix";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
   createPeakaClient,
@@ -234,40 +235,24 @@ const BEHAVIOURS = [
   "key never leaks",
 ] as const;
 type Behaviour = (typeof BEHAVIOURS)[number];
-const passed = new Set<string>();
-const notApplicable = new Set<string>();
+const matrix = new ConformanceMatrix(BEHAVIOURS, ENTRIES.map((e) => e.name));
 
 function cell(behaviour: Behaviour, entry: Entry, applies: boolean, test: (entry: Entry) => Promise<void>) {
-  const id = `${transport} | ${behaviour} | ${entry.name}`;
   if (!applies) {
-    notApplicable.add(id);
+    matrix.skip(behaviour, entry.name, transport);
     return;
   }
   const current = transport;
   it(`${behaviour} × ${entry.name}`, async () => {
     transport = current;
     await test(entry);
-    passed.add(id);
+    matrix.pass(behaviour, entry.name, current);
   });
 }
 
 afterAll(() => {
-  for (const t of TRANSPORTS) printMatrix(t);
+  for (const t of TRANSPORTS) console.log(matrix.format(`Conformance matrix over ${t}`, `over ${t}`, t));
 });
-
-function printMatrix(t: Transport) {
-  const width = Math.max(...BEHAVIOURS.map((b) => b.length));
-  const header = `${`over ${t}`.padEnd(width)} | ${ENTRIES.map((e) => e.name).join(" | ")}`;
-  const rows = BEHAVIOURS.map(
-    (b) =>
-      `${b.padEnd(width)} | ${ENTRIES.map((e) => {
-        const id = `${t} | ${b} | ${e.name}`;
-        const mark = notApplicable.has(id) ? "·" : passed.has(id) ? "✓" : "✗";
-        return mark.padStart(Math.ceil(e.name.length / 2)).padEnd(e.name.length);
-      }).join(" | ")}`,
-  );
-  console.log(`\nConformance matrix over ${t} (✓ passed, ✗ failed, · does not apply)\n${header}\n${"-".repeat(header.length)}\n${rows.join("\n")}\n`);
-}
 
 /** A call's failure, or its result when it did not throw. */
 async function outcome(promise: Promise<unknown>): Promise<{ error?: unknown; value?: any }> {
