@@ -6,6 +6,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import type { LogLevel, PeakaClientOptions, Region } from "@peaka/api";
 import { findDeno } from "./code-mode.js";
 import { startHttpServer } from "./http.js";
+import { DEFAULT_KEY_CHECK_TTL_MS } from "./key-check.js";
 import { createPeakaMcpServer, DEFAULTS, selectTools, toolSelectors } from "./server.js";
 import { VERSION } from "./version.js";
 
@@ -16,9 +17,18 @@ Usage: peaka-mcp [flags]
 Transport
   --transport <stdio|http>   stdio (default): the key comes from PEAKA_API_KEY.
                              http: Streamable HTTP at /mcp; every request brings its own key as
-                             "Authorization: Bearer <key>" (401 without one).
-  --host <address>           HTTP interface to listen on (default 127.0.0.1, this machine only)
+                             "Authorization: Bearer <key>" (401 without one), which Peaka must
+                             accept (getKeyInfo; 401 otherwise)
+  --host <address>           HTTP interface to listen on (default 127.0.0.1, this machine only);
+                             beyond loopback (e.g. 0.0.0.0) needs --allowed-hosts
   --port <number>            HTTP port (default 3000; 0 picks a free one)
+  --allowed-hosts <list>     comma-separated host names requests may name in their Host header
+                             (any port), besides localhost, 127.0.0.1 and [::1]; other Hosts: 403
+  --allowed-origins <list>   comma-separated origins (https://app.example.com) a request's Origin
+                             header may name; on a loopback bind loopback origins are allowed too;
+                             other Origins: 403
+  --key-check-ttl <seconds>  how long a key Peaka accepted is trusted before it is checked again
+                             (default ${DEFAULT_KEY_CHECK_TTL_MS / 1000}; 0: on every request)
 
 Peaka
   --region <us|eu>           Peaka region (default: PEAKA_REGION, else us)
@@ -41,6 +51,8 @@ Code mode (opt-in)
   --code-mode                add run_code: the agent's TypeScript runs in a Deno sandbox (no files,
                              no environment, no network but a bridge to this server's operations,
                              under the same safety flags)
+  --allow-http-code-mode     allow --code-mode with --transport http (refused without it: the code
+                             of every caller whose key Peaka accepts then runs on this machine)
   --deno <path>              the Deno binary (default: PEAKA_MCP_DENO, the deno npm package, or
                              deno on the PATH)
 
@@ -72,6 +84,10 @@ try {
       transport: { type: "string", default: "stdio" },
       host: { type: "string" },
       port: { type: "string" },
+      "allowed-hosts": { type: "string" },
+      "allowed-origins": { type: "string" },
+      "key-check-ttl": { type: "string" },
+      "allow-http-code-mode": { type: "boolean", default: false },
       region: { type: "string" },
       "base-url": { type: "string" },
       tools: { type: "string", default: "default" },
@@ -114,6 +130,17 @@ if (flags["list-tools"]) {
   process.exit(0);
 }
 if (flags["allow-destructive"] && !flags["allow-writes"]) fail("--allow-destructive needs --allow-writes as well.");
+const http = flags.transport === "http";
+for (const name of ["host", "port", "allowed-hosts", "allowed-origins", "key-check-ttl"] as const) {
+  if (!http && flags[name] !== undefined) fail(`--${name} is a flag of HTTP mode: it needs --transport http.`);
+}
+if (flags["allow-http-code-mode"] && !(http && flags["code-mode"])) fail("--allow-http-code-mode goes with --transport http and --code-mode.");
+if (http && flags["code-mode"] && !flags["allow-http-code-mode"]) {
+  fail(
+    "--code-mode over --transport http runs the code of every caller whose key Peaka accepts on this machine. Add --allow-http-code-mode if that is what you want, or use code mode over stdio.",
+  );
+}
+const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
 const region = flags.region ?? process.env["PEAKA_REGION"];
 const baseUrl = flags["base-url"] ?? process.env["PEAKA_BASE_URL"];
@@ -147,12 +174,22 @@ const common = {
 const toolCount = selectTools(tools).length + (codeMode ? 1 : 0);
 const mode = `${common.allowWrites ? (common.allowDestructive ? "writes and deletions allowed" : "writes allowed") : "read-only"}`;
 
-if (flags.transport === "http") {
+if (http) {
   const port = integer("port", flags.port, 3000, 0);
+  const keyCheckTtl = integer("key-check-ttl", flags["key-check-ttl"], DEFAULT_KEY_CHECK_TTL_MS / 1000, 0);
   try {
-    const http = await startHttpServer({ ...common, host: flags.host ?? "127.0.0.1", port, log: logLevel ? (line) => console.error(line) : undefined });
-    console.error(`peaka-mcp ${VERSION}: Streamable HTTP on ${http.url} (${toolCount} tools, ${mode})`);
-    const stop = () => void http.close().then(() => process.exit(0));
+    const server = await startHttpServer({
+      ...common,
+      host: flags.host ?? "127.0.0.1",
+      port,
+      allowedHosts: list(flags["allowed-hosts"]),
+      allowedOrigins: list(flags["allowed-origins"]),
+      keyCheckTtlMs: keyCheckTtl * 1000,
+      allowCodeMode: flags["allow-http-code-mode"],
+      log: logLevel ? (line) => console.error(line) : undefined,
+    });
+    console.error(`peaka-mcp ${VERSION}: Streamable HTTP on ${server.url} (${toolCount} tools, ${mode})`);
+    const stop = () => void server.close().then(() => process.exit(0));
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   } catch (error) {

@@ -20,7 +20,7 @@ describe("peaka-mcp command line", () => {
   it("--help prints every flag on stdout", () => {
     const r = cli(["--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--transport", "--host", "--port", "--region", "--base-url", "--tools", "--max-rows", "--max-result-chars", "--allow-writes", "--allow-destructive", "--log-level", "--list-tools", "--version", "--code-mode", "--deno"]) {
+    for (const flag of ["--transport", "--host", "--port", "--region", "--base-url", "--tools", "--max-rows", "--max-result-chars", "--allow-writes", "--allow-destructive", "--log-level", "--list-tools", "--version", "--code-mode", "--deno", "--allowed-hosts", "--allowed-origins", "--key-check-ttl", "--allow-http-code-mode"]) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toContain("PEAKA_API_KEY");
@@ -45,6 +45,16 @@ describe("peaka-mcp command line", () => {
     [["--region", "mars"], { PEAKA_API_KEY: "k-123456" }, "mars"],
     [["--base-url", "not a url"], { PEAKA_API_KEY: "k-123456" }, "baseUrl"],
     [["--code-mode", "--deno", "/nonexistent/deno"], { PEAKA_API_KEY: "k-123456" }, "--code-mode needs Deno"],
+    // HTTP mode: never beyond loopback without the host names to answer to; code mode only when asked for.
+    [["--transport", "http", "--host", "0.0.0.0"], {}, "Refusing to listen on 0.0.0.0"],
+    [["--transport", "http", "--host", "::", "--allowed-origins", "https://app.example.com"], {}, "--allowed-hosts"],
+    [["--transport", "http", "--host", "0.0.0.0", "--allowed-hosts", "https://mcp.example.com/"], {}, "is not a host name"],
+    [["--transport", "http", "--host", "0.0.0.0", "--allowed-hosts", "*"], {}, "is not a host name"],
+    [["--transport", "http", "--allowed-origins", "app.example.com"], {}, "is not an origin"],
+    [["--transport", "http", "--code-mode"], {}, "Add --allow-http-code-mode"],
+    [["--allow-http-code-mode"], { PEAKA_API_KEY: "k-123456" }, "--allow-http-code-mode goes with --transport http and --code-mode"],
+    [["--allowed-hosts", "mcp.example.com"], { PEAKA_API_KEY: "k-123456" }, "--allowed-hosts is a flag of HTTP mode"],
+    [["--transport", "http", "--key-check-ttl=-1"], {}, "--key-check-ttl must be an integer of at least 0"],
   ] as const)("%j is refused", (args, env, message) => {
     const r = cli([...args], { ...env });
     expect(r.code).toBe(2);

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { createServer, request, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { connectHttp, connectStdio, FAKE_KEY, startHttp, textOf, transcript, type Connected, type HttpServerProcess } from "./support/harness.js";
+import { connectHttp, listenAsPeaka, connectStdio, FAKE_KEY, startHttp, textOf, transcript, type Connected, type HttpServerProcess } from "./support/harness.js";
 
 const P = "prj4Xq9Z";
 let echo: Server;
@@ -29,9 +29,7 @@ beforeAll(async () => {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ youSent: auth, url }));
   });
-  await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
-  const address = echo.address();
-  echoUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/api/v1`;
+  echoUrl = await listenAsPeaka(echo);
 });
 
 afterAll(async () => {

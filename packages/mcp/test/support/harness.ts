@@ -3,6 +3,7 @@
 // notifications, stderr — is recorded in `transcript`, so that a test can look for the key in all of it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, resolve } from "node:path";
+import type { Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -131,6 +132,13 @@ export async function startHttp(baseUrl: string, flags: string[] = []): Promise<
       transcript.push(err + out);
     },
   };
+}
+
+/** Starts `server` on a free 127.0.0.1 port and returns its base URL as a Peaka API base (`…/api/v1`). */
+export async function listenAsPeaka(server: Server): Promise<string> {
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const address = server.address();
+  return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/api/v1`;
 }
 
 /** Connects the SDK's Streamable HTTP client with `Authorization: Bearer <key>`. */
