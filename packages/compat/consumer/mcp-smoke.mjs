@@ -2,6 +2,7 @@
 // stdio with the runtime that runs this file, speaks MCP to it as newline-delimited JSON-RPC, and
 // checks the handshake, the tool list, a task tool against the mock, a refused write, and that the key
 // appears nowhere. Usage: node mcp-smoke.mjs <baseUrl>. Prints one JSON report line like the others.
+// PEAKA_MCP_BIN=<path> starts that file instead (pack:consume: the workspace's packages/mcp/dist/cli.js).
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -10,8 +11,11 @@ const baseUrl = process.argv[2] ?? process.env.PEAKA_BASE_URL;
 if (!baseUrl) throw new Error("usage: mcp-smoke.mjs <baseUrl>");
 const KEY = "mcp-smoke-key-5e1d7c";
 const require = createRequire(import.meta.url);
-const pkgJson = require.resolve("@peaka/mcp/package.json");
-const bin = join(dirname(pkgJson), require(pkgJson).bin["peaka-mcp"]);
+function installedBin() {
+  const pkgJson = require.resolve("@peaka/mcp/package.json");
+  return join(dirname(pkgJson), require(pkgJson).bin["peaka-mcp"]);
+}
+const bin = process.env.PEAKA_MCP_BIN || installedBin();
 
 const child = spawn(process.execPath, [bin], { env: { ...process.env, PEAKA_API_KEY: KEY, PEAKA_BASE_URL: baseUrl }, stdio: ["pipe", "pipe", "pipe"] });
 let stdout = "";

@@ -6,7 +6,7 @@
 // the root script does.
 import { startPrismMock } from "@peaka/mock";
 import { join } from "node:path";
-import { createConsumerProject, elapsed, isInside, run, smokeReport, sqlSmokeProblems, startSqlFixtureServer } from "./lib.js";
+import { cleanEnv, createConsumerProject, elapsed, isInside, ROOT, run, smokeReport, sqlSmokeProblems, startSqlFixtureServer } from "./lib.js";
 import { checkDtsExports } from "./dts-exports.js";
 
 const started = Date.now();
@@ -45,6 +45,18 @@ try {
     console.log(`${problems.length ? "FAIL" : "ok  "} ${name}: declared values exist at run time, ESM and CJS (${summary})`);
     if (problems.length) failures.push(`${name} declarations:\n${problems.join("\n")}`);
   }
+  // The same MCP smoke on the workspace's own build (packages/mcp/dist/cli.js, plain node, no tsx): a
+  // maintainer runs what CI builds, and it resolves @peaka/api to the built packages/client/dist, as
+  // the tarball's does to the installed package (the `default` export condition; `development`, which
+  // vitest and tsx --conditions=development use, points at the sources).
+  const workspaceBin = join(ROOT, "packages", "mcp", "dist", "cli.js");
+  const ws = await run(process.execPath, ["mcp-smoke.mjs", mock.url], { cwd: project.dir, env: cleanEnv({ PEAKA_MCP_BIN: workspaceBin }) });
+  const wsReport = smokeReport(ws.stdout);
+  const wsHelp = await run(process.execPath, [workspaceBin, "--help"], { cwd: ROOT });
+  const wsOk = ws.code === 0 && wsReport?.ok === true && wsHelp.code === 0 && wsHelp.stdout.includes("--transport");
+  console.log(`${wsOk ? "ok  " : "FAIL"} MCP server from the workspace build (node packages/mcp/dist/cli.js: --help, stdio session) (${(ws.ms / 1000).toFixed(1)} s)`);
+  for (const line of wsReport?.lines ?? []) console.log(`       ${line}`);
+  if (!wsOk) failures.push(`workspace packages/mcp/dist/cli.js: exit ${ws.code} / --help exit ${wsHelp.code}\n${ws.stdout}${ws.stderr}${wsHelp.stderr}`);
   // @peaka/mcp's command, as `npx` finds it in the consumer project, prints its flags.
   const help = await run("npx", ["--no-install", "peaka-mcp", "--help"], { cwd: project.dir });
   const helpOk = help.code === 0 && help.stdout.includes("--allow-writes") && help.stdout.includes("--transport");

@@ -3,11 +3,11 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PACKAGE_DIR } from "./support/harness.js";
+import { FROM_SOURCE, PACKAGE_DIR } from "./support/harness.js";
 
 function cli(args: string[], env: Record<string, string> = {}) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PEAKA_")));
-  const r = spawnSync(process.execPath, ["--import", "tsx", resolve(PACKAGE_DIR, "src/cli.ts"), ...args], {
+  const r = spawnSync(process.execPath, [...FROM_SOURCE, resolve(PACKAGE_DIR, "src/cli.ts"), ...args], {
     cwd: PACKAGE_DIR,
     env: { ...clean, ...env },
     encoding: "utf8",

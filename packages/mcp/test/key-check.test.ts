@@ -75,6 +75,10 @@ describe("KeyCheckCache", () => {
     expect(cache.keys()).toEqual(["k2", "k3", "k4"].map(keyHash));
   });
 
+  it("trusts a yes for 60 s unless told otherwise (the README's and --help's default)", () => {
+    expect(new KeyCheckCache().ttlMs).toBe(60_000);
+  });
+
   it("refuses a TTL that is not a number of at least 0", () => {
     expect(() => new KeyCheckCache({ ttlMs: -1 })).toThrow(RangeError);
     expect(() => new KeyCheckCache({ ttlMs: Number.NaN })).toThrow(/ttlMs/);

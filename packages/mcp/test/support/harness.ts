@@ -1,4 +1,5 @@
-// Starts peaka-mcp from source (src/cli.ts through tsx) as a real process, over stdio or Streamable
+// Starts peaka-mcp from source (src/cli.ts through tsx, with the `development` export condition so that
+// @peaka/api resolves to its sources too, not to a possibly stale dist/) as a real process, over stdio or Streamable
 // HTTP, and connects the MCP SDK's own Client to it. Everything the server says — tool lists, results,
 // notifications, stderr — is recorded in `transcript`, so that a test can look for the key in all of it.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -13,6 +14,8 @@ import { deref, type SpecOperation } from "@peaka/mock/spec";
 
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CLI = resolve(PACKAGE_DIR, "src/cli.ts");
+/** Node flags that run a workspace .ts entry from source. */
+export const FROM_SOURCE = ["--conditions=development", "--import", "tsx"];
 
 /** A key no real system would produce, easy to grep for. */
 export const FAKE_KEY = "pk_test_MCP-SECRET-7f3a9c21e5d84b60aa19";
@@ -77,7 +80,7 @@ function wrap(client: Client, stderr: () => string, close: () => Promise<void>):
 export async function connectStdio(baseUrl: string, flags: string[] = [], extraEnv: Record<string, string> = {}): Promise<Connected> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ["--import", "tsx", CLI, ...flags],
+    args: [...FROM_SOURCE, CLI, ...flags],
     cwd: PACKAGE_DIR,
     env: env({ PEAKA_API_KEY: FAKE_KEY, PEAKA_BASE_URL: baseUrl, ...extraEnv }),
     stderr: "pipe",
@@ -99,7 +102,7 @@ export interface HttpServerProcess {
 
 /** Starts `peaka-mcp --transport http --port 0 <flags>` and waits for the URL it prints. No key in its environment. */
 export async function startHttp(baseUrl: string, flags: string[] = []): Promise<HttpServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "--transport", "http", "--port", "0", ...flags], {
+  const child = spawn(process.execPath, [...FROM_SOURCE, CLI, "--transport", "http", "--port", "0", ...flags], {
     cwd: PACKAGE_DIR,
     env: env({ PEAKA_BASE_URL: baseUrl }),
     stdio: ["ignore", "pipe", "pipe"],
