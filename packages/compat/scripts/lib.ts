@@ -17,7 +17,7 @@ export const CONSUMER_TYPESCRIPT = "5.9.3";
 /** Where tools that come as npm packages (Node 22/24, Bun, Deno, Yarn, TypeScript) are installed once. */
 export const TOOLS_DIR = process.env["PEAKA_RUNTIMES_DIR"] ?? join(homedir(), ".cache", "peaka-sdk-runtimes");
 
-/** npm packages that give the runtimes and tools, pinned (runtimes.ts, release-rehearse.ts). */
+/** npm packages that give the runtimes and tools, pinned (runtimes.ts, release-rehearse.ts, inspector-check.ts). */
 export const NPM_RUNTIMES = {
   node22: "node@22.23.3",
   node24: "node@24.9.0",
@@ -25,6 +25,8 @@ export const NPM_RUNTIMES = {
   deno: "deno@2.9.6",
   yarn: "@yarnpkg/cli-dist@4.18.1",
   typescript: `typescript@${CONSUMER_TYPESCRIPT}`,
+  /** The official MCP Inspector (inspector-check.ts); its engines ask for Node >=22.19. */
+  inspector: "@modelcontextprotocol/inspector@2.12.0",
 } as const;
 
 /** Installs a pinned npm package into TOOLS_DIR (once) and returns the path of one of its bins. */

@@ -12,6 +12,8 @@ function cli(args: string[], env: Record<string, string> = {}) {
     env: { ...clean, ...env },
     encoding: "utf8",
     input: "",
+    // A server that starts when it should have refused would never exit: stop it and fail.
+    timeout: 45_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
