@@ -27,6 +27,8 @@ beforeAll(async () => {
   scripted = createServer((req, res) => {
     const url = req.url ?? "";
     res.setHeader("content-type", "application/json");
+    // HTTP mode checks the caller's key with Peaka first.
+    if (req.method === "GET" && url === "/api/v1/info") return res.end(JSON.stringify({ userId: "u-1", email: "dana@example.org" }));
     if (req.method === "POST" && url.endsWith(`/cache/${CACHE_ID}/fullRefreshUpdate`)) {
       triggers++;
       reads = 0;

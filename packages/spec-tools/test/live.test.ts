@@ -78,7 +78,7 @@ describe("live contract check", () => {
     const env = { ...process.env };
     delete env["PEAKA_API_KEY"];
     delete env["PEAKA_PROJECT_ID"];
-    const out = execFileSync(process.execPath, ["--import", "tsx", resolve(here, "../src/cli/live.ts")], {
+    const out = execFileSync(process.execPath, ["--conditions=development", "--import", "tsx", resolve(here, "../src/cli/live.ts")], {
       cwd: resolve(here, ".."),
       env,
       encoding: "utf8",
