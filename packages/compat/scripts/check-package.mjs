@@ -1,7 +1,8 @@
 // Lints the package in the current directory the way it is published: packs it with `pnpm pack` (which
 // applies publishConfig, so exports point at dist/), then runs publint and arethetypeswrong on the
 // tarball. Fails on any message, suggestions included. `attw --pack` would run `npm pack`, which
-// ignores publishConfig and so checks the workspace exports (src/*.ts) instead of the published ones.
+// ignores publishConfig and so checks the workspace exports (src/*.ts types, a `development` condition)
+// instead of the published ones.
 // Build first (`pnpm build`); the root `pnpm check:package` does.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
