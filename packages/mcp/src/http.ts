@@ -3,8 +3,9 @@
 // but the client cache and the key checks, both keyed by a hash of the key).
 //
 // Before a request reaches the MCP server, in this order:
-//   1. Host: its host name must be a loopback name or one of `allowedHosts` (403 otherwise), in every
-//      bind mode: a page in a browser must not reach this server by DNS rebinding.
+//   1. Host: its host name must be a loopback name (or the loopback address listened on) or one of
+//      `allowedHosts` (403 otherwise), in every bind mode: a page in a browser must not reach this
+//      server by DNS rebinding.
 //   2. Origin, when the request has one: a loopback origin (loopback bind only) or one of
 //      `allowedOrigins` (403 otherwise), as the MCP transport rules require.
 //   3. The bearer key: none, 401; then Peaka is asked whether it accepts the key (getKeyInfo), and a
@@ -148,6 +149,9 @@ export async function startHttpServer(options: PeakaMcpHttpOptions = {}): Promis
   const host = options.host ?? "127.0.0.1";
   const loopback = isLoopback(host);
   const allowedHosts = new Set([...LOOPBACK_NAMES, ...checkAllowedHosts(options.allowedHosts ?? [])]);
+  // A loopback bind answers to its own address too (127.0.0.2 and the like).
+  const bound = loopback ? hostName(isIP(host) === 6 ? `[${host}]` : host) : undefined;
+  if (bound) allowedHosts.add(bound);
   const allowedOrigins = new Set(checkAllowedOrigins(options.allowedOrigins ?? []));
   if (!loopback && !options.allowedHosts?.length) {
     throw new Error(

@@ -180,6 +180,17 @@ describe("a loopback bind (the default)", () => {
   });
 });
 
+describe("another loopback address", () => {
+  it("answers to the address it listens on (127.0.0.2), still not to another host", async () => {
+    accepted.add(GOOD);
+    const http = await serve(["--host", "127.0.0.2"]);
+    expect(http.url).toMatch(/^http:\/\/127\.0\.0\.2:\d+\/mcp$/);
+    expect(http.stderr()).not.toContain("warning");
+    expect((await post(http.url, { authorization: `Bearer ${GOOD}` })).status).toBe(200);
+    expect((await post(http.url, { host: "evil.example", authorization: `Bearer ${GOOD}` })).status).toBe(403);
+  });
+});
+
 describe("a key Peaka stops accepting", () => {
   it("stops working once the key check's TTL has passed", async () => {
     const key = "key-revoked-while-serving-0003";
