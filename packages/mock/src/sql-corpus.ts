@@ -379,7 +379,7 @@ function decoy(rand: () => number, commentsOnly = false): string {
   }
 }
 
-/** Core statements, in words: a decoy may go between any two of them. */
+/** Core statements, in words: a decoy may go between any two of them. Writes that only add are in ADDING. */
 const WRITE_CORES: readonly string[][] = [
   ["DELETE", "FROM", "shop.public.orders"],
   ["DELETE", "FROM", "t", "WHERE", "a", "=", "1"],
@@ -405,6 +405,7 @@ const WRITE_CORES: readonly string[][] = [
   ["REFRESH", "MATERIALIZED", "VIEW", "mv"],
   ["USE", "s"],
 ];
+const ADDING = new Set(["INSERT INTO t SELECT 1", "INSERT INTO t VALUES (1)", "CREATE TABLE t AS SELECT 1", "GRANT SELECT ON t TO u", "REFRESH MATERIALIZED VIEW mv"]);
 const READ_CORES: readonly string[][] = [
   ["SELECT", "1"],
   ["SELECT", "*", "FROM", "shop.public.orders", "WHERE", "a", "=", "1"],
@@ -424,6 +425,8 @@ const READ_CORES: readonly string[][] = [
 export interface LabelledSql {
   readonly sql: string;
   readonly label: "read" | "write";
+  /** For a write: whether it is not one that only adds (the INSERT, CREATE, GRANT and REFRESH cores add). */
+  readonly destructive: boolean;
 }
 
 /**
@@ -448,7 +451,7 @@ export function labelledSql(seed: number, count: number): LabelledSql[] {
     if (rand() < 0.5) sql += ` ${decoy(rand, true)}`;
     if (rand() < 0.3) sql += ";";
     if (rand() < 0.3) sql += ` ${decoy(rand, true)}`;
-    out.push({ sql, label: isWrite ? "write" : "read" });
+    out.push({ sql, label: isWrite ? "write" : "read", destructive: isWrite && !ADDING.has(core.join(" ")) });
   }
   return out;
 }

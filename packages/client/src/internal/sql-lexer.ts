@@ -350,31 +350,37 @@ function ambiguity(tokens: readonly SqlToken[]): string | undefined {
   return undefined;
 }
 
+/** Where `sig` calls a table function other than the built-in readers (`sequence`, `exclude_columns`): its TABLE token. */
+function tableFunctionCall(sig: readonly SqlToken[], from: number): SqlToken | undefined {
+  for (let i = from; i < sig.length; i++) {
+    if (upper(sig[i]) !== "TABLE" || !isPunct(sig[i + 1], "(")) continue;
+    // TABLE(f(...)), TABLE(system.builtin.f(...)): only the built-in table functions that read.
+    let j = i + 2;
+    const parts: string[] = [];
+    while (sig[j]?.kind === "word" || sig[j]?.kind === "quoted-identifier") {
+      parts.push(sig[j]!.kind === "word" ? sig[j]!.text.toUpperCase() : "\0");
+      if (!isPunct(sig[j + 1], ".")) break;
+      j += 2;
+    }
+    // TABLE(t) and TABLE(SELECT ...) are table arguments, not calls; a call has ( after its name.
+    if (parts.length && !isPunct(sig[j + 1], "(")) continue;
+    const name = parts[parts.length - 1] ?? "";
+    const qualifier = parts.slice(0, -1).join(".");
+    if (!READ_TABLE_FUNCTIONS.has(name) || (qualifier !== "" && qualifier !== "SYSTEM.BUILTIN")) return sig[i];
+  }
+  return undefined;
+}
+
+const TABLE_FUNCTION = "a table function that may pass a statement to a data source";
+
 /** Checks that hold for every read: no write word, no table function that may run text elsewhere. */
 function checkBody(sig: readonly SqlToken[], from: number): SqlClassification | undefined {
   for (let i = from; i < sig.length; i++) {
     const word = upper(sig[i]);
-    if (!word) continue;
-    if (WRITE_WORDS.has(word)) return write(`it contains ${word} (at offset ${sig[i]!.start}); a read never does (quote a name that is spelled so)`);
-    if (word === "TABLE" && isPunct(sig[i + 1], "(")) {
-      // TABLE(f(...)), TABLE(system.builtin.f(...)): only the built-in table functions that read.
-      let j = i + 2;
-      const parts: string[] = [];
-      while (sig[j]?.kind === "word" || sig[j]?.kind === "quoted-identifier") {
-        parts.push(sig[j]!.kind === "word" ? sig[j]!.text.toUpperCase() : "\0");
-        if (!isPunct(sig[j + 1], ".")) break;
-        j += 2;
-      }
-      // TABLE(t) and TABLE(SELECT ...) are table arguments, not calls; a call has ( after its name.
-      if (parts.length && !isPunct(sig[j + 1], "(")) continue;
-      const name = parts[parts.length - 1] ?? "";
-      const qualifier = parts.slice(0, -1).join(".");
-      if (!READ_TABLE_FUNCTIONS.has(name) || (qualifier !== "" && qualifier !== "SYSTEM.BUILTIN")) {
-        return write(`it calls a table function (at offset ${sig[i]!.start}) that may pass a statement to a data source`);
-      }
-    }
+    if (word && WRITE_WORDS.has(word)) return write(`it contains ${word} (at offset ${sig[i]!.start}); a read never does (quote a name that is spelled so)`);
   }
-  return undefined;
+  const call = tableFunctionCall(sig, from);
+  return call ? write(`it calls ${TABLE_FUNCTION} (at offset ${call.start})`) : undefined;
 }
 
 /** Classifies one statement's significant tokens (no `;`). */
@@ -468,4 +474,45 @@ export function classifySql(text: string): SqlClassification {
 /** `classifySql(text).kind === "read"`. */
 export function isReadOnlySql(text: string): boolean {
   return classifySql(text).kind === "read";
+}
+
+/** What `classifySqlEffect` concluded: a read, a write proven not to delete, or anything else. */
+export interface SqlEffect {
+  readonly kind: "read" | "write" | "destructive";
+  readonly reason: string;
+}
+
+/** First words of writes that add or describe, never remove (when no word of DESTRUCTIVE_WORDS follows). */
+const ADDING_STARTS = new Set(["INSERT", "CREATE", "COMMENT", "ANALYZE", "REFRESH", "GRANT"]);
+/** Words of statements that remove or overwrite data, definitions or rights, or run what we cannot see. */
+const DESTRUCTIVE_WORDS = new Set([
+  "DELETE", "DROP", "TRUNCATE", "MERGE", "UPDATE", "ALTER", "CALL", "EXECUTE", "REVOKE", "DENY", "OVERWRITE", "ROLLBACK",
+]);
+
+/**
+ * Like `classifySql`, with writes split in two: `write` only for one statement proven to add or describe
+ * without removing anything — INSERT, CREATE (not OR REPLACE), COMMENT, ANALYZE, REFRESH or GRANT, with
+ * no DELETE, DROP, TRUNCATE, MERGE, UPDATE, ALTER, CALL, EXECUTE, REVOKE, DENY, OVERWRITE or ROLLBACK word
+ * and no table function outside strings, quoted names and comments — and `destructive` for everything
+ * else that is not a read (session statements and text that cannot be classified included).
+ */
+export function classifySqlEffect(text: string): SqlEffect {
+  const asRead = classifySql(text);
+  if (asRead.kind === "read") return asRead;
+  const tokens = lexSql(text);
+  const sig = tokens.filter(isSignificant);
+  const last = sig[sig.length - 1];
+  const body = last?.kind === "semicolon" ? sig.slice(0, -1) : sig;
+  const destructive = (reason: string): SqlEffect => ({ kind: "destructive", reason });
+  if (tokens.some((t) => t.kind === "error") || ambiguity(tokens) || body.some((t) => t.kind === "semicolon")) return destructive(asRead.reason);
+  const first = upper(body[0]);
+  if (!first || !ADDING_STARTS.has(first)) return destructive(`${first ?? "it"} is not a statement that only adds (INSERT, CREATE, COMMENT, ANALYZE, REFRESH, GRANT)`);
+  for (let i = 0; i < body.length; i++) {
+    const word = upper(body[i]);
+    if (word && DESTRUCTIVE_WORDS.has(word)) return destructive(`it contains ${word} (at offset ${body[i]!.start})`);
+    if (word === "OR" && upper(body[i + 1]) === "REPLACE") return destructive(`it has OR REPLACE (at offset ${body[i]!.start}), which drops what it replaces`);
+  }
+  const call = tableFunctionCall(body, 0);
+  if (call) return destructive(`it calls ${TABLE_FUNCTION} (at offset ${call.start})`);
+  return { kind: "write", reason: `one ${first} statement that removes nothing` };
 }

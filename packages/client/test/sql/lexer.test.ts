@@ -4,7 +4,7 @@
 import { labelledSql, REPORTED_BYPASSES, SQL_CORPUS } from "@peaka/mock/sql-corpus";
 import { describe, expect, it } from "vitest";
 import { PeakaInvalidArgumentError } from "../../src/errors.js";
-import { classifySql, isReadOnlySql, lexSql, lexSqlChunk, statementsOf, type SqlOpenKind } from "../../src/internal/sql-lexer.js";
+import { classifySql, classifySqlEffect, isReadOnlySql, lexSql, lexSqlChunk, statementsOf, type SqlOpenKind } from "../../src/internal/sql-lexer.js";
 
 const kinds = (text: string) => lexSql(text).filter((t) => t.kind !== "whitespace").map((t) => `${t.kind} ${t.text}`);
 
@@ -159,6 +159,40 @@ describe("classifySql: the shared corpus", () => {
   });
 });
 
+describe("classifySqlEffect: reads, writes that only add, everything else", () => {
+  it.each([
+    ["SELECT 1", "read"],
+    ["INSERT INTO t SELECT replace(a, 'x', 'y') FROM s", "write"],
+    ["INSERT INTO t VALUES (1);", "write"],
+    ["CREATE TABLE t AS SELECT 1", "write"],
+    ["CREATE VIEW v AS SELECT 1", "write"],
+    ["COMMENT ON TABLE t IS 'x'", "write"],
+    ["GRANT SELECT ON t TO u", "write"],
+    ["CREATE OR REPLACE TABLE t AS SELECT 1", "destructive"],
+    ["CREATE OR REPLACE VIEW v AS SELECT 1", "destructive"],
+    ["DELETE FROM t", "destructive"],
+    ["INSERT INTO t SELECT 1; DROP TABLE t", "destructive"],
+    ["INSERT INTO t SELECT * FROM TABLE(system.query(query => 'DELETE FROM x'))", "destructive"],
+    ["INSERT INTO t VALUES ('a\\')", "destructive"],
+    ["INSERT INTO t VALUES ('a", "destructive"],
+    ["UPDATE t SET a = 1", "destructive"],
+    ["MERGE INTO t USING s ON true WHEN MATCHED THEN DELETE", "destructive"],
+    ["ALTER TABLE t DROP COLUMN a", "destructive"],
+    ["CALL system.execute(query => 'DROP TABLE t')", "destructive"],
+    ["EXECUTE IMMEDIATE 'DELETE FROM t'", "destructive"],
+    ["SET SESSION a = 1", "destructive"],
+    ["REVOKE SELECT ON t FROM u", "destructive"],
+    ["EXPLAIN ANALYZE INSERT INTO t VALUES (1)", "destructive"],
+    ["", "destructive"],
+  ] as const)("%j is %s", (sql, kind) => {
+    expect(classifySqlEffect(sql).kind).toBe(kind);
+  });
+
+  it("agrees with classifySql on reads for the whole corpus", () => {
+    for (const { sql, expect: expected } of SQL_CORPUS) expect(classifySqlEffect(sql).kind === "read", sql).toBe(expected === "read");
+  });
+});
+
 describe("classifySql: labelled fuzz", () => {
   it("never classes a labelled write as a read (20 000 statements, seed 18)", () => {
     const cases = labelledSql(18, 20_000);
@@ -171,6 +205,16 @@ describe("classifySql: labelled fuzz", () => {
     // The classifier is not "everything is a write": most generated reads pass.
     expect(admitted / reads.length).toBeGreaterThan(0.5);
     expect(writes.length).toBeGreaterThan(5000);
+  });
+
+  it("never classes a labelled write that may remove something as a write that only adds", () => {
+    const cases = labelledSql(1818, 10_000);
+    const destructive = cases.filter((c) => c.destructive);
+    expect(destructive.filter((c) => classifySqlEffect(c.sql).kind !== "destructive").slice(0, 5)).toEqual([]);
+    const adding = cases.filter((c) => c.label === "write" && !c.destructive);
+    expect(adding.filter((c) => classifySqlEffect(c.sql).kind === "read")).toEqual([]);
+    expect(adding.filter((c) => classifySqlEffect(c.sql).kind === "write").length / adding.length).toBeGreaterThan(0.5);
+    expect(destructive.length).toBeGreaterThan(3000);
   });
 
   it("generates the reported bypass shapes (a -- inside a block comment, */ inside a string)", () => {
