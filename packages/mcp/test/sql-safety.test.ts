@@ -104,7 +104,8 @@ describe("read-only server: the bypasses and every corpus write, through every t
       expect([r.isError, textOf(r)]).toEqual([true, expect.stringContaining("runs SQL this server cannot see")]);
     }
     const tool = await server.call("execute_query", { projectId: P, body: { id: "42" } });
-    expect(textOf(tool)).toContain("cannot prove it only reads");
+    expect(textOf(tool)).toContain("cannot prove what it does, and this server is read-only");
+    expect(received).toEqual([]);
   });
 });
 
@@ -149,6 +150,8 @@ describe("--allow-writes without --allow-destructive", () => {
       }
     }
     expect(received).toEqual([]);
+    const saved = await server.call("execute_query", { projectId: P, body: { qualifiedName: "peaka.query.weekly" } });
+    expect(textOf(saved)).toMatch(/cannot prove what it does, and this server may not delete.*--allow-destructive to allow it/);
     const r = await server.call("call_operation", { operationId: "executeQuery", arguments: { projectId: P, body: { statement: "INSERT INTO t VALUES (1)" } } });
     expect(r.isError, textOf(r)).toBeFalsy();
     expect(received).toEqual(["INSERT INTO t VALUES (1)"]);

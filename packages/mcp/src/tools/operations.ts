@@ -16,7 +16,7 @@ export function operationRefusal(entry: OperationEntry, args: Record<string, any
 
 /**
  * The per-call guard: executeQuery runs a SQL `statement` only when the flags allow what it does, and a
- * saved query (`id`, `qualifiedName`), whose SQL this server does not see, only when writes are allowed.
+ * saved query (`id`, `qualifiedName`), whose SQL this server does not see, only when everything is allowed.
  */
 export function guardRefusal(entry: OperationEntry, args: Record<string, any>, context: ToolContext): string | undefined {
   if (entry.guard !== "sql") return undefined;
@@ -26,8 +26,9 @@ export function guardRefusal(entry: OperationEntry, args: Record<string, any>, c
     const refused = sqlRefusal(entry.operationId, body.statement, context.flags);
     if (refused) return refused;
   }
-  if (("id" in body || "qualifiedName" in body) && !context.flags.allowWrites) {
-    return `Refused: ${entry.operationId} of a saved query (id or qualifiedName) runs SQL this server cannot see, so it cannot prove it only reads, and this server is read-only. Run its SQL with run_sql, or start peaka-mcp with --allow-writes to allow it.`;
+  if (("id" in body || "qualifiedName" in body) && !context.flags.allowDestructive) {
+    const needs = context.flags.allowWrites ? "--allow-destructive" : "--allow-writes and --allow-destructive";
+    return `Refused: ${entry.operationId} of a saved query (id or qualifiedName) runs SQL this server cannot see, so it cannot prove what it does, and this server ${context.flags.allowWrites ? "may not delete" : "is read-only"}. Run its SQL with run_sql, or start peaka-mcp with ${needs} to allow it.`;
   }
   return undefined;
 }
