@@ -6,12 +6,12 @@
 // `nullable` without `type` at compile time). So `{ type: object, nullable: true, allOf: [{ $ref }] }`
 // still rejects null through the referenced schema, exactly as a strict OpenAPI 3.0 validator must.
 // The schemas are handed to Ajv as written; the only rewrite is where `#/components/schemas/X` points.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { deref, listOperations, loadSpec, type Doc } from "@peaka/mock/spec";
-import { REPO_ROOT as repoRoot } from "./repo.js";
+import type { AnswerFixture } from "@peaka/mock/answers";
+
+export { ANSWERS_DIR, loadAnswers, type AnswerFixture } from "@peaka/mock/answers";
 
 // ajv-formats is CommonJS with a default export; under NodeNext its namespace is what `import` gives.
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
@@ -24,7 +24,7 @@ const COMPONENT_SCHEMAS = "#/components/schemas/";
 const OPENAPI_ANNOTATIONS = ["example", "xml", "externalDocs"];
 
 /** OpenAPI's numeric and string formats, checked as far as JSON can tell. */
-const OPENAPI_FORMATS: Record<string, { type: "number" | "string"; validate: (v: any) => boolean }> = {
+const OPENAPI_FORMATS: Record<string, { type: "number"; validate: (v: number) => boolean } | { type: "string"; validate: (v: string) => boolean }> = {
   int32: { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n <= 2 ** 31 - 1 },
   int64: { type: "number", validate: (n: number) => Number.isInteger(n) },
   float: { type: "number", validate: (n: number) => Number.isFinite(n) },
@@ -101,7 +101,7 @@ export function createResponseValidator(specPath?: string): ResponseValidator {
   const spec = specPath ? loadSpec(specPath) : loadSpec();
   const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, validateFormats: true });
   addFormats(ajv);
-  for (const [name, format] of Object.entries(OPENAPI_FORMATS)) ajv.addFormat(name, format);
+  for (const [name, format] of Object.entries(OPENAPI_FORMATS)) ajv.addFormat(name, format as never);
   const vendor = new Set<string>();
   collectVendorKeys(spec["components"]?.["schemas"], vendor);
   collectVendorKeys(spec["paths"], vendor);
@@ -159,59 +159,6 @@ export function createResponseValidator(specPath?: string): ResponseValidator {
       return run(compile(`schema ${name}`, { $ref: `${COMPONENT_SCHEMAS}${name}` }), data);
     },
   };
-}
-
-// --- fixtures: spec/answers/<operationId>/<case>.json
-
-/** One answer fixture: a body shaped after a named source, for one operation and one case. */
-export interface AnswerFixture {
-  /** Path of the file, relative to the repository root. */
-  file: string;
-  operationId: string;
-  /** The file name without `.json`. */
-  name: string;
-  /** Where the shape comes from (a tag of spec/EVIDENCE.md and the file or page). */
-  source: string;
-  status: number;
-  contentType: string;
-  body: unknown;
-}
-
-export const ANSWERS_DIR = resolve(repoRoot, "spec/answers");
-
-/** Reads every fixture under `dir`; a file that is not a well-formed fixture throws, naming the file. */
-export function loadAnswers(dir: string = ANSWERS_DIR): AnswerFixture[] {
-  const out: AnswerFixture[] = [];
-  for (const operationId of readdirSync(dir).sort()) {
-    const folder = join(dir, operationId);
-    if (!statSync(folder).isDirectory()) continue;
-    for (const file of readdirSync(folder).filter((f) => f.endsWith(".json")).sort()) {
-      const path = join(folder, file);
-      const label = relative(repoRoot, path);
-      let data: any;
-      try {
-        data = JSON.parse(readFileSync(path, "utf8"));
-      } catch (error) {
-        throw new Error(`${label}: not JSON (${(error as Error).message})`);
-      }
-      if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error(`${label}: expected an object`);
-      if (typeof data.source !== "string" || !data.source.trim()) throw new Error(`${label}: "source" must name where the shape comes from`);
-      if (!Number.isInteger(data.status)) throw new Error(`${label}: "status" must be an HTTP status`);
-      if (!("body" in data)) throw new Error(`${label}: "body" is missing`);
-      const extra = Object.keys(data).filter((k) => !["source", "status", "contentType", "body", "note"].includes(k));
-      if (extra.length) throw new Error(`${label}: unknown field(s) ${extra.join(", ")}`);
-      out.push({
-        file: label,
-        operationId,
-        name: file.replace(/\.json$/, ""),
-        source: data.source,
-        status: data.status,
-        contentType: typeof data.contentType === "string" ? data.contentType : JSON_MEDIA,
-        body: data.body,
-      });
-    }
-  }
-  return out;
 }
 
 /** A fixture or an example of the spec that does not fit its schema. */

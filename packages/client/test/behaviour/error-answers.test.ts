@@ -3,7 +3,7 @@
 // the body's `message`.
 import { describe, expect, it } from "vitest";
 import { createApiError, PeakaApiError, PeakaBadRequestError, PeakaServerError } from "../../src/errors.js";
-import { answer, answers } from "../support/answers.js";
+import { answer, loadAnswers } from "@peaka/mock/answers";
 
 const url = "https://partner.peaka.studio/api/v1/data/projects/kx7Qa2Lm/cache";
 const build = (status: number, body: unknown) =>
@@ -36,7 +36,7 @@ describe("PeakaApiError on real error answers", () => {
   });
 
   it("reads every error fixture: the code as sent (null as undefined), the message, the exception", () => {
-    const failures = answers().filter((a) => a.status >= 400);
+    const failures = loadAnswers().filter((a) => a.status >= 400);
     expect(failures.length).toBeGreaterThanOrEqual(10);
     for (const a of failures) {
       const body = a.body as Record<string, unknown>;

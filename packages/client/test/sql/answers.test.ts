@@ -2,7 +2,7 @@
 // scientific notation (as a live Peaka sent them) come out as numbers.
 import { describe, expect, it } from "vitest";
 import { rowsFromResult } from "../../src/sql/convert.js";
-import { answer, answers } from "../support/answers.js";
+import { answer, loadAnswers } from "@peaka/mock/answers";
 
 describe("rowsFromResult on real execute answers (spec/answers/executeQuery)", () => {
   it("reads a double in scientific notation as a number", () => {
@@ -25,7 +25,7 @@ describe("rowsFromResult on real execute answers (spec/answers/executeQuery)", (
   });
 
   it("converts every successful execute fixture without leaving a numeric cell as text", () => {
-    const ok = answers("executeQuery").filter((a) => a.status === 200);
+    const ok = loadAnswers().filter((a) => a.operationId === "executeQuery").filter((a) => a.status === 200);
     expect(ok.length).toBeGreaterThanOrEqual(2);
     for (const a of ok) {
       const { rows, columns } = rowsFromResult(a.body as never);
