@@ -84,8 +84,15 @@ function retarget(node: unknown): unknown {
   return out;
 }
 
-function problemsOf(errors: ErrorObject[] | null | undefined): SchemaProblem[] {
-  return (errors ?? []).map((e) => {
+// Ajv reports every branch of a failed anyOf. For a nullable reference (`anyOf: [{ $ref }, null-only]`)
+// the null branch's "must be null" and the anyOf summary add nothing once a deeper problem names the
+// place, so they are left out.
+const isNullBranch = (e: ErrorObject) => e.keyword === "enum" && JSON.stringify((e.params as { allowedValues?: unknown }).allowedValues) === "[null]";
+
+function problemsOf(all: ErrorObject[] | null | undefined): SchemaProblem[] {
+  const errors = all ?? [];
+  const deeper = (e: ErrorObject) => errors.some((o) => o !== e && !isNullBranch(o) && o.keyword !== "anyOf" && o.instancePath.startsWith(`${e.instancePath}/`));
+  return errors.filter((e) => !((isNullBranch(e) || e.keyword === "anyOf") && deeper(e))).map((e) => {
     const extra =
       e.keyword === "additionalProperties"
         ? ` (${String((e.params as { additionalProperty?: unknown }).additionalProperty)})`
