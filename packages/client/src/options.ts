@@ -1,6 +1,5 @@
 import { PeakaConfigError } from "./errors.js";
 import type { Logger, LogLevel } from "./internal/log.js";
-import { defaultFetch } from "./internal/node-http.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./internal/retry.js";
 import { checkBoolean, checkCount, checkHeaders, checkTimeout, showValue } from "./internal/validate.js";
 
@@ -42,9 +41,11 @@ export interface PeakaClientOptions {
    */
   baseUrl?: string | undefined;
   /**
-   * The fetch implementation to send requests with; it is called as `fetch(url, init)`. Default: on
-   * Node.js, a built-in transport on node:http/https with fetch's behaviour (redirects, decompression,
-   * streamed bodies) at less cost per request; elsewhere `globalThis.fetch`.
+   * The fetch implementation to send requests with; it is called as `fetch(url, init)`. Default: the
+   * runtime's `globalThis.fetch`, looked up at every call, so a stub installed later (`vi.stubGlobal`,
+   * fetch-mock) and, on Node.js, undici's global dispatcher (`setGlobalDispatcher` with a `MockAgent`,
+   * `ProxyAgent` or `EnvHttpProxyAgent`) are honoured. `nodeHttpFetch` from `@peaka/api/node-http` is a
+   * faster transport on node:http/https for Node.js that honours none of these.
    */
   fetch?: typeof fetch | undefined;
   /** Headers added to every request; a request's own headers win. Default: none. */
@@ -89,6 +90,13 @@ export interface ResolvedOptions {
   logLevel: LogLevel;
   logBodies: boolean;
 }
+
+/**
+ * The default fetch: `globalThis.fetch` as it is when the call is made, so that a stub or a dispatcher
+ * installed after the client was created is honoured. Called unbound (browsers throw "Illegal
+ * invocation" when fetch has another `this`).
+ */
+const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
 /** Base URLs already checked, so that one client per tenant key does not parse the same URL again. */
 const CHECKED_URLS = new Map<string, string>();
@@ -166,8 +174,8 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
     baseUrl = REGIONS[region];
   }
 
-  const fetchImpl = options.fetch ?? defaultFetch();
-  if (typeof fetchImpl !== "function") {
+  const fetchImpl = options.fetch ?? globalFetch;
+  if (typeof fetchImpl !== "function" || (fetchImpl === globalFetch && typeof globalThis.fetch !== "function")) {
     throw new PeakaConfigError("No fetch implementation: pass `fetch`, or run on a runtime that has globalThis.fetch.");
   }
   const headers: Record<string, string> = { ...checkHeaders("headers", options.headers, PeakaConfigError) };
