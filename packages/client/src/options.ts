@@ -19,14 +19,29 @@ export const REGIONS = {
 
 export type Region = keyof typeof REGIONS;
 
-/** An API key, or a function that returns one; the function is called for every request. */
-export type ApiKeySource = string | (() => string | Promise<string>);
+/** What a credential function is told when it is called. */
+export interface ApiKeyContext {
+  /**
+   * True when Peaka refused the previous value with a 401: return a fresh one (renew an expired
+   * OAuth access token, say), not the one kept in a cache.
+   */
+  refresh: boolean;
+}
+
+/**
+ * A credential (partner key, project key or a user's OAuth access token), or a function that returns
+ * one. The function is called for every request; after a 401 it is called once more with
+ * `{ refresh: true }` and the request is repeated with the fresh value.
+ */
+export type ApiKeySource = string | ((context?: ApiKeyContext) => string | Promise<string>);
 
 /** Options of `createPeakaClient`. */
 export interface PeakaClientOptions {
   /**
-   * Partner or project API key, sent as `Authorization: Bearer <key>`. A function is called before
-   * every request (and every retry), so rotated keys are picked up.
+   * Partner or project API key, or a user's Peaka OAuth access token, sent as
+   * `Authorization: Bearer <value>`. A function is called before every request (and every retry), so
+   * rotated keys are picked up; when Peaka answers 401 it is called once with `{ refresh: true }` and
+   * the request is sent again with the new value (concurrent 401s share that one call).
    * Default: the `PEAKA_API_KEY` environment variable, where the runtime has one.
    */
   apiKey?: ApiKeySource | undefined;

@@ -31,6 +31,7 @@ import {
   searchCatalogs,
   waitForExport,
   type PeakaClient,
+  type ApiKeyContext,
   type PeakaClientOptions,
   type PeakaCore,
   type RequestOptions,
@@ -233,6 +234,7 @@ const BEHAVIOURS = [
   "empty answer (204)",
   "1,000 calls on one signal",
   "key never leaks",
+  "401 → apiKey function asked once",
 ] as const;
 type Behaviour = (typeof BEHAVIOURS)[number];
 const matrix = new ConformanceMatrix(BEHAVIOURS, ENTRIES.map((e) => e.name));
@@ -509,6 +511,63 @@ for (const t of TRANSPORTS) describe(`conformance matrix over ${t}`, () => {
         } finally {
           process.off("warning", onWarning);
         }
+      });
+
+      cell("401 → apiKey function asked once", entry, true, async (e) => {
+        const stale = "sk-matrix-expired-token-Qw31";
+        const fresh = "sk-matrix-renewed-token-Zp72";
+        // A credential function with its own cache: it renews only when told to.
+        const credential = () => {
+          let token = stale;
+          const refreshes: boolean[] = [];
+          const apiKey = async (context?: ApiKeyContext) => {
+            refreshes.push(context?.refresh === true);
+            if (context?.refresh) {
+              await delay(5); // a renewal takes time: concurrent 401s must join it
+              token = fresh;
+            }
+            return token;
+          };
+          return { apiKey, renewals: () => refreshes.filter(Boolean).length };
+        };
+        // The server refuses the expired token (echoing it) and answers the renewed one.
+        const gate: Step = (req, res, rec) =>
+          req.headers.authorization === `Bearer ${fresh}`
+            ? e.ok(req, res, rec)
+            : json(401, { message: `token ${String(req.headers.authorization)} expired` })(req, res, rec);
+
+        // One call: refused, renewed once, sent again (also a POST that is not safe to repeat).
+        let cred = credential();
+        let server = await startServer(gate);
+        let { ctx, lines } = setup(server, { apiKey: cred.apiKey, maxRetries: 0 });
+        expectOk(e, await e.read(ctx, {}));
+        expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${stale}`, `Bearer ${fresh}`]);
+        expect(server.requests.map((r) => r.method)).toEqual([e.method, e.method]);
+        expect(cred.renewals()).toBe(1);
+        // The renewed value is a secret like a key: never in a log line.
+        expect(JSON.stringify(lines)).not.toContain(fresh);
+        expect(JSON.stringify(lines)).not.toContain(stale);
+
+        // Five calls at once: five 401s, one renewal shared by all.
+        cred = credential();
+        server = await startServer(gate);
+        ({ ctx } = setup(server, { apiKey: cred.apiKey, maxRetries: 0 }));
+        const results = await Promise.all([1, 2, 3, 4, 5].map(() => e.read(ctx, {})));
+        for (const r of results) expectOk(e, r);
+        expect(cred.renewals()).toBe(1);
+        expect(server.requests.filter((r) => r.headers.authorization === `Bearer ${stale}`)).toHaveLength(5);
+        expect(server.requests.filter((r) => r.headers.authorization === `Bearer ${fresh}`)).toHaveLength(5);
+
+        // Refused again after the renewal: one repeat only, then the 401, with neither value in it.
+        cred = credential();
+        server = await startServer((req, res, rec) => json(401, { message: `no access for ${String(req.headers.authorization)}` })(req, res, rec));
+        ({ ctx, lines } = setup(server, { apiKey: cred.apiKey, maxRetries: 3 }));
+        const refused = await expectHttpError(e, e.read(ctx, {}), PeakaAuthenticationError, 401);
+        expect(server.requests).toHaveLength(2);
+        expect(cred.renewals()).toBe(1);
+        const shown = `${inspect(refused, { depth: 8, showHidden: true })}\n${JSON.stringify(lines)}`;
+        expect(shown).not.toContain(fresh);
+        expect(shown).not.toContain(stale);
       });
 
       cell("key never leaks", entry, true, async (e) => {
