@@ -33,7 +33,7 @@ const common = {
   // src/sql is its own entry (@peaka/api/sql), and so is the SQL lexer (@peaka/api/internal/sql, shared with
   // @peaka/mcp; internal, not covered by semver); both import @peaka/api by name, which stays external so
   // that both entries share one copy of the client and its error classes.
-  entry: { index: "src/index.ts", sql: "src/sql/index.ts", "internal/sql": "src/internal/sql-lexer.ts" },
+  entry: { index: "src/index.ts", sql: "src/sql/index.ts", "internal/sql": "src/internal/sql-lexer.ts", "node-http": "src/node-http.ts" },
   external: ["@peaka/api"],
   dts: true,
   target: "es2022",

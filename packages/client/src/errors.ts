@@ -80,6 +80,11 @@ export class PeakaApiError extends PeakaError {
    * undefined when the body carried neither. It is not always the HTTP status.
    */
   readonly errorCode: string | number | undefined;
+  /**
+   * The name of the exception Peaka reported (the body's `error`, e.g. `WrongRequestException`), when
+   * sent. Some answers carry it with `errorCode: null` and nothing else to branch on.
+   */
+  readonly exception: string | undefined;
   /** HTTP method of the request. */
   readonly method: string;
   /** URL path (and query) of the request, without origin. */
@@ -98,6 +103,7 @@ export class PeakaApiError extends PeakaError {
     super(message ?? `${init.status} ${info.method} ${info.path}${detail ? `: ${detail}` : ""}`);
     this.status = init.status;
     this.errorCode = parsed.errorCode;
+    this.exception = parsed.exception;
     this.method = info.method;
     this.path = info.path;
     this.headers = init.headers ?? new Headers();
@@ -116,6 +122,7 @@ export class PeakaApiError extends PeakaError {
       message: this.message,
       status: this.status,
       errorCode: this.errorCode,
+      exception: this.exception,
       method: this.method,
       path: this.path,
       requestId: this.requestId,
@@ -295,20 +302,26 @@ export class PeakaPaginationError extends PeakaError {
   }
 }
 
-// No field of Peaka's error body is guaranteed: routes send `errorCode` (a number or a symbolic
-// string such as "TABLE_NOT_CACHEABLE"), others `code` with `message` and/or `reason` (see
-// spec/EVIDENCE.md). Read whichever came; an empty or non-JSON body gives neither.
-function parseErrorBody(text: string): { errorCode?: string | number | undefined; message?: string | undefined } {
+// No field of Peaka's error body is guaranteed: routes send `errorCode` (a number, a symbolic string
+// such as "TABLE_NOT_CACHEABLE", or null) with `message` and sometimes `error` (an exception name),
+// others `code` with `message` and/or `reason` (see spec/EVIDENCE.md). Read whichever came (a null
+// code counts as absent); an empty or non-JSON body gives none.
+function parseErrorBody(text: string): {
+  errorCode?: string | number | undefined;
+  message?: string | undefined;
+  exception?: string | undefined;
+} {
   if (!text) return {};
   try {
     const body: unknown = JSON.parse(text);
     if (body && typeof body === "object") {
-      const { errorCode, code, message, reason } = body as Record<string, unknown>;
+      const { errorCode, code, message, reason, error } = body as Record<string, unknown>;
       const codeOf = (v: unknown) => (typeof v === "string" || typeof v === "number" ? v : undefined);
       const textOf = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
       return {
         errorCode: codeOf(errorCode) ?? codeOf(code),
         message: textOf(message) ?? textOf(reason),
+        exception: textOf(error),
       };
     }
   } catch {

@@ -4,7 +4,7 @@ export { createPeakaCore } from "./core.js";
 export type { PeakaCore } from "./core.js";
 export type { PeakaClient, PeakaClientOverrides, PeakaLowLevelClient } from "./client.js";
 export { REGIONS } from "./options.js";
-export type { ApiKeySource, PeakaClientOptions, Region } from "./options.js";
+export type { ApiKeyContext, ApiKeySource, PeakaClientOptions, Region } from "./options.js";
 export type { RequestOptions } from "./internal/transport.js";
 export type { Logger, LogLevel } from "./internal/log.js";
 export {

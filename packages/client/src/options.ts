@@ -1,6 +1,5 @@
 import { PeakaConfigError } from "./errors.js";
 import type { Logger, LogLevel } from "./internal/log.js";
-import { defaultFetch } from "./internal/node-http.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./internal/retry.js";
 import { checkBoolean, checkCount, checkHeaders, checkTimeout, showValue } from "./internal/validate.js";
 
@@ -20,14 +19,29 @@ export const REGIONS = {
 
 export type Region = keyof typeof REGIONS;
 
-/** An API key, or a function that returns one; the function is called for every request. */
-export type ApiKeySource = string | (() => string | Promise<string>);
+/** What a credential function is told when it is called. */
+export interface ApiKeyContext {
+  /**
+   * True when Peaka refused the previous value with a 401: return a fresh one (renew an expired
+   * OAuth access token, say), not the one kept in a cache.
+   */
+  refresh: boolean;
+}
+
+/**
+ * A credential (partner key, project key or a user's OAuth access token), or a function that returns
+ * one. The function is called for every request; after a 401 it is called once more with
+ * `{ refresh: true }` and the request is repeated with the fresh value.
+ */
+export type ApiKeySource = string | ((context?: ApiKeyContext) => string | Promise<string>);
 
 /** Options of `createPeakaClient`. */
 export interface PeakaClientOptions {
   /**
-   * Partner or project API key, sent as `Authorization: Bearer <key>`. A function is called before
-   * every request (and every retry), so rotated keys are picked up.
+   * Partner or project API key, or a user's Peaka OAuth access token, sent as
+   * `Authorization: Bearer <value>`. A function is called before every request (and every retry), so
+   * rotated keys are picked up; when Peaka answers 401 it is called once with `{ refresh: true }` and
+   * the request is sent again with the new value (concurrent 401s share that one call).
    * Default: the `PEAKA_API_KEY` environment variable, where the runtime has one.
    */
   apiKey?: ApiKeySource | undefined;
@@ -42,9 +56,11 @@ export interface PeakaClientOptions {
    */
   baseUrl?: string | undefined;
   /**
-   * The fetch implementation to send requests with; it is called as `fetch(url, init)`. Default: on
-   * Node.js, a built-in transport on node:http/https with fetch's behaviour (redirects, decompression,
-   * streamed bodies) at less cost per request; elsewhere `globalThis.fetch`.
+   * The fetch implementation to send requests with; it is called as `fetch(url, init)`. Default: the
+   * runtime's `globalThis.fetch`, looked up at every call, so a stub installed later (`vi.stubGlobal`,
+   * fetch-mock) and, on Node.js, undici's global dispatcher (`setGlobalDispatcher` with a `MockAgent`,
+   * `ProxyAgent` or `EnvHttpProxyAgent`) are honoured. `nodeHttpFetch` from `@peaka/api/node-http` is a
+   * faster transport on node:http/https for Node.js that honours none of these.
    */
   fetch?: typeof fetch | undefined;
   /** Headers added to every request; a request's own headers win. Default: none. */
@@ -89,6 +105,13 @@ export interface ResolvedOptions {
   logLevel: LogLevel;
   logBodies: boolean;
 }
+
+/**
+ * The default fetch: `globalThis.fetch` as it is when the call is made, so that a stub or a dispatcher
+ * installed after the client was created is honoured. Called unbound (browsers throw "Illegal
+ * invocation" when fetch has another `this`).
+ */
+const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
 /** Base URLs already checked, so that one client per tenant key does not parse the same URL again. */
 const CHECKED_URLS = new Map<string, string>();
@@ -166,8 +189,8 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
     baseUrl = REGIONS[region];
   }
 
-  const fetchImpl = options.fetch ?? defaultFetch();
-  if (typeof fetchImpl !== "function") {
+  const fetchImpl = options.fetch ?? globalFetch;
+  if (typeof fetchImpl !== "function" || (fetchImpl === globalFetch && typeof globalThis.fetch !== "function")) {
     throw new PeakaConfigError("No fetch implementation: pass `fetch`, or run on a runtime that has globalThis.fetch.");
   }
   const headers: Record<string, string> = { ...checkHeaders("headers", options.headers, PeakaConfigError) };

@@ -143,6 +143,11 @@ interface SchemaInfo {
   enum?: string[];
 }
 
+/** A schema that accepts null and nothing else: how spec/ writes the null branch of a nullable reference. */
+export function isNullOnly(schema: any): boolean {
+  return !!schema && schema.nullable === true && Array.isArray(schema.enum) && schema.enum.length === 1 && schema.enum[0] === null;
+}
+
 /** Type (`string`, `integer|string`, `array`, `object`, `any`), nullability and enum values of a schema. */
 export function describe(doc: Doc, schema: any, stack: string[] = []): SchemaInfo {
   if (schema === undefined || schema === null || schema === true) return { type: "any", nullable: false };
@@ -163,8 +168,9 @@ export function describe(doc: Doc, schema: any, stack: string[] = []): SchemaInf
     enumValues = [...new Set<string>(values)].sort();
   }
   const variants: any[] = s.oneOf ?? s.anyOf ?? [];
+  if (variants.some(isNullOnly)) nullable = true;
   if (types.length === 0 && variants.length) {
-    for (const v of variants) {
+    for (const v of variants.filter((v) => !isNullOnly(v))) {
       const info = describe(doc, v, next);
       if (info.nullable) nullable = true;
       types.push(...info.type.split("|"));
@@ -225,7 +231,8 @@ function collectFields(
     if (partRef && next.includes(partRef)) continue;
     addProps(part, true);
   }
-  const variants: any[] = s.oneOf ?? s.anyOf ?? [];
+  // A null-only branch (`anyOf: [{ $ref }, { nullable: true, enum: [null] }]`) only makes the field nullable.
+  const variants: any[] = (s.oneOf ?? s.anyOf ?? []).filter((v: any) => !isNullOnly(v));
   if (variants.length) {
     // A variant's property is required only if every variant requires it.
     const requiredIn = new Map<string, number>();

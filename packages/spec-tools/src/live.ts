@@ -10,10 +10,15 @@
 // - a Warning (e.g. a status code the operation does not document) passes the upstream answer through
 //   unchanged, with the violations in the `sl-violations` header;
 // - a request that violates the spec is answered by Prism itself (4xx, problem+json) without forwarding.
+//
+// Every answer Prism passes on is also checked with the strict validator of `pnpm spec:answers`
+// (Ajv strict, OpenAPI 3.0 `nullable` as 3.0.3 defines it): Prism is more lenient than a strict OpenAPI
+// 3.0 validator in places, and the report names every answer that breaks a schema either way.
 import { listOperations, loadSpec } from "@peaka/mock/spec";
 import { startPrismMock } from "@peaka/mock";
 // @peaka/api is used from source (this package does not declare it as a dependency yet).
 import { createPeakaClient, REGIONS } from "@peaka/api";
+import { createResponseValidator, type SchemaProblem } from "./answers.js";
 import { table } from "./compare.js";
 
 export interface Violation {
@@ -34,6 +39,8 @@ export interface LiveCall {
 export interface LiveResult extends LiveCall {
   status: number;
   violations: Violation[];
+  /** Where the answer Prism passed on breaks its schema under the strict validator. */
+  schemaProblems: SchemaProblem[];
   /** Set when the call failed for another reason (network, non-2xx answer). */
   problem?: string;
 }
@@ -86,21 +93,28 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult[]> 
     ...(options.onLog ? { onLog: options.onLog } : {}),
   });
   try {
-    let last: { status: number; violations: Violation[] } | undefined;
+    const validator = createResponseValidator(options.spec);
+    let current: LiveCall | undefined;
+    let last: { status: number; violations: Violation[]; schemaProblems: SchemaProblem[] } | undefined;
     const recordingFetch: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
+      const contentType = response.headers.get("content-type") ?? "";
       let violations = parseViolations(response.headers.get("sl-violations"));
-      if (!violations.length && /problem\+json/.test(response.headers.get("content-type") ?? "")) {
+      let replaced = false;
+      if (/problem\+json/.test(contentType)) {
         const body = await response.clone().json().catch(() => undefined);
-        if (String(body?.type ?? "").endsWith("#VIOLATIONS") && Array.isArray(body.validation)) violations = body.validation;
+        replaced = String(body?.type ?? "").endsWith("#VIOLATIONS");
+        if (!violations.length && replaced && Array.isArray(body.validation)) violations = body.validation;
       }
-      last = { status: response.status, violations };
+      const schemaProblems = replaced || !current ? [] : await strictProblems(validator, current.operationId, response.clone(), contentType);
+      last = { status: response.status, violations, schemaProblems };
       return response;
     };
     const peaka = createPeakaClient({ apiKey: options.apiKey, baseUrl: prism.url, maxRetries: 0, fetch: recordingFetch, timeout: 30_000 });
     const results: LiveResult[] = [];
     for (const call of options.calls ?? defaultCalls(options.projectId, options.spec)) {
       last = undefined;
+      current = call;
       let problem: string | undefined;
       try {
         const { response } = await (peaka.GET as any)(call.path, { params: { path: call.pathParams } });
@@ -108,11 +122,12 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult[]> 
       } catch (error) {
         problem = error instanceof Error ? error.message : String(error);
       }
-      const seen = last as { status: number; violations: Violation[] } | undefined;
+      const seen = last as { status: number; violations: Violation[]; schemaProblems: SchemaProblem[] } | undefined;
       const violations = seen?.violations ?? [];
+      const schemaProblems = seen?.schemaProblems ?? [];
       // Prism's own 500 for a violation is the violation, not a failure of the call.
       if (violations.some((v) => v.severity === "Error")) problem = undefined;
-      results.push({ ...call, status: seen?.status ?? 0, violations, ...(problem ? { problem } : {}) });
+      results.push({ ...call, status: seen?.status ?? 0, violations, schemaProblems, ...(problem ? { problem } : {}) });
     }
     return results;
   } finally {
@@ -120,29 +135,53 @@ export async function runLiveCheck(options: LiveOptions): Promise<LiveResult[]> 
   }
 }
 
-/** True when a result shows a spec violation (any severity) or a failed call. */
+/**
+ * The strict validator's findings on an answer: a JSON answer whose status the operation declares is
+ * checked against its schema (an undeclared error status is Prism's warning already, not repeated).
+ */
+async function strictProblems(
+  validator: ReturnType<typeof createResponseValidator>,
+  operationId: string,
+  response: Response,
+  contentType: string,
+): Promise<SchemaProblem[]> {
+  if (!/json/i.test(contentType)) return [];
+  const text = await response.text().catch(() => "");
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return response.ok ? [{ at: "", message: "the answer is not JSON" }] : [];
+  }
+  const check = validator.validateAnswer(operationId, response.status, body, "application/json");
+  if (!response.ok && check.problems.some((p) => /declares no \d+ answer/.test(p.message))) return [];
+  return check.problems;
+}
+
+/** True when a result shows a spec violation (any severity, Prism's or the strict validator's) or a failed call. */
 export function isFailure(result: LiveResult): boolean {
-  return result.violations.length > 0 || result.problem !== undefined;
+  return result.violations.length > 0 || result.schemaProblems.length > 0 || result.problem !== undefined;
 }
 
 export function formatLiveReport(results: LiveResult[], upstream: string): string {
   const rows: string[][] = [];
   for (const r of results) {
     const where = `${r.method} ${r.path}`;
-    if (r.violations.length) {
+    if (r.violations.length || r.schemaProblems.length) {
       for (const v of r.violations) rows.push([`VIOLATION (${v.severity})`, where, v.location.join("."), v.message]);
+      for (const p of r.schemaProblems) rows.push(["VIOLATION (strict)", where, `response.body${p.at.replace(/\//g, ".")}`, `${r.operationId}: ${p.message}`]);
     } else if (r.problem) {
       rows.push(["NOT CHECKED", where, String(r.status || ""), r.problem]);
     } else {
       rows.push(["ok", where, String(r.status), ""]);
     }
   }
-  const bad = results.filter((r) => r.violations.length).length;
-  const failed = results.filter((r) => !r.violations.length && r.problem).length;
+  const bad = results.filter((r) => r.violations.length || r.schemaProblems.length).length;
+  const failed = results.filter((r) => !r.violations.length && !r.schemaProblems.length && r.problem).length;
   return [
-    `Live contract check against ${upstream} through Prism (proxy, --errors) validating spec/:`,
+    `Live contract check against ${upstream} through Prism (proxy, --errors) and the strict validator of spec:answers, validating spec/:`,
     "",
-    table(["RESULT", "OPERATION", "WHERE", "DETAIL"], rows, [undefined, undefined, 40, 100]),
+    table(["RESULT", "OPERATION", "WHERE", "DETAIL"], rows, [undefined, undefined, 90, 100]),
     "",
     `${results.length} call(s): ${results.length - bad - failed} conform, ${bad} not conforming to spec/, ${failed} not checked.`,
   ].join("\n");

@@ -9,6 +9,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultCalls, formatLiveReport, isFailure, runLiveCheck, type LiveCall } from "../src/live.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
+const STRICT_ONLY_BREAK = {
+  id: "a1c4e9d2-6b37-4f08-9e5a-2d7c81f03b64",
+  status: "COMPLETED",
+  catalogId: "804417263395018842",
+  schemaName: "payment",
+  tableName: "refunds",
+  lastIncrementalCacheExecution: null,
+  lastFullRefreshCacheExecution: {
+    id: "61af0d27-3c58-4e9b-a2d6-f8e04b7c1935",
+    status: "COMPLETED",
+    progress: { numberOfCachedRecords: 2 ** 40 },
+  },
+};
 const projectId = "prjLive01";
 let server: Server;
 let upstream: string;
@@ -21,6 +34,9 @@ beforeAll(async () => {
     if (req.url === "/api/v1/organizations") {
       // Conforms to Organization (id and name required, strings).
       res.end(JSON.stringify([{ id: "5b1f0e52-8c3a-4d7e-9a61-2f4c8d9e0b17", name: "Northwind" }]));
+    } else if (req.url === `/api/v1/data/projects/${projectId}/cache/status`) {
+      // Passes Prism but not the strict validator: a run counter beyond int32.
+      res.end(JSON.stringify([STRICT_ONLY_BREAK]));
     } else if (req.url === `/api/v1/data/projects/${projectId}/catalogs`) {
       // Does not conform to Catalog: id has the wrong type, required fields are missing.
       res.end(JSON.stringify([{ id: 42, name: "peaka" }]));
@@ -65,6 +81,35 @@ describe("live contract check", () => {
     expect(report).toMatch(/ok\s+GET \/organizations\s+200/);
     expect(report).toMatch(/VIOLATION \(Error\)\s+GET \/data\/projects\/\{projectId\}\/catalogs/);
     expect(report).toMatch(/1 conform, 1 not conforming to spec\//);
+  });
+
+  it("checks what Prism passes with the strict validator, and the report names the answer and the place", async () => {
+    const calls: LiveCall[] = [
+      { operationId: "listCacheStatusesByProject", method: "GET", path: "/data/projects/{projectId}/cache/status", pathParams: { projectId } },
+    ];
+    const [result] = await runLiveCheck({ apiKey: "live-test-key", projectId, upstream, calls });
+    expect(result?.status).toBe(200); // Prism passed it on
+    expect(result?.violations.filter((v) => v.severity === "Error")).toEqual([]);
+    expect(result?.schemaProblems).toEqual([
+      { at: "/0/lastFullRefreshCacheExecution/progress/numberOfCachedRecords", message: 'must match format "int32"' },
+    ]);
+    expect(isFailure(result!)).toBe(true);
+    const report = formatLiveReport([result!], upstream);
+    expect(report).toMatch(/VIOLATION \(strict\)\s+GET \/data\/projects\/\{projectId\}\/cache\/status\s+response\.body\.0\.lastFullRefreshCacheExecution\.progress\.numberOfCachedRecords\s+listCacheStatusesByProject: must match format "int32"/);
+    expect(report).toMatch(/0 conform, 1 not conforming to spec\//);
+  });
+
+  it("reports a fake answer's strict problems without Prism", () => {
+    const report = formatLiveReport(
+      [
+        { operationId: "getKeyInfo", method: "GET", path: "/info", pathParams: {}, status: 200, violations: [], schemaProblems: [{ at: "/email", message: "must be string" }] },
+        { operationId: "listOrganizations", method: "GET", path: "/organizations", pathParams: {}, status: 200, violations: [], schemaProblems: [] },
+      ],
+      "https://example.invalid/api/v1",
+    );
+    expect(report).toMatch(/VIOLATION \(strict\)\s+GET \/info\s+response\.body\.email\s+getKeyInfo: must be string/);
+    expect(report).toMatch(/ok\s+GET \/organizations/);
+    expect(report).toMatch(/2 call\(s\): 1 conform, 1 not conforming to spec\//);
   });
 
   it("calls only GET operations by default, including organizations, catalogs and cache statuses", () => {

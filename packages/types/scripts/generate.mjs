@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import openapiTS, { astToString, NULL, STRING, tsIntersection, tsLiteral, tsUnion } from "openapi-typescript";
+import openapiTS, { astToString, NULL, oapiRef, STRING, tsIntersection, tsLiteral, tsUnion } from "openapi-typescript";
 import ts from "typescript";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,8 +30,20 @@ function openEnum(schema) {
   return tsUnion(members);
 }
 
+// Nullable references: OpenAPI 3.0 honours `nullable` only next to a `type` on the same schema, so a
+// reference that may be null is written `anyOf: [{ $ref }, { type: object, nullable: true, enum: [null] }]`
+// (strict validators accept null through the second branch and nothing else). Its type is `X | null`.
+const isNullOnly = (s) => !!s && s.nullable === true && Array.isArray(s.enum) && s.enum.length === 1 && s.enum[0] === null;
+function nullableRef(schema) {
+  const branches = schema?.anyOf;
+  if (!Array.isArray(branches) || branches.length !== 2 || !branches.some(isNullOnly)) return undefined;
+  const target = branches.find((b) => !isNullOnly(b));
+  if (typeof target?.$ref !== "string") throw new Error(`a null-only anyOf branch needs a $ref beside it (found ${JSON.stringify(schema)})`);
+  return tsUnion([oapiRef(target.$ref), NULL]);
+}
+
 const ast = await openapiTS(pathToFileURL(spec), {
-  transform: openEnum,
+  transform: (schema) => openEnum(schema) ?? nullableRef(schema),
   // Export every schema as a root-level type alias too (e.g. `CacheStatus`).
   rootTypes: true,
   rootTypesNoSchemaPrefix: true,

@@ -827,7 +827,7 @@ export interface ConnectionsResource {
   /**
    * Get a connection
    *
-   * Returns one connection of the project by its id: name and connector type, without any credential. For the non-secret settings use the detail route.
+   * Returns one connection of the project by its id: name and connector type, without any credential. For the non-secret settings use the detail route. A connection id that was deleted is answered with a 400 and a message, not a 404.
    *
    * `GET /connections/{projectId}/{connectionId}` (operationId `getConnection`)
    *
@@ -869,7 +869,7 @@ export interface ConnectionsResource {
   /**
    * Get a connection's non-secret settings
    *
-   * Returns the connector type and the settings of a connection that are safe to display, such as host, port or account identifiers. Secrets (passwords, tokens, client secrets) are omitted, so this cannot be used to copy a connection. Which keys appear depends on the connector.
+   * Returns the connector type and the settings of a connection that are safe to display, such as host, port or account identifiers. Secrets (passwords, tokens, client secrets) are omitted, so this cannot be used to copy a connection. Which keys appear depends on the connector, and the answer may hold nothing but `type` (less than the connection itself).
    *
    * `GET /connections/{projectId}/{connectionId}/detail` (operationId `getConnectionDetail`)
    *
@@ -999,7 +999,7 @@ export interface CatalogsResource {
   /**
    * Get a table's statistics
    *
-   * Returns the column statistics Peaka's query planner uses for a table, chiefly how distinct each column's values are. Useful to pick join keys or to tell identifiers from categories. Columns without statistics are not listed.
+   * Returns the column statistics Peaka's query planner uses for a table, chiefly how distinct each column's values are. Useful to pick join keys or to tell identifiers from categories. Columns without statistics are not listed. Not every connector has statistics: on live projects a PostgreSQL catalog answered, while Stripe, MongoDB and Google Ads catalogs got a 400 with `errorCode` 100 saying that the catalog type is not supported yet.
    *
    * `GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/statistics` (operationId `getCatalogTableStatistics`)
    *
@@ -1045,7 +1045,7 @@ export interface TablesResource {
   /**
    * List BI tables
    *
-   * Returns every BI table of the project. BI tables keep their data by column, which makes filters and aggregations over millions of rows fast without extra indexes; they suit event streams and bulk loads but cannot hold JSON values.
+   * Returns every BI table of the project. BI tables keep their data by column, which makes filters and aggregations over millions of rows fast without extra indexes; they suit event streams and bulk loads. Through this API a BI table can be read (SQL, exports, saved queries) but not written: it has no import route and SQL execution runs reads only.
    *
    * `GET /data/projects/{projectId}/bitable` (operationId `listBiTables`)
    *
@@ -1059,7 +1059,7 @@ export interface TablesResource {
   /**
    * Create a BI table
    *
-   * Creates an empty BI table named after the path and returns it. The table starts without columns: add them with the BI column routes before loading data. Choose a BI table for large append-mostly data; it does not support the JSON type.
+   * Creates an empty BI table named after the path and returns it. The table starts without columns: add them with the BI column routes. Peaka removes every underscore from the name (`event_log` is stored as `eventlog`), so two names that differ only in underscores land on the same table, and the second create answers 200 without a new table: always take the name from the answer, not from the request.
    *
    * `POST /data/projects/{projectId}/bitable/{tableName}` (operationId `createBiTable`)
    *
@@ -1087,7 +1087,7 @@ export interface TablesResource {
   /**
    * List the columns of a BI table
    *
-   * Returns the column definitions of a BI table: names, types, labels, defaults and the not-null and unique flags. Types come back in lower case.
+   * Returns the column definitions of a BI table: names, types, labels, defaults and the not-null and unique flags. Types come back in lower case; names come back without their underscores, and each label equals its column's name.
    *
    * `GET /data/projects/{projectId}/bitable/{tableName}/columns` (operationId `listBiTableColumns`)
    *
@@ -1101,7 +1101,7 @@ export interface TablesResource {
   /**
    * Add columns to a BI table
    *
-   * Adds one or more columns to a BI table in a single call; send an array even for one column. Allowed types are VARCHAR, BIGINT, BOOLEAN, DECIMAL, TIMESTAMP, TIME, DATE and UUID (no JSON). The answer lists the columns that were added.
+   * Adds one or more columns to a BI table in a single call; send an array even for one column. Allowed types are VARCHAR, BIGINT, BOOLEAN, DECIMAL, TIMESTAMP, TIME, DATE and UUID. Column names lose their underscores like table names, and the stored `displayName` is the stripped name rather than the label sent. The answer lists the columns that were added.
    *
    * `POST /data/projects/{projectId}/bitable/{tableName}/columns` (operationId `addBiTableColumns`)
    *
@@ -1115,7 +1115,7 @@ export interface TablesResource {
   /**
    * Change a column of a BI table
    *
-   * Replaces the definition of one BI table column: its name, label, type, default and flags. Send the whole definition, not only the fields that change. Changing the type of a column that already holds data can fail when existing values do not convert.
+   * Replaces the definition of one BI table column: its name, label, type, default and flags. Send the whole definition, not only the fields that change. Changing the type of a column that already holds data can fail when existing values do not convert. The answer repeats the label that was sent, but Peaka keeps the column's name as its label: list the columns again to see what was stored.
    *
    * `PUT /data/projects/{projectId}/bitable/{tableName}/columns/{columnName}` (operationId `updateBiTableColumn`)
    *
@@ -1143,7 +1143,7 @@ export interface TablesResource {
   /**
    * List Peaka Tables
    *
-   * Returns every Peaka Table of the project. Peaka Tables are Peaka's built-in relational store: rows can be added, edited and removed freely and JSON columns are allowed, which makes them a good fit for smaller data that changes often. BI tables are listed separately.
+   * Returns every Peaka Table of the project. Peaka Tables are Peaka's built-in relational store for smaller data. Through this API rows arrive only by CSV import, which appends; there is no route to edit or remove one row. BI tables are listed separately.
    *
    * `GET /data/projects/{projectId}/table` (operationId `listInternalTables`)
    *
@@ -1157,7 +1157,7 @@ export interface TablesResource {
   /**
    * Create a Peaka Table
    *
-   * Creates an empty Peaka Table named after the path and returns it. Add columns next, then fill it through SQL or a CSV import. Prefer a BI table for very large, append-only data.
+   * Creates a Peaka Table named after the path and returns it. The new table already holds Peaka's system columns (`_id`, `_version`, `_created_time` and others starting with an underscore) and a plain `text` column; add your own columns next, then fill it with a CSV import (SQL execution does not write). Prefer a BI table for very large, append-only data.
    *
    * `POST /data/projects/{projectId}/table/{tableName}` (operationId `createInternalTable`)
    *
@@ -1199,7 +1199,7 @@ export interface TablesResource {
   /**
    * Add columns to a Peaka Table
    *
-   * Adds one or more columns to a Peaka Table in a single call; send an array even for one column. Every type in the enum is allowed, JSON included. The answer lists the columns that were added.
+   * Adds one or more columns to a Peaka Table in a single call; send an array even for one column. The types are those of the enum; `JSON` is refused with a 400. A column whose name already exists (the built-in `text` among them) is refused with a 400 too, not a 409. The answer lists the columns that were added.
    *
    * `POST /data/projects/{projectId}/table/{tableName}/columns` (operationId `addInternalTableColumns`)
    *
@@ -1255,7 +1255,7 @@ export interface TablesResource {
   /**
    * Download a sample CSV for a Peaka Table
    *
-   * Returns a small CSV file shaped like the table: a header line with the column names followed by a few rows of made-up values of the right types. Use it as a template for files to send to the import route. Peaka sends it as an attachment named `sample.csv`.
+   * Returns a small CSV file shaped like the table: a header line with the column names followed by five rows of made-up values of the right types, never the table's real rows. The header starts with the built-in `text` column. Use it as a template for files to send to the import route. Peaka sends it as an attachment named `sample.csv`. For a table that does not exist the answer is still 200, with a body of empty lines.
    *
    * `GET /data/projects/{projectId}/table/{tableName}/sample` (operationId `getInternalTableCsvSample`)
    *
@@ -1315,7 +1315,7 @@ export interface QueriesResource {
   /**
    * Get a saved query
    *
-   * Gives one saved query with its SQL, type, schedule and, when it is filed in a folder, its `path` and `folderId`.
+   * Gives one saved query with its SQL, type, schedule and, when it is filed in a folder, its `path` and `folderId`. A query id that was deleted is answered with a 400 and a message, not a 404.
    *
    * `GET /data/projects/{projectId}/queries/{queryId}` (operationId `getQuery`)
    *
@@ -1343,7 +1343,7 @@ export interface QueriesResource {
   /**
    * Delete a saved query
    *
-   * Removes the saved query for good. SQL elsewhere that selects from it stops working, and for a materialized query the stored result and its schedule go too.
+   * Removes the saved query for good. SQL elsewhere that selects from it stops working, and for a materialized query the stored result and its schedule go too. Reading the query afterwards answers 400. A folder that was created for the query's path stays behind.
    *
    * `DELETE /data/projects/{projectId}/queries/{queryId}` (operationId `deleteQuery`)
    *
@@ -1621,7 +1621,7 @@ export interface CacheResource {
   /**
    * Change the schedules of a cache
    *
-   * Replaces the schedule of each sync mode given in the body; a mode left out keeps its schedule. The cached table cannot be changed here. A new schedule takes the place of the mode's previous scheduled workflow, and `type: NONE` turns that mode off. Intervals are ISO-8601 durations such as `PT30M` or `P1D`.
+   * Replaces the schedule of each sync mode given in the body; a mode left out keeps its schedule. The cached table cannot be changed here. A new schedule takes the place of the mode's previous scheduled workflow, and `type: NONE` turns that mode off. Intervals are ISO-8601 durations such as `PT30M` or `P1D`. An expression Peaka cannot read was seen to get a 200 while the old schedule stayed in force: read the settings back after a change.
    *
    * `PUT /data/projects/{projectId}/cache/{cacheId}` (operationId `updateCacheSettings`)
    *
@@ -1747,7 +1747,7 @@ export interface CacheResource {
   /**
    * List the status of every cache in a schema
    *
-   * Narrows the catalog-wide status list further to one schema, useful when a catalog holds many schemas. Each entry has the shape of the single-cache status; an empty array means no table of the schema is cached.
+   * Narrows the catalog-wide status list further to one schema, useful when a catalog holds many schemas. Each entry has the shape of the single-cache status; an empty array means no table of the schema is cached. On a live project this route answered 500 where the project-wide and catalog-wide lists worked; fall back to the catalog-wide list.
    *
    * `GET /data/projects/{projectId}/catalog/{catalogId}/schema/{schemaName}/cache/status` (operationId `listCacheStatusesBySchema`)
    *
@@ -2378,7 +2378,7 @@ export interface SqlResource {
   /**
    * Translate Peaka SQL into another dialect
    *
-   * Rewrites a query written in Peaka's SQL (the Trino dialect) for another database engine, for example to run a query designed in Peaka directly against MySQL or PostgreSQL. Nothing is executed; only the text is converted. The route does not depend on a project.
+   * Rewrites a query written in Peaka's SQL (the Trino dialect) for another database engine, for example to run a query designed in Peaka directly against MySQL or PostgreSQL. Nothing is executed; only the text is converted. The route does not depend on a project. The live route answers the converted text in `query`; Peaka's description names it `result`, so read whichever is present.
    *
    * `POST /sql/transpile/{dialect}` (operationId `transpileSql`)
    *

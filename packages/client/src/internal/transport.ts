@@ -10,6 +10,7 @@ import { checkApiKey, type ApiKeySource, type ResolvedOptions } from "../options
 import { VERSION } from "../version.js";
 import { createLogSink, redactHeaders } from "./log.js";
 import { createSecrets, redactFields, type Secrets } from "./redact.js";
+import { refreshKey } from "./refresh.js";
 import { backoffDelay, IDEMPOTENT_METHODS, parseRetryAfter, RETRYABLE_STATUSES, sleep } from "./retry.js";
 import { checkBoolean, checkCount, checkHeaders, checkSignal, checkTimeout, setTimer, showValue } from "./validate.js";
 import { PeakaInvalidArgumentError } from "../errors.js";
@@ -161,11 +162,14 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
     const keySource = per?.apiKey !== undefined || headers["authorization"] === undefined ? (per?.apiKey ?? base.apiKey) : undefined;
     headers["x-peaka-client"] = SDK_AGENT;
     if (CAN_SET_USER_AGENT && headers["user-agent"] === undefined) headers["user-agent"] = SDK_AGENT;
+    // After a 401, the fresh value a key function gave; used for the rest of this request's attempts.
+    let refreshed: string | undefined;
 
     for (let attempt = 1; ; attempt++) {
       if (callerSignal?.aborted) throw aborted();
       // Resolved per attempt: a key function sees every retry (rotated keys are picked up).
-      if (keySource !== undefined) headers["authorization"] = `Bearer ${await resolveKey(keySource)}`;
+      const key = keySource === undefined ? undefined : (refreshed ?? (await resolveKey(keySource)));
+      if (key !== undefined) headers["authorization"] = `Bearer ${key}`;
 
       // The attempt's own timer, cleared when the headers arrive (the body is read under the caller's signal only).
       let timedOut = false;
@@ -223,6 +227,16 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
       if (!retryable) {
         if (sink.enabled("info")) log(failure || (response && response.status >= 400) ? "warn" : "info", "peaka request", fields());
         if (failure) throw failure;
+        // A 401 with a key function: ask it once for a fresh value and send the request again (a
+        // refused credential means nothing was done, so this holds for every method).
+        if (response?.status === 401 && typeof keySource === "function" && refreshed === undefined && key !== undefined) {
+          await response.body?.cancel().catch(() => undefined);
+          refreshed = await refreshKey(keySource, key);
+          secrets.add(checkApiKey(refreshed));
+          log("info", "peaka request, 401: sending again with a fresh credential", { method, path: info().path, attempt });
+          attempt--; // the repeat is not a retry: it does not use up maxRetries
+          continue;
+        }
         const ok = response as Response;
         return ok.status >= 400 ? cleanErrorResponse(ok) : ok;
       }

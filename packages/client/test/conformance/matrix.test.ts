@@ -3,9 +3,9 @@
 // At the end the matrix prints itself (✓ passed, ✗ failed, · does not apply).
 //
 // Entry points: resource method, `.withResponse`, operation function on a core, low-level openapi-fetch
-// call, iterator, waiter, event stream. The whole matrix runs twice: over the default transport on
-// Node.js (node:http, src/internal/node-http.ts) and over fetch (what other runtimes and a `fetch`
-// option use). Timing never decides a verdict: aborts are triggered by what
+// call, iterator, waiter, event stream. The whole matrix runs twice: over the default transport (the
+// runtime's fetch, looked up at call time) and over the opt-in `nodeHttpFetch` of `@peaka/api/node-http`
+// (node:http, src/internal/node-http.ts), passed as the `fetch` option. Timing never decides a verdict: aborts are triggered by what
 // the server or the logger has seen, timeouts and backoffs are short options.
 import { getEventListeners } from "node:events";
 import { inspect } from "node:util";
@@ -31,11 +31,12 @@ import {
   searchCatalogs,
   waitForExport,
   type PeakaClient,
+  type ApiKeyContext,
   type PeakaClientOptions,
   type PeakaCore,
   type RequestOptions,
 } from "../../src/index.js";
-import { nodeFetch } from "../../src/internal/node-http.js";
+import { nodeHttpFetch } from "../../src/node-http.js";
 import { closeAllServers, delay, empty, hang, json, raw, rejectionOf, resetConnection, startServer, type Step, type TestServer } from "../support/servers.js";
 
 afterEach(closeAllServers);
@@ -187,11 +188,11 @@ interface Line {
   message: string;
   fields: Record<string, unknown> | undefined;
 }
-/** The transport under test: the Node.js default (node:http) or fetch. */
-type Transport = "node:http" | "fetch";
-let transport: Transport = "node:http";
+/** The transport under test: the default (the runtime's fetch) or the opt-in node:http one. */
+type Transport = "fetch" | "node:http";
+let transport: Transport = "fetch";
 /** The fetch function of the transport under test (for cells that wrap it). */
-const baseFetch = (): typeof fetch => (transport === "fetch" ? (input, init) => fetch(input, init) : (nodeFetch as typeof fetch));
+const baseFetch = (): typeof fetch => (transport === "fetch" ? (input, init) => globalThis.fetch(input, init) : nodeHttpFetch);
 
 function setup(server: TestServer, options: PeakaClientOptions = {}) {
   const lines: Line[] = [];
@@ -208,7 +209,7 @@ function setup(server: TestServer, options: PeakaClientOptions = {}) {
     logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
     logLevel: "debug",
     logBodies: true,
-    ...(transport === "fetch" ? { fetch: baseFetch() } : {}),
+    ...(transport === "node:http" ? { fetch: nodeHttpFetch } : {}),
     ...options,
   };
   const ctx: Ctx = { peaka: createPeakaClient(all), core: createPeakaCore(all) };
@@ -233,6 +234,7 @@ const BEHAVIOURS = [
   "empty answer (204)",
   "1,000 calls on one signal",
   "key never leaks",
+  "401 → apiKey function asked once",
 ] as const;
 type Behaviour = (typeof BEHAVIOURS)[number];
 const matrix = new ConformanceMatrix(BEHAVIOURS, ENTRIES.map((e) => e.name));
@@ -288,7 +290,7 @@ function expectOk(entry: Entry, value: any) {
 }
 
 // ---- the behaviours -----------------------------------------------------------------------------
-const TRANSPORTS: Transport[] = ["node:http", "fetch"];
+const TRANSPORTS: Transport[] = ["fetch", "node:http"];
 for (const t of TRANSPORTS) describe(`conformance matrix over ${t}`, () => {
   transport = t;
   for (const entry of ENTRIES) {
@@ -509,6 +511,63 @@ for (const t of TRANSPORTS) describe(`conformance matrix over ${t}`, () => {
         } finally {
           process.off("warning", onWarning);
         }
+      });
+
+      cell("401 → apiKey function asked once", entry, true, async (e) => {
+        const stale = "sk-matrix-expired-token-Qw31";
+        const fresh = "sk-matrix-renewed-token-Zp72";
+        // A credential function with its own cache: it renews only when told to.
+        const credential = () => {
+          let token = stale;
+          const refreshes: boolean[] = [];
+          const apiKey = async (context?: ApiKeyContext) => {
+            refreshes.push(context?.refresh === true);
+            if (context?.refresh) {
+              await delay(5); // a renewal takes time: concurrent 401s must join it
+              token = fresh;
+            }
+            return token;
+          };
+          return { apiKey, renewals: () => refreshes.filter(Boolean).length };
+        };
+        // The server refuses the expired token (echoing it) and answers the renewed one.
+        const gate: Step = (req, res, rec) =>
+          req.headers.authorization === `Bearer ${fresh}`
+            ? e.ok(req, res, rec)
+            : json(401, { message: `token ${String(req.headers.authorization)} expired` })(req, res, rec);
+
+        // One call: refused, renewed once, sent again (also a POST that is not safe to repeat).
+        let cred = credential();
+        let server = await startServer(gate);
+        let { ctx, lines } = setup(server, { apiKey: cred.apiKey, maxRetries: 0 });
+        expectOk(e, await e.read(ctx, {}));
+        expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${stale}`, `Bearer ${fresh}`]);
+        expect(server.requests.map((r) => r.method)).toEqual([e.method, e.method]);
+        expect(cred.renewals()).toBe(1);
+        // The renewed value is a secret like a key: never in a log line.
+        expect(JSON.stringify(lines)).not.toContain(fresh);
+        expect(JSON.stringify(lines)).not.toContain(stale);
+
+        // Five calls at once: five 401s, one renewal shared by all.
+        cred = credential();
+        server = await startServer(gate);
+        ({ ctx } = setup(server, { apiKey: cred.apiKey, maxRetries: 0 }));
+        const results = await Promise.all([1, 2, 3, 4, 5].map(() => e.read(ctx, {})));
+        for (const r of results) expectOk(e, r);
+        expect(cred.renewals()).toBe(1);
+        expect(server.requests.filter((r) => r.headers.authorization === `Bearer ${stale}`)).toHaveLength(5);
+        expect(server.requests.filter((r) => r.headers.authorization === `Bearer ${fresh}`)).toHaveLength(5);
+
+        // Refused again after the renewal: one repeat only, then the 401, with neither value in it.
+        cred = credential();
+        server = await startServer((req, res, rec) => json(401, { message: `no access for ${String(req.headers.authorization)}` })(req, res, rec));
+        ({ ctx, lines } = setup(server, { apiKey: cred.apiKey, maxRetries: 3 }));
+        const refused = await expectHttpError(e, e.read(ctx, {}), PeakaAuthenticationError, 401);
+        expect(server.requests).toHaveLength(2);
+        expect(cred.renewals()).toBe(1);
+        const shown = `${inspect(refused, { depth: 8, showHidden: true })}\n${JSON.stringify(lines)}`;
+        expect(shown).not.toContain(fresh);
+        expect(shown).not.toContain(stale);
       });
 
       cell("key never leaks", entry, true, async (e) => {

@@ -65,7 +65,7 @@ describe("GET /data/projects/{projectId}/cache/{cacheId}/status", () => {
     expect(low.response.status).toBe(404);
     // No field of Peaka's error body is guaranteed (spec/EVIDENCE.md).
     expectTypeOf(low.error).toEqualTypeOf<
-      { errorCode?: number | string; code?: number | string; message?: string; reason?: string } | undefined
+      { errorCode?: number | string | null; error?: string; code?: number | string; message?: string; reason?: string } | undefined
     >();
     expect(low.error?.message).toBeTypeOf("string");
 
@@ -76,7 +76,9 @@ describe("GET /data/projects/{projectId}/cache/{cacheId}/status", () => {
     expect(thrown).toBeInstanceOf(PeakaApiError);
     const err = thrown as PeakaNotFoundError;
     expect(err.status).toBe(404);
-    expect(err.errorCode).toBeDefined();
+    // The shared 404 example carries only a message: no source shows a code on a 404.
+    expect(err.errorCode).toBeUndefined();
+    expect(err.detail).toBe(low.error?.message);
     expect(err.method).toBe("GET");
     expect(err.path).toBe(`/data/projects/${projectId}/cache/${cacheId}/status`);
   });

@@ -174,7 +174,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
    "properties": {
     "data": {
      "type": "object",
-     "description": "Who an API key belongs to. `projectId` and `projectName` come only for a project key; `userId` and `email` name the user who created the key.",
+     "description": "Who a credential belongs to. `projectId` and `projectName` come only for a project key; `userId` and `email` name the user who created the key, or for a user's OAuth access token the user themself (whose answer carries no project).",
      "required": [
       "userId",
       "email"
@@ -2485,7 +2485,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "GET",
   "path": "/connections/{projectId}/{connectionId}",
   "summary": "Get a connection",
-  "description": "Get a connection Returns one connection of the project by its id: name and connector type, without any credential. For the non-secret settings use the detail route. GET /connections/{projectId}/{connectionId}.",
+  "description": "Get a connection Returns one connection of the project by its id: name and connector type, without any credential. For the non-secret settings use the detail route. A connection id that was deleted is answered with a 400 and a message, not a 404. GET /connections/{projectId}/{connectionId}.",
   "safety": "read",
   "result": "json",
   "annotations": {
@@ -2707,7 +2707,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "GET",
   "path": "/connections/{projectId}/{connectionId}/detail",
   "summary": "Get a connection's non-secret settings",
-  "description": "Get a connection's non-secret settings Returns the connector type and the settings of a connection that are safe to display, such as host, port or account identifiers. Secrets (passwords, tokens, client secrets) are omitted, so this cannot be used to copy a connection. Which keys appear depends on the connector. GET /connections/{projectId}/{connectionId}/detail.",
+  "description": "Get a connection's non-secret settings Returns the connector type and the settings of a connection that are safe to display, such as host, port or account identifiers. Secrets (passwords, tokens, client secrets) are omitted, so this cannot be used to copy a connection. Which keys appear depends on the connector, and the answer may hold nothing but `type` (less than the connection itself). GET /connections/{projectId}/{connectionId}/detail.",
   "safety": "read",
   "result": "json",
   "annotations": {
@@ -2741,7 +2741,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
    "properties": {
     "data": {
      "type": "object",
-     "description": "The non-secret settings of a connection: its `type` and whatever fields the connector keeps that are safe to show (host names, account identifiers, regions). Passwords, tokens and client secrets are left out. The other keys depend on the connector and may hold any JSON value, null, arrays and objects included.",
+     "description": "The non-secret settings of a connection: its `type` and whatever fields the connector keeps that are safe to show (host names, account identifiers, regions). Passwords, tokens and client secrets are left out. Only `type` is sure to come: a live connection answered with `type` alone. The other keys depend on the connector and may hold any JSON value, null, arrays and objects included.",
      "required": [
       "type"
      ],
@@ -3466,7 +3466,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "GET",
   "path": "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/statistics",
   "summary": "Get a table's statistics",
-  "description": "Get a table's statistics Returns the column statistics Peaka's query planner uses for a table, chiefly how distinct each column's values are. Useful to pick join keys or to tell identifiers from categories. Columns without statistics are not listed. GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/statistics.",
+  "description": "Get a table's statistics Returns the column statistics Peaka's query planner uses for a table, chiefly how distinct each column's values are. Useful to pick join keys or to tell identifiers from categories. Columns without statistics are not listed. Not every connector has statistics: on live projects a PostgreSQL catalog answered, while Stripe, MongoDB and Google Ads catalogs got a 400 with `errorCode` 100 saying that the catalog type is not supported yet. GET /data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/statistics.",
   "safety": "read",
   "result": "json",
   "annotations": {
@@ -3846,7 +3846,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "GET",
   "path": "/data/projects/{projectId}/bitable",
   "summary": "List BI tables",
-  "description": "List BI tables Returns every BI table of the project. BI tables keep their data by column, which makes filters and aggregations over millions of rows fast without extra indexes; they suit event streams and bulk loads but cannot hold JSON values. GET /data/projects/{projectId}/bitable.",
+  "description": "List BI tables Returns every BI table of the project. BI tables keep their data by column, which makes filters and aggregations over millions of rows fast without extra indexes; they suit event streams and bulk loads. Through this API a BI table can be read (SQL, exports, saved queries) but not written: it has no import route and SQL execution runs reads only. GET /data/projects/{projectId}/bitable.",
   "safety": "read",
   "result": "json",
   "annotations": {
@@ -3949,7 +3949,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "POST",
   "path": "/data/projects/{projectId}/bitable/{tableName}",
   "summary": "Create a BI table",
-  "description": "Create a BI table Creates an empty BI table named after the path and returns it. The table starts without columns: add them with the BI column routes before loading data. Choose a BI table for large append-mostly data; it does not support the JSON type. POST /data/projects/{projectId}/bitable/{tableName}. Changes data: needs --allow-writes.",
+  "description": "Create a BI table Creates an empty BI table named after the path and returns it. The table starts without columns: add them with the BI column routes. Peaka removes every underscore from the name (`event_log` is stored as `eventlog`), so two names that differ only in underscores land on the same table, and the second create answers 200 without a new table: always take the name from the answer, not from the request. POST /data/projects/{projectId}/bitable/{tableName}. Changes data: needs --allow-writes.",
   "safety": "write",
   "result": "json",
   "annotations": {
@@ -4090,7 +4090,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "GET",
   "path": "/data/projects/{projectId}/bitable/{tableName}/columns",
   "summary": "List the columns of a BI table",
-  "description": "List the columns of a BI table Returns the column definitions of a BI table: names, types, labels, defaults and the not-null and unique flags. Types come back in lower case. GET /data/projects/{projectId}/bitable/{tableName}/columns.",
+  "description": "List the columns of a BI table Returns the column definitions of a BI table: names, types, labels, defaults and the not-null and unique flags. Types come back in lower case; names come back without their underscores, and each label equals its column's name. GET /data/projects/{projectId}/bitable/{tableName}/columns.",
   "safety": "read",
   "result": "json",
   "annotations": {
@@ -4164,8 +4164,11 @@ export const OPERATIONS: readonly OperationEntry[] = [
         "description": "Whether every row must hold a different value in this column."
        },
        "desc": {
-        "type": "string",
-        "description": "Free-text description of the column."
+        "type": [
+         "string",
+         "null"
+        ],
+        "description": "Free-text description of the column. Catalog tables carry their source's column comments; Peaka Table columns were seen to read back `null` even after a description was sent."
        }
       }
      }
@@ -4184,7 +4187,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "POST",
   "path": "/data/projects/{projectId}/bitable/{tableName}/columns",
   "summary": "Add columns to a BI table",
-  "description": "Add columns to a BI table Adds one or more columns to a BI table in a single call; send an array even for one column. Allowed types are VARCHAR, BIGINT, BOOLEAN, DECIMAL, TIMESTAMP, TIME, DATE and UUID (no JSON). The answer lists the columns that were added. POST /data/projects/{projectId}/bitable/{tableName}/columns. Changes data: needs --allow-writes.",
+  "description": "Add columns to a BI table Adds one or more columns to a BI table in a single call; send an array even for one column. Allowed types are VARCHAR, BIGINT, BOOLEAN, DECIMAL, TIMESTAMP, TIME, DATE and UUID. Column names lose their underscores like table names, and the stored `displayName` is the stripped name rather than the label sent. The answer lists the columns that were added. POST /data/projects/{projectId}/bitable/{tableName}/columns. Changes data: needs --allow-writes.",
   "safety": "write",
   "result": "json",
   "annotations": {
@@ -4210,7 +4213,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
      "minItems": 1,
      "items": {
       "type": "object",
-      "description": "Definition of one column of a BI table, used to add a column or to change an existing one. BI tables store data by column and have no JSON type.",
+      "description": "Definition of one column of a BI table, used to add a column or to change an existing one. Peaka strips every underscore from a BI column's name and stores the stripped name as its `displayName` too, whatever label was sent; the answer of a later read is what counts.",
       "required": [
        "name",
        "dataType"
@@ -4311,8 +4314,11 @@ export const OPERATIONS: readonly OperationEntry[] = [
         "description": "Whether every row must hold a different value in this column."
        },
        "desc": {
-        "type": "string",
-        "description": "Free-text description of the column."
+        "type": [
+         "string",
+         "null"
+        ],
+        "description": "Free-text description of the column. Catalog tables carry their source's column comments; Peaka Table columns were seen to read back `null` even after a description was sent."
        }
       }
      }
@@ -4331,7 +4337,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "PUT",
   "path": "/data/projects/{projectId}/bitable/{tableName}/columns/{columnName}",
   "summary": "Change a column of a BI table",
-  "description": "Change a column of a BI table Replaces the definition of one BI table column: its name, label, type, default and flags. Send the whole definition, not only the fields that change. Changing the type of a column that already holds data can fail when existing values do not convert. PUT /data/projects/{projectId}/bitable/{tableName}/columns/{columnName}. Changes data: needs --allow-writes.",
+  "description": "Change a column of a BI table Replaces the definition of one BI table column: its name, label, type, default and flags. Send the whole definition, not only the fields that change. Changing the type of a column that already holds data can fail when existing values do not convert. The answer repeats the label that was sent, but Peaka keeps the column's name as its label: list the columns again to see what was stored. PUT /data/projects/{projectId}/bitable/{tableName}/columns/{columnName}. Changes data: needs --allow-writes.",
   "safety": "write",
   "result": "json",
   "annotations": {
@@ -4458,8 +4464,11 @@ export const OPERATIONS: readonly OperationEntry[] = [
         "description": "Whether every row must hold a different value in this column."
        },
        "desc": {
-        "type": "string",
-        "description": "Free-text description of the column."
+        "type": [
+         "string",
+         "null"
+        ],
+        "description": "Free-text description of the column. Catalog tables carry their source's column comments; Peaka Table columns were seen to read back `null` even after a description was sent."
        }
       }
      }
@@ -4519,7 +4528,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "GET",
   "path": "/data/projects/{projectId}/table",
   "summary": "List Peaka Tables",
-  "description": "List Peaka Tables Returns every Peaka Table of the project. Peaka Tables are Peaka's built-in relational store: rows can be added, edited and removed freely and JSON columns are allowed, which makes them a good fit for smaller data that changes often. BI tables are listed separately. GET /data/projects/{projectId}/table.",
+  "description": "List Peaka Tables Returns every Peaka Table of the project. Peaka Tables are Peaka's built-in relational store for smaller data. Through this API rows arrive only by CSV import, which appends; there is no route to edit or remove one row. BI tables are listed separately. GET /data/projects/{projectId}/table.",
   "safety": "read",
   "result": "json",
   "annotations": {
@@ -4622,7 +4631,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "POST",
   "path": "/data/projects/{projectId}/table/{tableName}",
   "summary": "Create a Peaka Table",
-  "description": "Create a Peaka Table Creates an empty Peaka Table named after the path and returns it. Add columns next, then fill it through SQL or a CSV import. Prefer a BI table for very large, append-only data. POST /data/projects/{projectId}/table/{tableName}. Changes data: needs --allow-writes.",
+  "description": "Create a Peaka Table Creates a Peaka Table named after the path and returns it. The new table already holds Peaka's system columns (`_id`, `_version`, `_created_time` and others starting with an underscore) and a plain `text` column; add your own columns next, then fill it with a CSV import (SQL execution does not write). Prefer a BI table for very large, append-only data. POST /data/projects/{projectId}/table/{tableName}. Changes data: needs --allow-writes.",
   "safety": "write",
   "result": "json",
   "annotations": {
@@ -4837,8 +4846,11 @@ export const OPERATIONS: readonly OperationEntry[] = [
         "description": "Whether every row must hold a different value in this column."
        },
        "desc": {
-        "type": "string",
-        "description": "Free-text description of the column."
+        "type": [
+         "string",
+         "null"
+        ],
+        "description": "Free-text description of the column. Catalog tables carry their source's column comments; Peaka Table columns were seen to read back `null` even after a description was sent."
        }
       }
      }
@@ -4857,7 +4869,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "POST",
   "path": "/data/projects/{projectId}/table/{tableName}/columns",
   "summary": "Add columns to a Peaka Table",
-  "description": "Add columns to a Peaka Table Adds one or more columns to a Peaka Table in a single call; send an array even for one column. Every type in the enum is allowed, JSON included. The answer lists the columns that were added. POST /data/projects/{projectId}/table/{tableName}/columns. Changes data: needs --allow-writes.",
+  "description": "Add columns to a Peaka Table Adds one or more columns to a Peaka Table in a single call; send an array even for one column. The types are those of the enum; `JSON` is refused with a 400. A column whose name already exists (the built-in `text` among them) is refused with a 400 too, not a 409. The answer lists the columns that were added. POST /data/projects/{projectId}/table/{tableName}/columns. Changes data: needs --allow-writes.",
   "safety": "write",
   "result": "json",
   "annotations": {
@@ -4883,7 +4895,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
      "minItems": 1,
      "items": {
       "type": "object",
-      "description": "Definition of one column of a Peaka Table, used to add a column or to change an existing one. Peaka Tables accept every type below, JSON included.",
+      "description": "Definition of one column of a Peaka Table, used to add a column or to change an existing one. The eight types below are all the server takes: a `JSON` column is refused with a 400, for Peaka Tables and BI tables alike. Peaka has been seen to store `isNotNull` and `isUnique` as false whatever was sent (with a 200), while `defaultValue` is kept; read the column back to be sure.",
       "required": [
        "name",
        "dataType"
@@ -4904,8 +4916,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
          "TIMESTAMP",
          "TIME",
          "DATE",
-         "UUID",
-         "JSON"
+         "UUID"
         ]
        },
        "displayName": {
@@ -4985,8 +4996,11 @@ export const OPERATIONS: readonly OperationEntry[] = [
         "description": "Whether every row must hold a different value in this column."
        },
        "desc": {
-        "type": "string",
-        "description": "Free-text description of the column."
+        "type": [
+         "string",
+         "null"
+        ],
+        "description": "Free-text description of the column. Catalog tables carry their source's column comments; Peaka Table columns were seen to read back `null` even after a description was sent."
        }
       }
      }
@@ -5053,8 +5067,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
         "TIMESTAMP",
         "TIME",
         "DATE",
-        "UUID",
-        "JSON"
+        "UUID"
        ]
       },
       "displayName": {
@@ -5133,8 +5146,11 @@ export const OPERATIONS: readonly OperationEntry[] = [
         "description": "Whether every row must hold a different value in this column."
        },
        "desc": {
-        "type": "string",
-        "description": "Free-text description of the column."
+        "type": [
+         "string",
+         "null"
+        ],
+        "description": "Free-text description of the column. Catalog tables carry their source's column comments; Peaka Table columns were seen to read back `null` even after a description was sent."
        }
       }
      }
@@ -5320,8 +5336,14 @@ export const OPERATIONS: readonly OperationEntry[] = [
       },
       "result": {
        "type": "object",
-       "description": "Summary of the finished import, such as how many rows were written. Peaka does not document its keys, so they are left open.",
-       "additionalProperties": true
+       "description": "Summary of the finished import. `processed` counts the rows written from this file (an import always appends, so it is not the size of the table); other keys are not documented and are left open.",
+       "additionalProperties": true,
+       "properties": {
+        "processed": {
+         "type": "integer",
+         "description": "Rows of this file written to the table."
+        }
+       }
       }
      }
     },
@@ -5339,7 +5361,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "GET",
   "path": "/data/projects/{projectId}/table/{tableName}/sample",
   "summary": "Download a sample CSV for a Peaka Table",
-  "description": "Download a sample CSV for a Peaka Table Returns a small CSV file shaped like the table: a header line with the column names followed by a few rows of made-up values of the right types. Use it as a template for files to send to the import route. Peaka sends it as an attachment named `sample.csv`. GET /data/projects/{projectId}/table/{tableName}/sample.",
+  "description": "Download a sample CSV for a Peaka Table Returns a small CSV file shaped like the table: a header line with the column names followed by five rows of made-up values of the right types, never the table's real rows. The header starts with the built-in `text` column. Use it as a template for files to send to the import route. Peaka sends it as an attachment named `sample.csv`. For a table that does not exist the answer is still 200, with a body of empty lines. GET /data/projects/{projectId}/table/{tableName}/sample.",
   "safety": "read",
   "result": "text",
   "annotations": {
@@ -5885,7 +5907,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
                 {
                  "type": "array",
                  "items": {
-                  "description": "One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null; numbers often arrive as strings (a `bigint` cell as `\"75\"`, decimals to keep their precision), so convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.",
+                  "description": "One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null. Numbers usually arrive as strings: `bigint` and `double` cells came as `\"25001\"` and `\"669.74\"` from both a SaaS and a database catalog, and a `double` may be written in Java's scientific notation (`\"1.0245076E4\"`, typical of sums). Convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.",
                   "anyOf": [
                    {
                     "type": [
@@ -5969,7 +5991,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
                 {
                  "type": "array",
                  "items": {
-                  "description": "One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null; numbers often arrive as strings (a `bigint` cell as `\"75\"`, decimals to keep their precision), so convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.",
+                  "description": "One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null. Numbers usually arrive as strings: `bigint` and `double` cells came as `\"25001\"` and `\"669.74\"` from both a SaaS and a database catalog, and a `double` may be written in Java's scientific notation (`\"1.0245076E4\"`, typical of sums). Convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.",
                   "anyOf": [
                    {
                     "type": [
@@ -6154,7 +6176,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
              "description": "Zero-based position of the column in the row."
             },
             "value": {
-             "description": "One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null; numbers often arrive as strings (a `bigint` cell as `\"75\"`, decimals to keep their precision), so convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.",
+             "description": "One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null. Numbers usually arrive as strings: `bigint` and `double` cells came as `\"25001\"` and `\"669.74\"` from both a SaaS and a database catalog, and a `double` may be written in Java's scientific notation (`\"1.0245076E4\"`, typical of sums). Convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.",
              "anyOf": [
               {
                "type": [
@@ -6185,7 +6207,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
           "type": "array",
           "description": "A `COMPACT` row.",
           "items": {
-           "description": "One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null; numbers often arrive as strings (a `bigint` cell as `\"75\"`, decimals to keep their precision), so convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.",
+           "description": "One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null. Numbers usually arrive as strings: `bigint` and `double` cells came as `\"25001\"` and `\"669.74\"` from both a SaaS and a database catalog, and a `double` may be written in Java's scientific notation (`\"1.0245076E4\"`, typical of sums). Convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.",
            "anyOf": [
             {
              "type": [
@@ -6214,7 +6236,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
           "type": "object",
           "description": "A `SIMPLE` row.",
           "additionalProperties": {
-           "description": "One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null; numbers often arrive as strings (a `bigint` cell as `\"75\"`, decimals to keep their precision), so convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.",
+           "description": "One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null. Numbers usually arrive as strings: `bigint` and `double` cells came as `\"25001\"` and `\"669.74\"` from both a SaaS and a database catalog, and a `double` may be written in Java's scientific notation (`\"1.0245076E4\"`, typical of sums). Convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.",
            "anyOf": [
             {
              "type": [
@@ -6258,7 +6280,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "GET",
   "path": "/data/projects/{projectId}/queries/{queryId}",
   "summary": "Get a saved query",
-  "description": "Get a saved query Gives one saved query with its SQL, type, schedule and, when it is filed in a folder, its `path` and `folderId`. GET /data/projects/{projectId}/queries/{queryId}.",
+  "description": "Get a saved query Gives one saved query with its SQL, type, schedule and, when it is filed in a folder, its `path` and `folderId`. A query id that was deleted is answered with a 400 and a message, not a 404. GET /data/projects/{projectId}/queries/{queryId}.",
   "safety": "read",
   "result": "json",
   "annotations": {
@@ -6628,7 +6650,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "DELETE",
   "path": "/data/projects/{projectId}/queries/{queryId}",
   "summary": "Delete a saved query",
-  "description": "Delete a saved query Removes the saved query for good. SQL elsewhere that selects from it stops working, and for a materialized query the stored result and its schedule go too. DELETE /data/projects/{projectId}/queries/{queryId}. Deletes: needs --allow-writes and --allow-destructive.",
+  "description": "Delete a saved query Removes the saved query for good. SQL elsewhere that selects from it stops working, and for a materialized query the stored result and its schedule go too. Reading the query afterwards answers 400. A folder that was created for the query's path stays behind. DELETE /data/projects/{projectId}/queries/{queryId}. Deletes: needs --allow-writes and --allow-destructive.",
   "safety": "destructive",
   "result": "none",
   "annotations": {
@@ -8284,11 +8306,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
        "description": "Name of the cached table."
       },
       "incrementalCacheSchedule": {
-       "type": [
-        "object",
-        "null"
-       ],
-       "allOf": [
+       "anyOf": [
         {
          "type": "object",
          "description": "When a sync mode of a cache runs on its own. `BASIC` repeats the sync at a fixed interval given in `expression`; `NONE` switches that mode off.",
@@ -8312,16 +8330,21 @@ export const OPERATIONS: readonly OperationEntry[] = [
            "description": "The interval between two runs as an ISO-8601 duration, for instance `PT30M` (half an hour), `PT12H` (twelve hours) or `P7D` (a week). Needed for `BASIC`; leave it out for `NONE`."
           }
          }
+        },
+        {
+         "type": [
+          "object",
+          "null"
+         ],
+         "enum": [
+          null
+         ]
         }
        ],
        "description": "Schedule of incremental syncs, or null when none was set."
       },
       "fullRefreshCacheSchedule": {
-       "type": [
-        "object",
-        "null"
-       ],
-       "allOf": [
+       "anyOf": [
         {
          "type": "object",
          "description": "When a sync mode of a cache runs on its own. `BASIC` repeats the sync at a fixed interval given in `expression`; `NONE` switches that mode off.",
@@ -8345,6 +8368,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
            "description": "The interval between two runs as an ISO-8601 duration, for instance `PT30M` (half an hour), `PT12H` (twelve hours) or `P7D` (a week). Needed for `BASIC`; leave it out for `NONE`."
           }
          }
+        },
+        {
+         "type": [
+          "object",
+          "null"
+         ],
+         "enum": [
+          null
+         ]
         }
        ],
        "description": "Schedule of full refreshes, or null when none was set."
@@ -8497,11 +8529,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
         "description": "Why the entry failed; absent or null on success."
        },
        "cache": {
-        "type": [
-         "object",
-         "null"
-        ],
-        "allOf": [
+        "anyOf": [
          {
           "type": "object",
           "description": "The settings of one cache: the table it copies and its two sync schedules. The owning project may come back as `projectId`, as the older `appId`, as both or as neither; read whichever is present.",
@@ -8529,11 +8557,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "Name of the cached table."
            },
            "incrementalCacheSchedule": {
-            "type": [
-             "object",
-             "null"
-            ],
-            "allOf": [
+            "anyOf": [
              {
               "type": "object",
               "description": "When a sync mode of a cache runs on its own. `BASIC` repeats the sync at a fixed interval given in `expression`; `NONE` switches that mode off.",
@@ -8557,16 +8581,21 @@ export const OPERATIONS: readonly OperationEntry[] = [
                 "description": "The interval between two runs as an ISO-8601 duration, for instance `PT30M` (half an hour), `PT12H` (twelve hours) or `P7D` (a week). Needed for `BASIC`; leave it out for `NONE`."
                }
               }
+             },
+             {
+              "type": [
+               "object",
+               "null"
+              ],
+              "enum": [
+               null
+              ]
              }
             ],
             "description": "Schedule of incremental syncs, or null when none was set."
            },
            "fullRefreshCacheSchedule": {
-            "type": [
-             "object",
-             "null"
-            ],
-            "allOf": [
+            "anyOf": [
              {
               "type": "object",
               "description": "When a sync mode of a cache runs on its own. `BASIC` repeats the sync at a fixed interval given in `expression`; `NONE` switches that mode off.",
@@ -8590,6 +8619,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
                 "description": "The interval between two runs as an ISO-8601 duration, for instance `PT30M` (half an hour), `PT12H` (twelve hours) or `P7D` (a week). Needed for `BASIC`; leave it out for `NONE`."
                }
               }
+             },
+             {
+              "type": [
+               "object",
+               "null"
+              ],
+              "enum": [
+               null
+              ]
              }
             ],
             "description": "Schedule of full refreshes, or null when none was set."
@@ -8603,6 +8641,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "Older name of the owning project's id. Not guaranteed; newer answers carry `projectId` instead or as well."
            }
           }
+         },
+         {
+          "type": [
+           "object",
+           "null"
+          ],
+          "enum": [
+           null
+          ]
          }
         ],
         "description": "The created cache; absent or null on failure."
@@ -8693,11 +8740,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
         "description": "Name of the cached table."
        },
        "lastIncrementalCacheExecution": {
-        "type": [
-         "object",
-         "null"
-        ],
-        "allOf": [
+        "anyOf": [
          {
           "type": "object",
           "description": "One sync run of a cache, either incremental or a full refresh. `finishedAt` stays null until the run ends; `error` is filled only when it failed.",
@@ -8740,11 +8783,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "Details of the failure when the run failed; its keys are not fixed."
            },
            "progress": {
-            "type": [
-             "object",
-             "null"
-            ],
-            "allOf": [
+            "anyOf": [
              {
               "type": "object",
               "description": "Counters of a sync run, updated while it runs.",
@@ -8780,6 +8819,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
                 "description": "Identifier of the last transaction the run wrote to the cache store; opaque to clients."
                }
               }
+             },
+             {
+              "type": [
+               "object",
+               "null"
+              ],
+              "enum": [
+               null
+              ]
              }
             ],
             "description": "Row counters of the run."
@@ -8806,16 +8854,21 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "When the run ended, or null while it is still going."
            }
           }
+         },
+         {
+          "type": [
+           "object",
+           "null"
+          ],
+          "enum": [
+           null
+          ]
          }
         ],
         "description": "Newest incremental run, or null if there has been none."
        },
        "lastFullRefreshCacheExecution": {
-        "type": [
-         "object",
-         "null"
-        ],
-        "allOf": [
+        "anyOf": [
          {
           "type": "object",
           "description": "One sync run of a cache, either incremental or a full refresh. `finishedAt` stays null until the run ends; `error` is filled only when it failed.",
@@ -8858,11 +8911,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "Details of the failure when the run failed; its keys are not fixed."
            },
            "progress": {
-            "type": [
-             "object",
-             "null"
-            ],
-            "allOf": [
+            "anyOf": [
              {
               "type": "object",
               "description": "Counters of a sync run, updated while it runs.",
@@ -8898,6 +8947,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
                 "description": "Identifier of the last transaction the run wrote to the cache store; opaque to clients."
                }
               }
+             },
+             {
+              "type": [
+               "object",
+               "null"
+              ],
+              "enum": [
+               null
+              ]
              }
             ],
             "description": "Row counters of the run."
@@ -8924,6 +8982,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "When the run ended, or null while it is still going."
            }
           }
+         },
+         {
+          "type": [
+           "object",
+           "null"
+          ],
+          "enum": [
+           null
+          ]
          }
         ],
         "description": "Newest full refresh, or null if there has been none."
@@ -9043,11 +9110,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
        "description": "Name of the cached table."
       },
       "incrementalCacheSchedule": {
-       "type": [
-        "object",
-        "null"
-       ],
-       "allOf": [
+       "anyOf": [
         {
          "type": "object",
          "description": "When a sync mode of a cache runs on its own. `BASIC` repeats the sync at a fixed interval given in `expression`; `NONE` switches that mode off.",
@@ -9071,16 +9134,21 @@ export const OPERATIONS: readonly OperationEntry[] = [
            "description": "The interval between two runs as an ISO-8601 duration, for instance `PT30M` (half an hour), `PT12H` (twelve hours) or `P7D` (a week). Needed for `BASIC`; leave it out for `NONE`."
           }
          }
+        },
+        {
+         "type": [
+          "object",
+          "null"
+         ],
+         "enum": [
+          null
+         ]
         }
        ],
        "description": "Schedule of incremental syncs, or null when none was set."
       },
       "fullRefreshCacheSchedule": {
-       "type": [
-        "object",
-        "null"
-       ],
-       "allOf": [
+       "anyOf": [
         {
          "type": "object",
          "description": "When a sync mode of a cache runs on its own. `BASIC` repeats the sync at a fixed interval given in `expression`; `NONE` switches that mode off.",
@@ -9104,6 +9172,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
            "description": "The interval between two runs as an ISO-8601 duration, for instance `PT30M` (half an hour), `PT12H` (twelve hours) or `P7D` (a week). Needed for `BASIC`; leave it out for `NONE`."
           }
          }
+        },
+        {
+         "type": [
+          "object",
+          "null"
+         ],
+         "enum": [
+          null
+         ]
         }
        ],
        "description": "Schedule of full refreshes, or null when none was set."
@@ -9132,7 +9209,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "PUT",
   "path": "/data/projects/{projectId}/cache/{cacheId}",
   "summary": "Change the schedules of a cache",
-  "description": "Change the schedules of a cache Replaces the schedule of each sync mode given in the body; a mode left out keeps its schedule. The cached table cannot be changed here. A new schedule takes the place of the mode's previous scheduled workflow, and `type: NONE` turns that mode off. Intervals are ISO-8601 durations such as `PT30M` or `P1D`. PUT /data/projects/{projectId}/cache/{cacheId}. Changes data: needs --allow-writes.",
+  "description": "Change the schedules of a cache Replaces the schedule of each sync mode given in the body; a mode left out keeps its schedule. The cached table cannot be changed here. A new schedule takes the place of the mode's previous scheduled workflow, and `type: NONE` turns that mode off. Intervals are ISO-8601 durations such as `PT30M` or `P1D`. An expression Peaka cannot read was seen to get a 200 while the old schedule stayed in force: read the settings back after a change. PUT /data/projects/{projectId}/cache/{cacheId}. Changes data: needs --allow-writes.",
   "safety": "write",
   "result": "json",
   "annotations": {
@@ -9246,11 +9323,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
        "description": "Name of the cached table."
       },
       "incrementalCacheSchedule": {
-       "type": [
-        "object",
-        "null"
-       ],
-       "allOf": [
+       "anyOf": [
         {
          "type": "object",
          "description": "When a sync mode of a cache runs on its own. `BASIC` repeats the sync at a fixed interval given in `expression`; `NONE` switches that mode off.",
@@ -9274,16 +9347,21 @@ export const OPERATIONS: readonly OperationEntry[] = [
            "description": "The interval between two runs as an ISO-8601 duration, for instance `PT30M` (half an hour), `PT12H` (twelve hours) or `P7D` (a week). Needed for `BASIC`; leave it out for `NONE`."
           }
          }
+        },
+        {
+         "type": [
+          "object",
+          "null"
+         ],
+         "enum": [
+          null
+         ]
         }
        ],
        "description": "Schedule of incremental syncs, or null when none was set."
       },
       "fullRefreshCacheSchedule": {
-       "type": [
-        "object",
-        "null"
-       ],
-       "allOf": [
+       "anyOf": [
         {
          "type": "object",
          "description": "When a sync mode of a cache runs on its own. `BASIC` repeats the sync at a fixed interval given in `expression`; `NONE` switches that mode off.",
@@ -9307,6 +9385,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
            "description": "The interval between two runs as an ISO-8601 duration, for instance `PT30M` (half an hour), `PT12H` (twelve hours) or `P7D` (a week). Needed for `BASIC`; leave it out for `NONE`."
           }
          }
+        },
+        {
+         "type": [
+          "object",
+          "null"
+         ],
+         "enum": [
+          null
+         ]
         }
        ],
        "description": "Schedule of full refreshes, or null when none was set."
@@ -9531,11 +9618,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
         "description": "Details of the failure when the run failed; its keys are not fixed."
        },
        "progress": {
-        "type": [
-         "object",
-         "null"
-        ],
-        "allOf": [
+        "anyOf": [
          {
           "type": "object",
           "description": "Counters of a sync run, updated while it runs.",
@@ -9571,6 +9654,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "Identifier of the last transaction the run wrote to the cache store; opaque to clients."
            }
           }
+         },
+         {
+          "type": [
+           "object",
+           "null"
+          ],
+          "enum": [
+           null
+          ]
          }
         ],
         "description": "Row counters of the run."
@@ -9812,11 +9904,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
        "description": "Name of the cached table."
       },
       "lastIncrementalCacheExecution": {
-       "type": [
-        "object",
-        "null"
-       ],
-       "allOf": [
+       "anyOf": [
         {
          "type": "object",
          "description": "One sync run of a cache, either incremental or a full refresh. `finishedAt` stays null until the run ends; `error` is filled only when it failed.",
@@ -9859,11 +9947,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
            "description": "Details of the failure when the run failed; its keys are not fixed."
           },
           "progress": {
-           "type": [
-            "object",
-            "null"
-           ],
-           "allOf": [
+           "anyOf": [
             {
              "type": "object",
              "description": "Counters of a sync run, updated while it runs.",
@@ -9899,6 +9983,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
                "description": "Identifier of the last transaction the run wrote to the cache store; opaque to clients."
               }
              }
+            },
+            {
+             "type": [
+              "object",
+              "null"
+             ],
+             "enum": [
+              null
+             ]
             }
            ],
            "description": "Row counters of the run."
@@ -9925,16 +10018,21 @@ export const OPERATIONS: readonly OperationEntry[] = [
            "description": "When the run ended, or null while it is still going."
           }
          }
+        },
+        {
+         "type": [
+          "object",
+          "null"
+         ],
+         "enum": [
+          null
+         ]
         }
        ],
        "description": "Newest incremental run, or null if there has been none."
       },
       "lastFullRefreshCacheExecution": {
-       "type": [
-        "object",
-        "null"
-       ],
-       "allOf": [
+       "anyOf": [
         {
          "type": "object",
          "description": "One sync run of a cache, either incremental or a full refresh. `finishedAt` stays null until the run ends; `error` is filled only when it failed.",
@@ -9977,11 +10075,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
            "description": "Details of the failure when the run failed; its keys are not fixed."
           },
           "progress": {
-           "type": [
-            "object",
-            "null"
-           ],
-           "allOf": [
+           "anyOf": [
             {
              "type": "object",
              "description": "Counters of a sync run, updated while it runs.",
@@ -10017,6 +10111,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
                "description": "Identifier of the last transaction the run wrote to the cache store; opaque to clients."
               }
              }
+            },
+            {
+             "type": [
+              "object",
+              "null"
+             ],
+             "enum": [
+              null
+             ]
             }
            ],
            "description": "Row counters of the run."
@@ -10043,6 +10146,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
            "description": "When the run ended, or null while it is still going."
           }
          }
+        },
+        {
+         "type": [
+          "object",
+          "null"
+         ],
+         "enum": [
+          null
+         ]
         }
        ],
        "description": "Newest full refresh, or null if there has been none."
@@ -10176,11 +10288,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
         "description": "Name of the cached table."
        },
        "lastIncrementalCacheExecution": {
-        "type": [
-         "object",
-         "null"
-        ],
-        "allOf": [
+        "anyOf": [
          {
           "type": "object",
           "description": "One sync run of a cache, either incremental or a full refresh. `finishedAt` stays null until the run ends; `error` is filled only when it failed.",
@@ -10223,11 +10331,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "Details of the failure when the run failed; its keys are not fixed."
            },
            "progress": {
-            "type": [
-             "object",
-             "null"
-            ],
-            "allOf": [
+            "anyOf": [
              {
               "type": "object",
               "description": "Counters of a sync run, updated while it runs.",
@@ -10263,6 +10367,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
                 "description": "Identifier of the last transaction the run wrote to the cache store; opaque to clients."
                }
               }
+             },
+             {
+              "type": [
+               "object",
+               "null"
+              ],
+              "enum": [
+               null
+              ]
              }
             ],
             "description": "Row counters of the run."
@@ -10289,16 +10402,21 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "When the run ended, or null while it is still going."
            }
           }
+         },
+         {
+          "type": [
+           "object",
+           "null"
+          ],
+          "enum": [
+           null
+          ]
          }
         ],
         "description": "Newest incremental run, or null if there has been none."
        },
        "lastFullRefreshCacheExecution": {
-        "type": [
-         "object",
-         "null"
-        ],
-        "allOf": [
+        "anyOf": [
          {
           "type": "object",
           "description": "One sync run of a cache, either incremental or a full refresh. `finishedAt` stays null until the run ends; `error` is filled only when it failed.",
@@ -10341,11 +10459,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "Details of the failure when the run failed; its keys are not fixed."
            },
            "progress": {
-            "type": [
-             "object",
-             "null"
-            ],
-            "allOf": [
+            "anyOf": [
              {
               "type": "object",
               "description": "Counters of a sync run, updated while it runs.",
@@ -10381,6 +10495,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
                 "description": "Identifier of the last transaction the run wrote to the cache store; opaque to clients."
                }
               }
+             },
+             {
+              "type": [
+               "object",
+               "null"
+              ],
+              "enum": [
+               null
+              ]
              }
             ],
             "description": "Row counters of the run."
@@ -10407,6 +10530,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "When the run ended, or null while it is still going."
            }
           }
+         },
+         {
+          "type": [
+           "object",
+           "null"
+          ],
+          "enum": [
+           null
+          ]
          }
         ],
         "description": "Newest full refresh, or null if there has been none."
@@ -10467,7 +10599,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "GET",
   "path": "/data/projects/{projectId}/catalog/{catalogId}/schema/{schemaName}/cache/status",
   "summary": "List the status of every cache in a schema",
-  "description": "List the status of every cache in a schema Narrows the catalog-wide status list further to one schema, useful when a catalog holds many schemas. Each entry has the shape of the single-cache status; an empty array means no table of the schema is cached. GET /data/projects/{projectId}/catalog/{catalogId}/schema/{schemaName}/cache/status.",
+  "description": "List the status of every cache in a schema Narrows the catalog-wide status list further to one schema, useful when a catalog holds many schemas. Each entry has the shape of the single-cache status; an empty array means no table of the schema is cached. On a live project this route answered 500 where the project-wide and catalog-wide lists worked; fall back to the catalog-wide list. GET /data/projects/{projectId}/catalog/{catalogId}/schema/{schemaName}/cache/status.",
   "safety": "read",
   "result": "json",
   "annotations": {
@@ -10546,11 +10678,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
         "description": "Name of the cached table."
        },
        "lastIncrementalCacheExecution": {
-        "type": [
-         "object",
-         "null"
-        ],
-        "allOf": [
+        "anyOf": [
          {
           "type": "object",
           "description": "One sync run of a cache, either incremental or a full refresh. `finishedAt` stays null until the run ends; `error` is filled only when it failed.",
@@ -10593,11 +10721,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "Details of the failure when the run failed; its keys are not fixed."
            },
            "progress": {
-            "type": [
-             "object",
-             "null"
-            ],
-            "allOf": [
+            "anyOf": [
              {
               "type": "object",
               "description": "Counters of a sync run, updated while it runs.",
@@ -10633,6 +10757,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
                 "description": "Identifier of the last transaction the run wrote to the cache store; opaque to clients."
                }
               }
+             },
+             {
+              "type": [
+               "object",
+               "null"
+              ],
+              "enum": [
+               null
+              ]
              }
             ],
             "description": "Row counters of the run."
@@ -10659,16 +10792,21 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "When the run ended, or null while it is still going."
            }
           }
+         },
+         {
+          "type": [
+           "object",
+           "null"
+          ],
+          "enum": [
+           null
+          ]
          }
         ],
         "description": "Newest incremental run, or null if there has been none."
        },
        "lastFullRefreshCacheExecution": {
-        "type": [
-         "object",
-         "null"
-        ],
-        "allOf": [
+        "anyOf": [
          {
           "type": "object",
           "description": "One sync run of a cache, either incremental or a full refresh. `finishedAt` stays null until the run ends; `error` is filled only when it failed.",
@@ -10711,11 +10849,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "Details of the failure when the run failed; its keys are not fixed."
            },
            "progress": {
-            "type": [
-             "object",
-             "null"
-            ],
-            "allOf": [
+            "anyOf": [
              {
               "type": "object",
               "description": "Counters of a sync run, updated while it runs.",
@@ -10751,6 +10885,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
                 "description": "Identifier of the last transaction the run wrote to the cache store; opaque to clients."
                }
               }
+             },
+             {
+              "type": [
+               "object",
+               "null"
+              ],
+              "enum": [
+               null
+              ]
              }
             ],
             "description": "Row counters of the run."
@@ -10777,6 +10920,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
             "description": "When the run ended, or null while it is still going."
            }
           }
+         },
+         {
+          "type": [
+           "object",
+           "null"
+          ],
+          "enum": [
+           null
+          ]
          }
         ],
         "description": "Newest full refresh, or null if there has been none."
@@ -15218,7 +15370,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
   "http": "POST",
   "path": "/sql/transpile/{dialect}",
   "summary": "Translate Peaka SQL into another dialect",
-  "description": "Translate Peaka SQL into another dialect Rewrites a query written in Peaka's SQL (the Trino dialect) for another database engine, for example to run a query designed in Peaka directly against MySQL or PostgreSQL. Nothing is executed; only the text is converted. The route does not depend on a project. POST /sql/transpile/{dialect}.",
+  "description": "Translate Peaka SQL into another dialect Rewrites a query written in Peaka's SQL (the Trino dialect) for another database engine, for example to run a query designed in Peaka directly against MySQL or PostgreSQL. Nothing is executed; only the text is converted. The route does not depend on a project. The live route answers the converted text in `query`; Peaka's description names it `result`, so read whichever is present. POST /sql/transpile/{dialect}.",
   "safety": "read",
   "result": "json",
   "annotations": {
@@ -15261,15 +15413,15 @@ export const OPERATIONS: readonly OperationEntry[] = [
    "properties": {
     "data": {
      "type": "object",
-     "description": "The converted query. Peaka's description shows it in `result`, while Peaka's own TypeScript client reads `query`; which one a given deployment sends is not settled, so both are declared and neither is required. Read `result ?? query`.",
+     "description": "The converted query. A live project answered it in `query`, which is also what Peaka's own TypeScript client reads; Peaka's description shows `result` instead. Both are declared and neither is required: read `query ?? result`.",
      "properties": {
       "result": {
        "type": "string",
-       "description": "The query rewritten in the requested dialect."
+       "description": "The converted text under the name Peaka's description gives it."
       },
       "query": {
        "type": "string",
-       "description": "The same converted text, under the name Peaka's own client expects."
+       "description": "The query rewritten in the requested dialect, as the live route sends it."
       }
      }
     },

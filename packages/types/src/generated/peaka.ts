@@ -464,7 +464,7 @@ export interface paths {
         };
         /**
          * Get a connection
-         * @description Returns one connection of the project by its id: name and connector type, without any credential. For the non-secret settings use the detail route.
+         * @description Returns one connection of the project by its id: name and connector type, without any credential. For the non-secret settings use the detail route. A connection id that was deleted is answered with a 400 and a message, not a 404.
          */
         get: operations["getConnection"];
         /**
@@ -503,7 +503,7 @@ export interface paths {
         };
         /**
          * Get a connection's non-secret settings
-         * @description Returns the connector type and the settings of a connection that are safe to display, such as host, port or account identifiers. Secrets (passwords, tokens, client secrets) are omitted, so this cannot be used to copy a connection. Which keys appear depends on the connector.
+         * @description Returns the connector type and the settings of a connection that are safe to display, such as host, port or account identifiers. Secrets (passwords, tokens, client secrets) are omitted, so this cannot be used to copy a connection. Which keys appear depends on the connector, and the answer may hold nothing but `type` (less than the connection itself).
          */
         get: operations["getConnectionDetail"];
         put?: never;
@@ -758,7 +758,7 @@ export interface paths {
         };
         /**
          * Get a table's statistics
-         * @description Returns the column statistics Peaka's query planner uses for a table, chiefly how distinct each column's values are. Useful to pick join keys or to tell identifiers from categories. Columns without statistics are not listed.
+         * @description Returns the column statistics Peaka's query planner uses for a table, chiefly how distinct each column's values are. Useful to pick join keys or to tell identifiers from categories. Columns without statistics are not listed. Not every connector has statistics: on live projects a PostgreSQL catalog answered, while Stripe, MongoDB and Google Ads catalogs got a 400 with `errorCode` 100 saying that the catalog type is not supported yet.
          */
         get: operations["getCatalogTableStatistics"];
         put?: never;
@@ -843,7 +843,7 @@ export interface paths {
         };
         /**
          * List BI tables
-         * @description Returns every BI table of the project. BI tables keep their data by column, which makes filters and aggregations over millions of rows fast without extra indexes; they suit event streams and bulk loads but cannot hold JSON values.
+         * @description Returns every BI table of the project. BI tables keep their data by column, which makes filters and aggregations over millions of rows fast without extra indexes; they suit event streams and bulk loads. Through this API a BI table can be read (SQL, exports, saved queries) but not written: it has no import route and SQL execution runs reads only.
          */
         get: operations["listBiTables"];
         put?: never;
@@ -876,7 +876,7 @@ export interface paths {
         put?: never;
         /**
          * Create a BI table
-         * @description Creates an empty BI table named after the path and returns it. The table starts without columns: add them with the BI column routes before loading data. Choose a BI table for large append-mostly data; it does not support the JSON type.
+         * @description Creates an empty BI table named after the path and returns it. The table starts without columns: add them with the BI column routes. Peaka removes every underscore from the name (`event_log` is stored as `eventlog`), so two names that differ only in underscores land on the same table, and the second create answers 200 without a new table: always take the name from the answer, not from the request.
          */
         post: operations["createBiTable"];
         /**
@@ -909,13 +909,13 @@ export interface paths {
         };
         /**
          * List the columns of a BI table
-         * @description Returns the column definitions of a BI table: names, types, labels, defaults and the not-null and unique flags. Types come back in lower case.
+         * @description Returns the column definitions of a BI table: names, types, labels, defaults and the not-null and unique flags. Types come back in lower case; names come back without their underscores, and each label equals its column's name.
          */
         get: operations["listBiTableColumns"];
         put?: never;
         /**
          * Add columns to a BI table
-         * @description Adds one or more columns to a BI table in a single call; send an array even for one column. Allowed types are VARCHAR, BIGINT, BOOLEAN, DECIMAL, TIMESTAMP, TIME, DATE and UUID (no JSON). The answer lists the columns that were added.
+         * @description Adds one or more columns to a BI table in a single call; send an array even for one column. Allowed types are VARCHAR, BIGINT, BOOLEAN, DECIMAL, TIMESTAMP, TIME, DATE and UUID. Column names lose their underscores like table names, and the stored `displayName` is the stripped name rather than the label sent. The answer lists the columns that were added.
          */
         post: operations["addBiTableColumns"];
         delete?: never;
@@ -950,7 +950,7 @@ export interface paths {
         get?: never;
         /**
          * Change a column of a BI table
-         * @description Replaces the definition of one BI table column: its name, label, type, default and flags. Send the whole definition, not only the fields that change. Changing the type of a column that already holds data can fail when existing values do not convert.
+         * @description Replaces the definition of one BI table column: its name, label, type, default and flags. Send the whole definition, not only the fields that change. Changing the type of a column that already holds data can fail when existing values do not convert. The answer repeats the label that was sent, but Peaka keeps the column's name as its label: list the columns again to see what was stored.
          */
         put: operations["updateBiTableColumn"];
         post?: never;
@@ -979,7 +979,7 @@ export interface paths {
         };
         /**
          * List Peaka Tables
-         * @description Returns every Peaka Table of the project. Peaka Tables are Peaka's built-in relational store: rows can be added, edited and removed freely and JSON columns are allowed, which makes them a good fit for smaller data that changes often. BI tables are listed separately.
+         * @description Returns every Peaka Table of the project. Peaka Tables are Peaka's built-in relational store for smaller data. Through this API rows arrive only by CSV import, which appends; there is no route to edit or remove one row. BI tables are listed separately.
          */
         get: operations["listInternalTables"];
         put?: never;
@@ -1012,7 +1012,7 @@ export interface paths {
         put?: never;
         /**
          * Create a Peaka Table
-         * @description Creates an empty Peaka Table named after the path and returns it. Add columns next, then fill it through SQL or a CSV import. Prefer a BI table for very large, append-only data.
+         * @description Creates a Peaka Table named after the path and returns it. The new table already holds Peaka's system columns (`_id`, `_version`, `_created_time` and others starting with an underscore) and a plain `text` column; add your own columns next, then fill it with a CSV import (SQL execution does not write). Prefer a BI table for very large, append-only data.
          */
         post: operations["createInternalTable"];
         /**
@@ -1051,7 +1051,7 @@ export interface paths {
         put?: never;
         /**
          * Add columns to a Peaka Table
-         * @description Adds one or more columns to a Peaka Table in a single call; send an array even for one column. Every type in the enum is allowed, JSON included. The answer lists the columns that were added.
+         * @description Adds one or more columns to a Peaka Table in a single call; send an array even for one column. The types are those of the enum; `JSON` is refused with a 400. A column whose name already exists (the built-in `text` among them) is refused with a 400 too, not a 409. The answer lists the columns that were added.
          */
         post: operations["addInternalTableColumns"];
         delete?: never;
@@ -1133,6 +1133,11 @@ export interface paths {
          *     Download the table's sample CSV first to see the layout the import expects. The import
          *     currently finishes before the answer is sent and returns the completed job; Peaka plans to
          *     return the job immediately in a later version, so check `status` rather than assuming success.
+         *
+         *     Every import appends: the same file sent twice adds its rows twice. `result.processed` is the
+         *     number of rows taken from this file. A value that does not fit its column's type fails the
+         *     whole file with a 400 and writes nothing, but a mapping that names a CSV header missing from
+         *     the file is not checked: the answer is 200 and that column is filled with nulls.
          */
         post: operations["importInternalTableCsv"];
         delete?: never;
@@ -1161,7 +1166,7 @@ export interface paths {
         };
         /**
          * Download a sample CSV for a Peaka Table
-         * @description Returns a small CSV file shaped like the table: a header line with the column names followed by a few rows of made-up values of the right types. Use it as a template for files to send to the import route. Peaka sends it as an attachment named `sample.csv`.
+         * @description Returns a small CSV file shaped like the table: a header line with the column names followed by five rows of made-up values of the right types, never the table's real rows. The header starts with the built-in `text` column. Use it as a template for files to send to the import route. Peaka sends it as an attachment named `sample.csv`. For a table that does not exist the answer is still 200, with a body of empty lines.
          */
         get: operations["getInternalTableCsvSample"];
         put?: never;
@@ -1223,7 +1228,9 @@ export interface paths {
          * Run a query and return its rows
          * @description Runs a query and answers with its rows in the same call. Say what to run in one of four ways: a query-builder request (`from`, with optional `columns`, `filters`, `orderBy`), the id of a saved query, a qualified name such as `peaka.query.weeklyrevenue`, or a SQL `statement` with optional `bindings`.
          *
-         *     Only the query-builder form pages: pass `limit` and `offset` and raise `offset` by `limit` for each next page until a page comes back shorter than `limit`. For results too large for one response, start an export instead. `timeout` caps the run time in seconds. The `format` parameter picks the row shape; see `QueryResultRow`.
+         *     Only the query-builder form pages: pass `limit` and `offset` and raise `offset` by `limit` for each next page until a page comes back shorter than `limit`. For results too large for one response, start an export instead. `timeout` caps the run time in seconds. The `format` parameter picks the row shape; see `QueryResultRow`. Numeric cells usually come as strings, doubles sometimes in scientific notation (`"1.0245076E4"`); convert them by the column's type.
+         *
+         *     Only reads run here. INSERT, UPDATE, DELETE and CREATE TABLE AS statements are refused with a 400 that names the statement type; Peaka Tables are filled by CSV import instead.
          */
         post: operations["executeQuery"];
         delete?: never;
@@ -1252,7 +1259,7 @@ export interface paths {
         };
         /**
          * Get a saved query
-         * @description Gives one saved query with its SQL, type, schedule and, when it is filed in a folder, its `path` and `folderId`.
+         * @description Gives one saved query with its SQL, type, schedule and, when it is filed in a folder, its `path` and `folderId`. A query id that was deleted is answered with a 400 and a message, not a 404.
          */
         get: operations["getQuery"];
         /**
@@ -1263,7 +1270,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a saved query
-         * @description Removes the saved query for good. SQL elsewhere that selects from it stops working, and for a materialized query the stored result and its schedule go too.
+         * @description Removes the saved query for good. SQL elsewhere that selects from it stops working, and for a materialized query the stored result and its schedule go too. Reading the query afterwards answers 400. A folder that was created for the query's path stays behind.
          */
         delete: operations["deleteQuery"];
         options?: never;
@@ -1602,6 +1609,8 @@ export interface paths {
          * @description Starts keeping a copy of one catalog table in Peaka's own storage so that queries on it no longer reach the source. Before calling, check in the table listing that the table is cacheable and which sync modes it supports.
          *
          *     Schedules decide what happens afterwards. With no schedule the table is copied once. With `incrementalCacheSchedule` alone, only changed rows are fetched at each interval. Adding `fullRefreshCacheSchedule` also rebuilds the whole copy at its own, usually longer, interval. The first sync begins as soon as the cache exists; follow it with the cache status operation. Intervals are ISO-8601 durations such as `PT30M` or `P1D`.
+         *
+         *     Peaka's description declares a 409 for a table that already has a cache. On live projects a second create for the same table answered 500 while the first sync was still running and 200 with the existing cache once it had finished.
          */
         post: operations["createCache"];
         delete?: never;
@@ -1689,7 +1698,7 @@ export interface paths {
         get: operations["getCacheSettings"];
         /**
          * Change the schedules of a cache
-         * @description Replaces the schedule of each sync mode given in the body; a mode left out keeps its schedule. The cached table cannot be changed here. A new schedule takes the place of the mode's previous scheduled workflow, and `type: NONE` turns that mode off. Intervals are ISO-8601 durations such as `PT30M` or `P1D`.
+         * @description Replaces the schedule of each sync mode given in the body; a mode left out keeps its schedule. The cached table cannot be changed here. A new schedule takes the place of the mode's previous scheduled workflow, and `type: NONE` turns that mode off. Intervals are ISO-8601 durations such as `PT30M` or `P1D`. An expression Peaka cannot read was seen to get a 200 while the old schedule stayed in force: read the settings back after a change.
          */
         put: operations["updateCacheSettings"];
         post?: never;
@@ -1728,6 +1737,8 @@ export interface paths {
          * @description Asks the full refresh that is running for this cache to stop. Incremental syncs are not touched; they have their own cancel operation.
          *
          *     Stopping is best effort. A run that is about to finish may complete anyway, so confirm the outcome with the cache status: a stopped run ends as `CANCELLED`. The rows cached before the refresh began stay in place and the half-built copy is thrown away. Any sync may be started again afterwards. The answer has no body.
+         *
+         *     With no full refresh running the answer is 404. Right after a refresh was triggered its run record may not exist yet (it appears a fraction of a second later), and a cancel in that gap was seen to fail with a 500.
          */
         post: operations["cancelCacheFullRefresh"];
         delete?: never;
@@ -1826,7 +1837,7 @@ export interface paths {
          * Start a full refresh of a cache now
          * @description Rebuilds the cached copy from the whole source table, once, outside any schedule. It costs more than an incremental sync but brings the copy fully back in line, for instance after the source's structure changed.
          *
-         *     The call returns as soon as the run has started. To wait for the end, poll the cache status (with `excludeLogs=true`) until `lastFullRefreshCacheExecution` is the new run and its status is no longer `RUNNING`.
+         *     The call returns as soon as the run has started. To wait for the end, poll the cache status (with `excludeLogs=true`) until `lastFullRefreshCacheExecution` is the new run and its status is no longer `RUNNING`. For a cache id that does not exist the answer is a 400 (an exception name and a message saying that no cache settings were found), not a 404.
          */
         post: operations["triggerCacheFullRefresh"];
         delete?: never;
@@ -1859,7 +1870,7 @@ export interface paths {
          * Start an incremental sync of a cache now
          * @description Fetches only the rows added, changed or removed since the last good sync, once, outside any schedule. It is quicker than a full refresh. Calling it while an incremental sync is already running may queue a second run behind the first.
          *
-         *     The call returns as soon as the run has started. To wait for the end, poll the cache status (with `excludeLogs=true`) until `lastIncrementalCacheExecution` is the new run and its status is no longer `RUNNING`.
+         *     The call returns as soon as the run has started. To wait for the end, poll the cache status (with `excludeLogs=true`) until `lastIncrementalCacheExecution` is the new run and its status is no longer `RUNNING`. For a cache id that does not exist the answer is a 400 (an exception name and a message saying that no cache settings were found), not a 404.
          */
         post: operations["triggerCacheIncrementalUpdate"];
         delete?: never;
@@ -1891,6 +1902,8 @@ export interface paths {
          * @description Tells where a cache stands and how the newest incremental run and the newest full refresh are doing, with row counters, error details and timestamps for each.
          *
          *     The overall `status` follows the newest run of either mode: `NOT_INITIALIZED` before any run, `RUNNING` while one is going, then `COMPLETED`, `FAILED` or `CANCELLED` as that run ended. A failed run explains itself in the `error` of its execution entry. When polling for the end of a sync, send `excludeLogs=true` so the answer stays small; the activity log is then left out. The owning project may come back as `projectId`, as the older `appId`, or both.
+         *
+         *     Expect nulls: a cache that never ran has both execution entries null, and a run that has not counted anything yet has `progress: null`. The two entries are independent; the one with the later `createdAt` is the newest run. Right after a trigger the answer may still show the previous run for a moment, so compare run ids or `createdAt` rather than waiting for any finished state. A run whose `updatedAt` never moves past its `createdAt` may never finish.
          */
         get: operations["getCacheStatus"];
         put?: never;
@@ -1957,7 +1970,7 @@ export interface paths {
         };
         /**
          * List the status of every cache in a schema
-         * @description Narrows the catalog-wide status list further to one schema, useful when a catalog holds many schemas. Each entry has the shape of the single-cache status; an empty array means no table of the schema is cached.
+         * @description Narrows the catalog-wide status list further to one schema, useful when a catalog holds many schemas. Each entry has the shape of the single-cache status; an empty array means no table of the schema is cached. On a live project this route answered 500 where the project-wide and catalog-wide lists worked; fall back to the catalog-wide list.
          */
         get: operations["listCacheStatusesBySchema"];
         put?: never;
@@ -2936,7 +2949,7 @@ export interface paths {
         put?: never;
         /**
          * Translate Peaka SQL into another dialect
-         * @description Rewrites a query written in Peaka's SQL (the Trino dialect) for another database engine, for example to run a query designed in Peaka directly against MySQL or PostgreSQL. Nothing is executed; only the text is converted. The route does not depend on a project.
+         * @description Rewrites a query written in Peaka's SQL (the Trino dialect) for another database engine, for example to run a query designed in Peaka directly against MySQL or PostgreSQL. Nothing is executed; only the text is converted. The route does not depend on a project. The live route answers the converted text in `query`; Peaka's description names it `result`, so read whichever is present.
          */
         post: operations["transpileSql"];
         delete?: never;
@@ -3075,21 +3088,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The body of an error answer. None of its fields is guaranteed, and the body may be empty or not JSON at all (a proxy's HTML page). Some routes send `errorCode`, a number or a symbolic string such as `TABLE_NOT_CACHEABLE`; others send `code` with `message` and/or `reason`. Neither code is a copy of the HTTP status: read the status from the response itself. @peaka/api reads `errorCode`, else `code`, and `message`, else `reason`. */
+        /** @description The body of an error answer. None of its fields is guaranteed, and the body may be empty or not JSON at all (a proxy's HTML page). Bodies seen carry `message` with `errorCode` (the number 100 for many unrelated bad requests, a symbol such as `TABLE_NOT_CACHEABLE` or `INVALID_CREDENTIALS`, or null), sometimes next to `error`, the name of the server-side exception; other routes send `code` with `message` and/or `reason`. No code is a copy of the HTTP status: read the status from the response itself. @peaka/api reads `errorCode`, else `code` (a null counts as absent), and `message`, else `reason`. */
         ErrorResponse: {
             /**
-             * @description Peaka's code for the failure, as sent; its values are not published.
+             * @description Peaka's code for the failure, as sent: a number, a symbolic string, or null when the route had none to give. Its values are not published; 100 is a generic bad-request code.
              * @example TABLE_NOT_CACHEABLE
              */
-            errorCode?: number | string;
+            errorCode?: (number | null) | string;
             /**
-             * @description A numeric code that some routes send instead of `errorCode`.
-             * @example 404
+             * @description Name of the exception the server raised, such as `WrongRequestException`; sent by some routes next to `message`.
+             * @example WrongRequestException
+             */
+            error?: string;
+            /**
+             * @description A code that some routes send instead of `errorCode`.
+             * @example 100
              */
             code?: number | string;
             /**
-             * @description A human-readable explanation of what went wrong.
-             * @example No resource matches the given id.
+             * @description A human-readable explanation of what went wrong. It may quote server internals.
+             * @example Cache settings not found
              */
             message?: string;
             /**
@@ -3098,7 +3116,7 @@ export interface components {
              */
             reason?: string;
         };
-        /** @description Who an API key belongs to. `projectId` and `projectName` come only for a project key; `userId` and `email` name the user who created the key. */
+        /** @description Who a credential belongs to. `projectId` and `projectName` come only for a project key; `userId` and `email` name the user who created the key, or for a user's OAuth access token the user themself (whose answer carries no project). */
         KeyInfo: {
             /**
              * @description The project a project key is bound to; absent for a partner key.
@@ -3394,7 +3412,7 @@ export interface components {
              */
             queryParameters: string;
         };
-        /** @description The non-secret settings of a connection: its `type` and whatever fields the connector keeps that are safe to show (host names, account identifiers, regions). Passwords, tokens and client secrets are left out. The other keys depend on the connector and may hold any JSON value, null, arrays and objects included. */
+        /** @description The non-secret settings of a connection: its `type` and whatever fields the connector keeps that are safe to show (host names, account identifiers, regions). Passwords, tokens and client secrets are left out. Only `type` is sure to come: a live connection answered with `type` alone. The other keys depend on the connector and may hold any JSON value, null, arrays and objects included. */
         ConnectionDetail: {
             /**
              * @description The connector type of the connection.
@@ -3881,12 +3899,12 @@ export interface components {
              */
             isUnique?: boolean;
             /**
-             * @description Free-text description of the column.
+             * @description Free-text description of the column. Catalog tables carry their source's column comments; Peaka Table columns were seen to read back `null` even after a description was sent.
              * @example Day the lead first registered.
              */
-            desc?: string;
+            desc?: string | null;
         };
-        /** @description Definition of one column of a Peaka Table, used to add a column or to change an existing one. Peaka Tables accept every type below, JSON included. */
+        /** @description Definition of one column of a Peaka Table, used to add a column or to change an existing one. The eight types below are all the server takes: a `JSON` column is refused with a 400, for Peaka Tables and BI tables alike. Peaka has been seen to store `isNotNull` and `isUnique` as false whatever was sent (with a 200), while `defaultValue` is kept; read the column back to be sure. */
         InternalTableColumnRequest: {
             /**
              * @description Name of the column, as used in SQL.
@@ -3898,7 +3916,7 @@ export interface components {
              * @example DECIMAL
              * @enum {string}
              */
-            dataType: "VARCHAR" | "BIGINT" | "BOOLEAN" | "DECIMAL" | "TIMESTAMP" | "TIME" | "DATE" | "UUID" | "JSON";
+            dataType: "VARCHAR" | "BIGINT" | "BOOLEAN" | "DECIMAL" | "TIMESTAMP" | "TIME" | "DATE" | "UUID";
             /**
              * @description Label shown for the column in the Peaka interface; defaults to the name.
              * @example Lifetime value
@@ -3920,7 +3938,7 @@ export interface components {
              */
             isUnique?: boolean;
         };
-        /** @description Definition of one column of a BI table, used to add a column or to change an existing one. BI tables store data by column and have no JSON type. */
+        /** @description Definition of one column of a BI table, used to add a column or to change an existing one. Peaka strips every underscore from a BI column's name and stores the stripped name as its `displayName` too, whatever label was sent; the answer of a later read is what counts. */
         BiTableColumnRequest: {
             /**
              * @description Name of the column, as used in SQL.
@@ -4013,8 +4031,15 @@ export interface components {
              * @example 100
              */
             progress?: number;
-            /** @description Summary of the finished import, such as how many rows were written. Peaka does not document its keys, so they are left open. */
+            /** @description Summary of the finished import. `processed` counts the rows written from this file (an import always appends, so it is not the size of the table); other keys are not documented and are left open. */
             result?: {
+                /**
+                 * Format: int64
+                 * @description Rows of this file written to the table.
+                 * @example 2
+                 */
+                processed?: number;
+            } & {
                 [key: string]: unknown;
             };
         };
@@ -4306,7 +4331,7 @@ export interface components {
         /** @description What to run: a query-builder request (`from`), a saved query id (`id`), a qualified name (`qualifiedName`) or a SQL statement (`statement`). Send exactly one of those four keys. */
         QueryExecutionRequest: components["schemas"]["QueryExecuteBuilderRequest"] | components["schemas"]["QueryExecuteByIdRequest"] | components["schemas"]["QueryExecuteByNameRequest"] | components["schemas"]["QueryExecuteStatementRequest"];
         /**
-         * @description One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null; numbers often arrive as strings (a `bigint` cell as `"75"`, decimals to keep their precision), so convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.
+         * @description One value of a result cell: any JSON value. Scalars come as strings, numbers, booleans or null. Numbers usually arrive as strings: `bigint` and `double` cells came as `"25001"` and `"669.74"` from both a SaaS and a database catalog, and a `double` may be written in Java's scientific notation (`"1.0245076E4"`, typical of sums). Convert by the column's `dataType` rather than by the JSON type. `ARRAY`, `MAP`, `ROW` and `JSON` columns give arrays or objects.
          * @example 75
          */
         QueryCellValue: (string | null) | number | boolean | unknown[] | {
@@ -5923,15 +5948,15 @@ export interface components {
              */
             query: string;
         };
-        /** @description The converted query. Peaka's description shows it in `result`, while Peaka's own TypeScript client reads `query`; which one a given deployment sends is not settled, so both are declared and neither is required. Read `result ?? query`. */
+        /** @description The converted query. A live project answered it in `query`, which is also what Peaka's own TypeScript client reads; Peaka's description shows `result` instead. Both are declared and neither is required: read `query ?? result`. */
         SqlTranspileResult: {
             /**
-             * @description The query rewritten in the requested dialect.
+             * @description The converted text under the name Peaka's description gives it.
              * @example SELECT `customer_id`, SUM(`amount`) AS `total` FROM `billing`.`public`.`invoices` GROUP BY `customer_id`
              */
             result?: string;
             /**
-             * @description The same converted text, under the name Peaka's own client expects.
+             * @description The query rewritten in the requested dialect, as the live route sends it.
              * @example SELECT `customer_id`, SUM(`amount`) AS `total` FROM `billing`.`public`.`invoices` GROUP BY `customer_id`
              */
             query?: string;
@@ -6000,22 +6025,16 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request was malformed or a value failed validation. */
+        /** @description The request was malformed or a value failed validation. Peaka also answers 400 in places where another API would say 404 (an unknown cache, a deleted query or connection) or 409 (a column that already exists); the operations that do so say it. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "errorCode": 100,
-                 *       "message": "Field 'name' must not be blank."
-                 *     }
-                 */
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The API key is missing, malformed, revoked or expired. */
+        /** @description The credential is missing, malformed, revoked or expired. @peaka/api asks an `apiKey` function once for a fresh value and repeats the request before reporting this. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -6023,14 +6042,13 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "code": 401,
-                 *       "message": "Authentication failed for the supplied key."
+                 *       "message": "The bearer token was not accepted."
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The key is valid but may not act on this resource: a project key used on another project, or on an operation that only a partner key may call (those carry `x-peaka-key-types: [partner]`). */
+        /** @description The credential is valid but may not act on this resource: a project key used on another project, or on an operation that only a partner key may call (those carry `x-peaka-key-types: [partner]`), or a user token on a workspace it cannot see. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -6038,14 +6056,13 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "code": 403,
-                 *       "reason": "This key has no access to the requested project."
+                 *       "message": "This key has no access to the requested project."
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Nothing exists at the given identifiers. */
+        /** @description Nothing exists at the given identifiers. Several routes answer 400 instead for an id that is unknown or was deleted; see each operation. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -6053,14 +6070,13 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "errorCode": 404,
                  *       "message": "No resource matches the given id."
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description A resource with the same identity already exists, or the resource is busy. */
+        /** @description A resource with the same identity already exists, or the resource is not in a state that allows the change. Declared where Peaka's description declares a 409. */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -6068,10 +6084,18 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "errorCode": 409,
-                 *       "message": "A resource with this name already exists."
+                 *       "message": "A folder with this name already exists here."
                  *     }
                  */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Declared by this SDK as an assumption, not seen from Peaka: no source shows a 409 on this operation. Duplicates seen on live projects came back as a 400 (with `errorCode` 100), as a 200 that returned the existing resource, or as a 500 while the first one was still being set up. */
+        AssumedConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
@@ -6102,8 +6126,8 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "errorCode": 500,
-                 *       "message": "An unexpected error occurred on the server."
+                 *       "error": "NullPointerException",
+                 *       "message": "The cache has no full-refresh run to cancel yet."
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -6305,6 +6329,7 @@ export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseForbidden = components['responses']['Forbidden'];
 export type ResponseNotFound = components['responses']['NotFound'];
 export type ResponseConflict = components['responses']['Conflict'];
+export type ResponseAssumedConflict = components['responses']['AssumedConflict'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
 export type ResponseInternalServerError = components['responses']['InternalServerError'];
 export type ParameterProjectId = components['parameters']['ProjectId'];
@@ -6530,7 +6555,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -6791,7 +6816,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -7038,7 +7063,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -7263,7 +7288,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -7562,11 +7587,25 @@ export interface operations {
                     "application/json": components["schemas"]["Connection"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The request was rejected. A credential that is empty or that the third party refuses comes back with the symbolic `errorCode` `INVALID_CREDENTIALS`; a body without `credential` at all fails the request's schema check first, with another message. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errorCode": "INVALID_CREDENTIALS",
+                     *       "message": "The token was rejected by the service."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -7942,7 +7981,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -8404,7 +8443,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -8514,7 +8553,7 @@ export interface operations {
                      *         "catalogId": "1",
                      *         "catalogName": "peaka",
                      *         "schemaName": "bitable",
-                     *         "tableName": "page_views",
+                     *         "tableName": "pageviews",
                      *         "supportedCacheTypes": [],
                      *         "isCacheable": false,
                      *         "isDynamicTable": false,
@@ -8524,7 +8563,7 @@ export interface operations {
                      *         "catalogId": "1",
                      *         "catalogName": "peaka",
                      *         "schemaName": "bitable",
-                     *         "tableName": "checkout_events",
+                     *         "tableName": "checkoutevents",
                      *         "isCacheable": false,
                      *         "isDynamicTable": false,
                      *         "isCached": false
@@ -8586,7 +8625,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -8655,17 +8694,17 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "name": "visitor_id",
+                     *         "name": "visitorid",
                      *         "dataType": "uuid",
-                     *         "displayName": "Visitor",
+                     *         "displayName": "visitorid",
                      *         "defaultValue": null,
                      *         "isNotNull": true,
                      *         "isUnique": false
                      *       },
                      *       {
-                     *         "name": "viewed_at",
+                     *         "name": "viewedat",
                      *         "dataType": "timestamp",
-                     *         "displayName": "Viewed at",
+                     *         "displayName": "viewedat",
                      *         "defaultValue": null,
                      *         "isNotNull": true,
                      *         "isUnique": false
@@ -8737,17 +8776,17 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "name": "page_path",
+                     *         "name": "pagepath",
                      *         "dataType": "varchar",
-                     *         "displayName": "Page path",
+                     *         "displayName": "pagepath",
                      *         "defaultValue": null,
                      *         "isNotNull": true,
                      *         "isUnique": false
                      *       },
                      *       {
-                     *         "name": "load_ms",
+                     *         "name": "loadms",
                      *         "dataType": "bigint",
-                     *         "displayName": "Load time (ms)",
+                     *         "displayName": "loadms",
                      *         "defaultValue": "0",
                      *         "isNotNull": false,
                      *         "isUnique": false
@@ -8761,7 +8800,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -8815,7 +8854,7 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "name": "page_url",
+                     *         "name": "pageurl",
                      *         "dataType": "varchar",
                      *         "displayName": "Page URL",
                      *         "defaultValue": null,
@@ -8965,7 +9004,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -9097,9 +9136,9 @@ export interface operations {
                  *         "isUnique": false
                  *       },
                  *       {
-                 *         "name": "preferences",
-                 *         "dataType": "JSON",
-                 *         "displayName": "Preferences",
+                 *         "name": "joined_on",
+                 *         "dataType": "DATE",
+                 *         "displayName": "Joined on",
                  *         "defaultValue": null,
                  *         "isNotNull": false,
                  *         "isUnique": false
@@ -9127,9 +9166,9 @@ export interface operations {
                      *         "isUnique": false
                      *       },
                      *       {
-                     *         "name": "preferences",
-                     *         "dataType": "json",
-                     *         "displayName": "Preferences",
+                     *         "name": "joined_on",
+                     *         "dataType": "date",
+                     *         "displayName": "Joined on",
                      *         "defaultValue": null,
                      *         "isNotNull": false,
                      *         "isUnique": false
@@ -9143,7 +9182,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -9324,7 +9363,10 @@ export interface operations {
                      *       "status": "COMPLETED",
                      *       "startTime": 1767611400000,
                      *       "endTime": 1767611402350,
-                     *       "progress": 100
+                     *       "progress": 100,
+                     *       "result": {
+                     *         "processed": 2
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["CsvImportJob"];
@@ -9370,9 +9412,12 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example full_name,email,score
-                     *     "sample text","sample text",318
-                     *     "sample text","sample text",7045
+                     * @example text,full_name,email,score
+                     *     "sample text","sample text","sample text",318
+                     *     "sample text","sample text","sample text",7045
+                     *     "sample text","sample text","sample text",52
+                     *     "sample text","sample text","sample text",4410
+                     *     "sample text","sample text","sample text",961
                      */
                     "text/csv": string;
                 };
@@ -9511,7 +9556,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -9622,7 +9667,7 @@ export interface operations {
                      *             "displayName": "total",
                      *             "dataType": "double",
                      *             "order": 1,
-                     *             "value": 412.9
+                     *             "value": "412.9"
                      *           },
                      *           {
                      *             "name": "item_count",
@@ -9645,7 +9690,7 @@ export interface operations {
                      *             "displayName": "total",
                      *             "dataType": "double",
                      *             "order": 1,
-                     *             "value": 187.25
+                     *             "value": "1.0245076E4"
                      *           },
                      *           {
                      *             "name": "item_count",
@@ -9780,7 +9825,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -10439,7 +10484,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -10498,7 +10543,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -10544,7 +10589,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -10650,18 +10695,12 @@ export interface operations {
                     "application/json": components["schemas"]["Cache"];
                 };
             };
-            /** @description The request was rejected: the catalog, schema or table is unknown, a schedule expression cannot be read, or the table cannot be cached at all (its listing shows `isCacheable: false`), which comes with the symbolic `errorCode` `TABLE_NOT_CACHEABLE`. */
+            /** @description The request was rejected: the catalog, schema or table is unknown, a schedule expression cannot be read, or the table cannot be cached at all (its listing shows `isCacheable: false`), which comes with the symbolic `errorCode` `TABLE_NOT_CACHEABLE`. Some failures arrive with `errorCode: null` and an exception name in `error` instead: a Peaka Table or BI table (never cacheable) and a source table whose comment is not JSON were both seen to fail that way. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "errorCode": "TABLE_NOT_CACHEABLE",
-                     *       "message": "Table sales.orders_view of catalog 731958204467113201 cannot be cached."
-                     *     }
-                     */
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
@@ -11922,7 +11961,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -12550,7 +12589,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -13090,7 +13129,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -13808,7 +13847,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "result": "SELECT `customer_id`, SUM(`amount`) AS `total` FROM `billing`.`public`.`invoices` GROUP BY `customer_id`"
+                     *       "query": "SELECT `customer_id`, SUM(`amount`) AS `total` FROM `billing`.`public`.`invoices` GROUP BY `customer_id`"
                      *     }
                      */
                     "application/json": components["schemas"]["SqlTranspileResult"];
@@ -13916,7 +13955,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["AssumedConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
