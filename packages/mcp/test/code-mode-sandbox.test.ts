@@ -93,17 +93,22 @@ describe("run_code cannot read files", () => {
     const out = await value(
       probes(`
       const src = 'import text from "file:///etc/passwd" with { type: "text" }; export default text;';
+      await attempt("data literal", () => import("data:text/javascript,${encodeURIComponent('import text from "file:///etc/passwd" with { type: "text" }; export default text;')}"));
       await attempt("data static", () => import("data:text/javascript," + encodeURIComponent(src)));
       await attempt("data dynamic", () => import("data:text/javascript," + encodeURIComponent('export default await import("file:///etc/passwd", { with: { type: "text" } });')));
       await attempt("blob static", () => import(URL.createObjectURL(new Blob([src], { type: "text/javascript" }))));`),
     );
-    expectAllRefused(out, ["data static", "data dynamic", "blob static"]);
+    expectAllRefused(out, ["data literal", "data static", "data dynamic", "blob static"]);
   });
 
   it("keeps a static import that breaks out of the function body from loading", async () => {
-    const r = await server.call("run_code", { code: `return 1; }); import text from "file:///etc/passwd" with { type: "text" }; console.log(text); (async function () {` });
-    expect(textOf(r)).not.toContain("root:");
-    expect(r.isError).toBe(true);
+    const load = `import text from "file:///etc/passwd" with { type: "text" }; console.log(text);`;
+    // Closing the function (and a try block around it, as a template might have) to reach module level.
+    for (const code of [`return 1; }); ${load} (async function () {`, `return 1;\n})();\n} finally {}\n${load}\ntry { const x = await (async () => {`]) {
+      const r = await server.call("run_code", { code });
+      expect(textOf(r)).not.toContain("root:");
+      expect(r.isError).toBe(true);
+    }
   });
 
   it("refuses Deno's file, env, run, ffi and sys APIs, the server's key file and both environ files", async () => {
