@@ -140,9 +140,10 @@ describe("run_code cannot read files", () => {
       await attempt("Worker", () => new Worker("data:text/javascript,postMessage(1)", { type: "module" }));
       await attempt("worker_threads", async () => new (await import("node:worker_threads")).Worker("1", { eval: true }));
       await attempt("getBuiltinModule", () => new ((globalThis as any).process.getBuiltinModule("node:worker_threads")).Worker("1", { eval: true }));
-      await attempt("createRequire", async () => (await import("node:module")).createRequire("file:///x.js")("worker_threads"));`),
+      await attempt("createRequire", async () => (await import("node:module")).createRequire("file:///x.js")("worker_threads"));
+      await attempt("cluster", async () => (await import("node:cluster")).default.fork);`),
     );
-    expectAllRefused(out, ["Worker", "worker_threads", "getBuiltinModule", "createRequire"]);
+    expectAllRefused(out, ["Worker", "worker_threads", "getBuiltinModule", "createRequire", "cluster"]);
     expect(out["Worker"]).toMatch(/^ReferenceError/);
   });
 
@@ -222,6 +223,10 @@ describe("the key never enters the sandbox", () => {
     controller.abort();
     await pending;
     expect(environ.map((e) => e.split("=")[0]).sort()).toEqual(["DENO_DIR", "DENO_NO_UPDATE_CHECK", "NO_COLOR"]);
+    // Its own cache directory, a fresh temporary one beside the working directory.
+    const denoDir = environ.find((e) => e.startsWith("DENO_DIR="))!.slice("DENO_DIR=".length);
+    expect(denoDir.startsWith(join(cwd, ".."))).toBe(true);
+    expect(denoDir).not.toBe(cwd);
     expect(leaks(environ.join("\n") + cmdline)).toEqual([]);
     expect(files).toEqual([]);
     expect(cwd.startsWith(tmpdir())).toBe(true);
@@ -247,7 +252,9 @@ describe("run_code cannot take the server down", () => {
   });
 
   it("stops a run whose memory outside the V8 heap passes the cap", async () => {
-    const r = await server.call("run_code", { code: `const held: Uint8Array[] = []; for (let i = 0; i < 8; i++) held.push(new Uint8Array(256 * 1024 * 1024).fill(1)); return held.length;` });
+    // Held for 30 s (the watchdog looks every 100 ms): a run that gets to return was not stopped.
+    const code = `const held: Uint8Array[] = []; for (let i = 0; i < 8; i++) held.push(new Uint8Array(256 * 1024 * 1024).fill(1)); await new Promise((r) => setTimeout(r, 30_000)); return held.length;`;
+    const r = await server.call("run_code", { code, timeoutSeconds: 50 });
     expect(r.isError, textOf(r)).toBe(true);
     expect(textOf(r)).toContain("The code did not finish: its memory passed 512 MiB (resident)");
     expect(await value("return 4;")).toBe(4);
