@@ -88,7 +88,7 @@ async function bridgeCall(operationId: string, args: Record<string, any>, contex
   }
 }
 
-/** Most `run_code` runs at once in this process (over HTTP, across all sessions); a call past it is refused. */
+/** Most `run_code` runs at once in this process (every server and session in it); a call past it is refused, not queued. */
 export const MAX_CONCURRENT_RUNS = 2;
 let running = 0;
 

@@ -252,7 +252,12 @@ export async function runInSandbox(deno: string, run: SandboxRun): Promise<Sandb
     if (result === undefined) {
       return { kind: "stopped", why: stopped ?? `Deno exited with code ${exit}`, logs, stderr: stderr.bytes().toString("utf8").trim() };
     }
-    const outcome = JSON.parse(result) as { value?: unknown; error?: string };
+    let outcome: { value?: unknown; error?: string };
+    try {
+      outcome = JSON.parse(result) as typeof outcome;
+    } catch {
+      return { kind: "stopped", why: "its result line was not JSON", logs, stderr: "" };
+    }
     return outcome.error !== undefined ? { kind: "threw", error: outcome.error, logs } : { kind: "value", value: outcome.value, logs };
   } finally {
     rmSync(root, { recursive: true, force: true });
