@@ -7,10 +7,10 @@
 // memory is watched; either past its cap ends the run, as do the time limit and cancellation.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, isAbsolute, join } from "node:path";
 
 /** Most bytes kept from the sandbox's stdout (console output and the result), and from its stderr; past it the run is stopped. */
 export const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
@@ -146,6 +146,16 @@ async function residentBytes(pid: number): Promise<number | undefined> {
 
 const MIB = 1024 * 1024;
 
+/** `command` as a path: a bare name is looked up on this process's PATH (the child gets no PATH of its own). */
+function onPath(command: string): string {
+  if (isAbsolute(command) || command.includes("/") || command.includes("\\")) return command;
+  const names = process.platform === "win32" ? [`${command}.exe`, command] : [command];
+  for (const dir of (process.env["PATH"] ?? "").split(delimiter).filter(Boolean)) {
+    for (const name of names) if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return command;
+}
+
 /** Runs the agent's code in a fresh Deno process and says how it ended. */
 export async function runInSandbox(deno: string, run: SandboxRun): Promise<SandboxOutcome> {
   const compiled = await transpile(run.code);
@@ -186,7 +196,7 @@ export async function runInSandbox(deno: string, run: SandboxRun): Promise<Sandb
       runner,
     ];
     // Only what Deno itself needs: its cache directory. No key, no PEAKA_* variables, no PATH.
-    const child = spawn(deno, flags, { cwd, env: { DENO_DIR: cache, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(onPath(deno), flags, { cwd, env: { DENO_DIR: cache, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" }, stdio: ["pipe", "pipe", "pipe"] });
     let stopped: string | undefined;
     const stop = (why: string) => {
       stopped ??= why;

@@ -6,7 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { findDeno } from "../src/code-mode.js";
 import { connectStdio, FAKE_KEY, PACKAGE_DIR, textOf, transcript, type Connected } from "./support/harness.js";
@@ -287,6 +287,15 @@ describe("run_code cannot take the server down", () => {
 });
 
 describe("run_code checks", () => {
+  it("runs with a Deno found on the PATH, though the sandbox itself gets no PATH", async () => {
+    const onPath = await connectStdio(inject("prismUrl"), ["--code-mode", "--deno", "deno"], { PATH: `${dirname(findDeno()!)}${delimiter}${process.env["PATH"]}` });
+    try {
+      expect(await value("return 6;", onPath)).toBe(6);
+    } finally {
+      await onPath.close();
+    }
+  });
+
   it("refuses a SQL statement that is not a read with call_operation's own words", async () => {
     const body = { statement: "DELETE FROM shop.public.orders" };
     const direct = await server.call("call_operation", { operationId: "executeQuery", arguments: { projectId: P, body } });
