@@ -128,9 +128,12 @@ describe("run_code cannot read files", () => {
       await attempt("hostname", () => Deno.hostname());
       await attempt("node:fs", async () => (await import("node:fs")).readFileSync("/etc/passwd", "utf8"));
       await attempt("node:child_process", async () => (await import("node:child_process")).execSync("id").toString());
-      await attempt("process.env", () => (globalThis as any).process.env.PEAKA_API_KEY ?? Object.keys((globalThis as any).process.env));`),
+      await attempt("process.env", () => (globalThis as any).process.env.PEAKA_API_KEY ?? Object.keys((globalThis as any).process.env));
+      await attempt("sqlite attach", async () => new (await import("node:sqlite")).DatabaseSync(":memory:").exec("ATTACH DATABASE 'file:${keyFile}?mode=ro' AS k"));
+      await attempt("sqlite vacuum into", async () => new (await import("node:sqlite")).DatabaseSync(":memory:").exec("VACUUM INTO '${join(secrets, "copy.db")}'"));
+      await attempt("inspector", async () => (await import("node:inspector")).open(0));`),
     );
-    expectAllRefused(out, ["readTextFile", "key file", "self environ", "server environ", "write", "env", "env key", "Deno.run", "Deno.Command", "dlopen", "hostname", "node:fs", "node:child_process", "process.env"]);
+    expectAllRefused(out, ["readTextFile", "key file", "self environ", "server environ", "write", "env", "env key", "Deno.run", "Deno.Command", "dlopen", "hostname", "node:fs", "node:child_process", "process.env", "sqlite attach", "sqlite vacuum into", "inspector"]);
     expect(out["key file"]).toContain("Requires read access");
   });
 
@@ -145,6 +148,18 @@ describe("run_code cannot read files", () => {
     );
     expectAllRefused(out, ["Worker", "worker_threads", "getBuiltinModule", "createRequire", "cluster"]);
     expect(out["Worker"]).toMatch(/^ReferenceError/);
+  });
+
+  it("has no storage that Deno keeps on disk: the Cache API, localStorage and sessionStorage are gone", async () => {
+    const out = await value(
+      probes(`
+      await attempt("caches", async () => (await caches.open("fill")).put("http://x/", new Response("y".repeat(1_000_000))));
+      await attempt("localStorage", () => localStorage.setItem("k", "v"));
+      await attempt("sessionStorage", () => sessionStorage.setItem("k", "v"));
+      await attempt("openKv", () => (Deno as any).openKv());`),
+    );
+    expectAllRefused(out, ["caches", "localStorage", "sessionStorage", "openKv"]);
+    expect(out["caches"]).toMatch(/^ReferenceError/);
   });
 
   it("reaches no host but the bridge: other ports, other hosts, sockets and remote modules are refused", async () => {
