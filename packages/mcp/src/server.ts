@@ -90,10 +90,10 @@ export function createPeakaMcpServer(options: PeakaMcpServerOptions): Server {
     maxRows: options.maxRows ?? DEFAULTS.maxRows,
     maxResultChars: options.maxResultChars ?? DEFAULTS.maxResultChars,
   };
-  const scrub = redactor([options.apiKey]);
-  const tools = [...selectTools(options.tools), ...(options.codeMode ? [codeTool(options.codeMode.deno, scrub)] : [])];
+  const tools = [...selectTools(options.tools), ...(options.codeMode ? [codeTool(options.codeMode.deno, redactor([options.apiKey]))] : [])];
   const byName = new Map(tools.map((t) => [t.name, t]));
   const connection = options.connection ?? connectPeaka(options.apiKey, options.client);
+  const scrub = redactor([options.apiKey]);
 
   const server = new Server(
     { name: "peaka-mcp", title: "Peaka", version: VERSION },

@@ -321,6 +321,11 @@ describe("run_code checks", () => {
     expect(textOf(viaCode)).toBe(`The code threw Error: ${textOf(direct)}`);
   });
 
+  it("refuses an operation the flags refuse before looking at its arguments", async () => {
+    const r = await server.call("run_code", { code: `return await peaka.deleteCatalog({});` });
+    expect(textOf(r)).toMatch(/^The code threw Error: Refused: deleteCatalog /);
+  });
+
   it("takes TypeScript (types, interfaces, enums, generics) and says where code does not compile", async () => {
     const ok = await value(`
       enum Kind { A = "a", B = "b" }
