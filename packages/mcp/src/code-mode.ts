@@ -14,6 +14,7 @@ import { findOperation, OPERATIONS } from "./catalog.js";
 import { errorResult, failure, json, limitText, text } from "./format.js";
 import { OPERATION_FUNCTIONS } from "./generated/operations.js";
 import { checkArguments } from "./tools/meta.js";
+import { refusal } from "./safety.js";
 import { MAX_OUTPUT_BYTES, MAX_RESIDENT_BYTES, runInSandbox } from "./sandbox.js";
 import { operationRefusal } from "./tools/operations.js";
 import type { ToolContext, ToolDefinition } from "./tools/types.js";
@@ -69,6 +70,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
 async function bridgeCall(operationId: string, args: Record<string, any>, context: ToolContext): Promise<{ ok: true; data: unknown } | { ok: false; error: string }> {
   const op = findOperation(operationId);
   if (!op) return { ok: false, error: `Unknown operation "${operationId}": use search_operations.` };
+  // As call_operation: an operation the flags refuse is refused before its arguments are looked at.
+  const byClass = refusal(op.operationId, op.safety, context.flags);
+  if (byClass) return { ok: false, error: byClass };
   const problems = checkArguments(`op:${op.operationId}`, op.inputSchema, args);
   if (problems) return { ok: false, error: `Invalid arguments for ${op.operationId}: ${problems}` };
   const refused = operationRefusal(op, args, context);
