@@ -53,7 +53,8 @@ const call = async (operationId, args) => {
   return answer.data;
 };
 const peaka = new Proxy({}, { get: (_t, id) => (typeof id === "string" && id !== "then" ? (args) => call(id, args) : undefined) });
-delete globalThis.Worker;
+// No workers, and no storage that Deno keeps on disk without asking (the Cache API has no quota).
+for (const name of ["Worker", "caches", "CacheStorage", "Cache", "localStorage", "sessionStorage", "Storage"]) delete globalThis[name];
 const refused = ${JSON.stringify(REFUSED_BUILTINS)};
 const getBuiltinModule = process.getBuiltinModule?.bind(process);
 process.getBuiltinModule = (id) => {
