@@ -120,6 +120,9 @@ export function codeTool(deno: string, scrub: (value: string) => string = (v) =>
     async run(args, context) {
       if (running >= MAX_CONCURRENT_RUNS) return failure(`Refused: ${MAX_CONCURRENT_RUNS} run_code runs are already in progress on this server (the most at once). Try again when one has finished.`);
       running++;
+      // Operation calls still in flight when the run ends are aborted with it.
+      const ended = new AbortController();
+      const callContext: ToolContext = { ...context, signal: AbortSignal.any([context.signal, ended.signal]) };
       const token = randomBytes(24).toString("hex");
       let calls = 0;
       const bridge = createServer((req, res) => {
@@ -132,7 +135,7 @@ export function codeTool(deno: string, scrub: (value: string) => string = (v) =>
         readBody(req)
           .then(async (body) => {
             const { operationId, args: callArgs } = JSON.parse(body) as { operationId: string; args: Record<string, any> };
-            reply(200, await bridgeCall(String(operationId), callArgs ?? {}, context));
+            reply(200, await bridgeCall(String(operationId), callArgs ?? {}, callContext));
           })
           .catch((error: unknown) => reply(400, { ok: false, error: error instanceof Error ? error.message : String(error) }));
       });
@@ -153,6 +156,7 @@ export function codeTool(deno: string, scrub: (value: string) => string = (v) =>
       } catch (error) {
         return errorResult(error);
       } finally {
+        ended.abort();
         running--;
         bridge.closeAllConnections();
         bridge.close();

@@ -180,11 +180,27 @@ describe("run_code cannot read files", () => {
 });
 
 describe("the key never enters the sandbox", () => {
+  const signal = () => {
+    let fire = () => {};
+    const fired = new Promise<void>((r) => (fire = r));
+    return { fire: () => fire(), fired };
+  };
+  const arrival = signal();
+  const closing = signal();
+  const hanging = { arrived: arrival.fire, closed: closing.fire };
   let echo: Server;
   let echoed: Connected;
   beforeAll(async () => {
-    // An upstream that puts the caller's Authorization header into every answer.
-    echo = createServer((req, res) => {
+    // An upstream that puts the caller's Authorization header into every answer. It never answers
+    // a catalog named "hang" (noting when that request arrives and when its connection closes), and
+    // answers one named "after-hang" only once that request has arrived.
+    echo = createServer(async (req, res) => {
+      if (req.url?.endsWith("/hang")) {
+        hanging.arrived();
+        req.socket.once("close", () => hanging.closed());
+        return;
+      }
+      if (req.url?.endsWith("/after-hang")) await arrival.fired;
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify([{ id: "1", name: req.headers.authorization ?? "", note: `sent ${req.headers.authorization}` }]));
     });
@@ -208,6 +224,14 @@ describe("the key never enters the sandbox", () => {
     const got = JSON.parse(textOf(r).split("\n")[0]!);
     expect(got.seen).toContain("Bearer [redacted]");
     expect(leaks(JSON.stringify(got))).toEqual([]);
+  });
+
+  it("an operation call still in flight when the code's promise settles is aborted with the run", async () => {
+    // Without the abort the request to the upstream would stay open for @peaka/api's 60 s timeout.
+    const code = `void peaka.getCatalog({ projectId: "${P}", catalogId: "hang" }).catch(() => {}); await peaka.getCatalog({ projectId: "${P}", catalogId: "after-hang" }); return "left";`;
+    const r = await echoed.call("run_code", { code });
+    expect([r.isError, textOf(r)]).toEqual([undefined, '"left"']);
+    await closing.fired;
   });
 
   it("the Deno process has an empty working directory and an environment without the key, and no key in its arguments", async () => {
