@@ -5,7 +5,7 @@
 // module graph is built. The child gets an empty environment (no key, no PEAKA_* variable), an empty
 // working directory and its own DENO_DIR; its output is kept as bytes up to a cap and its resident
 // memory is watched; either past its cap ends the run, as do the time limit and cancellation.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -29,11 +29,27 @@ const REFUSED_BUILTINS = ["worker_threads", "module", "cluster"];
  * stdin, sends console output to stdout line by line, evaluates `code` (an async function expression
  * taking `peaka`), and writes one line: the marker and `{ value }` or `{ error }` as JSON.
  */
-const RUNNER = `const input = JSON.parse(await new Response(Deno.stdin.readable).text());
-const { url, token, marker } = input;
+const RUNNER = `const exit = Deno.exit.bind(Deno);
 const stdout = Deno.stdout;
 const writeSync = stdout.writeSync.bind(stdout);
-const exit = Deno.exit.bind(Deno);
+// The input is the first line of stdin. The server keeps its end open: when it closes (the server
+// ended, however it ended), this process ends too.
+const reader = Deno.stdin.readable.getReader();
+const chunks = [];
+for (;;) {
+  const { value, done } = await reader.read();
+  if (done) exit(1);
+  chunks.push(value);
+  if (value.includes(10)) break;
+}
+const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+chunks.reduce((at, c) => (bytes.set(c, at), at + c.length), 0);
+const input = JSON.parse(new TextDecoder().decode(bytes.subarray(0, bytes.indexOf(10))));
+(async () => {
+  try { while (!(await reader.read()).done); } catch {}
+  exit(1);
+})();
+const { url, token, marker } = input;
 const stringify = JSON.stringify;
 const bridgeFetch = globalThis.fetch;
 const encoder = new TextEncoder();
@@ -157,6 +173,32 @@ function onPath(command: string): string {
   return command;
 }
 
+/** The sandboxes running now: killed when this process exits or is told to stop by a signal. */
+const live = new Set<ChildProcess>();
+let hooked = false;
+
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once("close", () => live.delete(child));
+  if (hooked) return;
+  hooked = true;
+  const killAll = () => {
+    for (const c of live) c.kill("SIGKILL");
+  };
+  process.once("exit", killAll);
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    const onSignal = () => {
+      killAll();
+      // Alone, this listener would keep the process alive: give the signal its default effect.
+      if (process.listenerCount(signal) === 1) {
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, onSignal);
+  }
+}
+
 /** Runs the agent's code in a fresh Deno process and says how it ended. */
 export async function runInSandbox(deno: string, run: SandboxRun): Promise<SandboxOutcome> {
   const compiled = await transpile(run.code);
@@ -198,6 +240,7 @@ export async function runInSandbox(deno: string, run: SandboxRun): Promise<Sandb
     ];
     // Only what Deno itself needs: its cache directory. No key, no PEAKA_* variables, no PATH.
     const child = spawn(onPath(deno), flags, { cwd, env: { DENO_DIR: cache, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" }, stdio: ["pipe", "pipe", "pipe"] });
+    track(child);
     let stopped: string | undefined;
     const stop = (why: string) => {
       stopped ??= why;
@@ -253,7 +296,8 @@ export async function runInSandbox(deno: string, run: SandboxRun): Promise<Sandb
     const exit = await new Promise<number | null>((resolve) => {
       child.once("error", () => resolve(null));
       child.once("close", (code) => resolve(code));
-      child.stdin.end(JSON.stringify({ url: run.bridgeUrl, token: run.token, marker, code: compiled.js }));
+      // One line, and the pipe stays open: the runner ends when it closes.
+      child.stdin.write(`${JSON.stringify({ url: run.bridgeUrl, token: run.token, marker, code: compiled.js })}\n`);
     });
     clearTimeout(timer);
     clearInterval(watchdog);

@@ -48,6 +48,38 @@ async function value(code: string, on: Connected = server): Promise<any> {
   return JSON.parse(textOf(r).split("\n")[0]!);
 }
 
+/** The pid of the running sandbox: the child of server process `serverPid` that runs the Deno binary (waits up to 60 s). */
+async function sandboxOf(serverPid: number): Promise<string> {
+  const deno = findDeno();
+  for (let i = 0; i < 600; i++) {
+    const pid = readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p))
+      .find((p) => {
+        try {
+          return readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ")[1] === String(serverPid) && readlinkSync(`/proc/${p}/exe`) === deno;
+        } catch {
+          return false;
+        }
+      });
+    if (pid) return pid;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no Deno child of ${serverPid}`);
+}
+
+/** Whether process `pid` has ended (gone, or a zombie waiting for its parent), after waiting up to 30 s for it. */
+async function ends(pid: string): Promise<boolean> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.startsWith("Z")) return true;
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
 /** A body that runs each attempt and answers, per name, "ALLOWED: <what it got>" or the error it met. */
 function probes(attempts: string): string {
   return `
@@ -240,21 +272,7 @@ describe("the key never enters the sandbox", () => {
     const ppid = await value("return Deno.ppid;");
     const controller = new AbortController();
     const pending = server.client.callTool({ name: "run_code", arguments: { code: "await new Promise((r) => setTimeout(r, 120_000));", timeoutSeconds: 300 } }, undefined, { signal: controller.signal, timeout: 200_000 }).catch((e: unknown) => e);
-    // The running sandbox: the child of the server that runs the Deno binary.
-    let pid: string | undefined;
-    for (let i = 0; i < 600 && !pid; i++) {
-      pid = readdirSync("/proc")
-        .filter((p) => /^\d+$/.test(p))
-        .find((p) => {
-          try {
-            return readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ")[1] === String(ppid) && readlinkSync(`/proc/${p}/exe`) === deno;
-          } catch {
-            return false;
-          }
-        });
-      if (!pid) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(pid, "the Deno child of the server").toBeTruthy();
+    const pid = await sandboxOf(ppid);
     const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter(Boolean);
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
     const cwd = readlinkSync(`/proc/${pid}/cwd`);
@@ -322,6 +340,30 @@ describe("run_code cannot take the server down", () => {
       next = await server.call("run_code", { code: "return 5;" });
     }
     expect([next.isError, textOf(next)]).toEqual([undefined, "5"]);
+  });
+});
+
+describe("a sandbox does not outlive its server", () => {
+  // Each case ends a server of its own in the middle of a run, then looks for its Deno process.
+  async function orphanCase(code: string, signal: NodeJS.Signals): Promise<boolean> {
+    const own = await connectStdio(inject("prismUrl"), ["--code-mode"]);
+    const serverPid = await value("return Deno.ppid;", own);
+    void own.client.callTool({ name: "run_code", arguments: { code, timeoutSeconds: 300 } }, undefined, { timeout: 200_000 }).catch(() => undefined);
+    const pid = await sandboxOf(serverPid);
+    process.kill(serverPid, signal);
+    const ended = await ends(pid);
+    // A sandbox left behind is this test's to stop.
+    if (!ended) process.kill(Number(pid), "SIGKILL");
+    await own.close().catch(() => undefined);
+    return ended;
+  }
+
+  it("a server stopped by SIGTERM kills its sandbox, even one stuck in a loop", async () => {
+    expect(await orphanCase("while (true) {}", "SIGTERM")).toBe(true);
+  });
+
+  it("a sandbox whose server was killed outright (SIGKILL) ends by itself", async () => {
+    expect(await orphanCase("await new Promise(() => setInterval(() => {}, 1000));", "SIGKILL")).toBe(true);
   });
 });
 
