@@ -1,19 +1,21 @@
-// Code mode (opt-in, `--code-mode`): the agent's TypeScript runs in a Deno sandbox that may reach only
-// a bridge on 127.0.0.1 — no files, no environment, no subprocesses, no other network. Its `peaka`
-// object forwards each call (`await peaka.listCatalogs({ projectId })`, named by operationId) over the
-// bridge to @peaka/api's operation function in this process, with the same argument checks and safety
-// flags as call_operation. The key never enters the sandbox.
-import { spawn, spawnSync } from "node:child_process";
+// Code mode (opt-in, `--code-mode`): the agent's TypeScript runs in a Deno sandbox (sandbox.ts) that may
+// reach only a bridge on 127.0.0.1 — no files, no environment, no subprocesses, no other network. Its
+// `peaka` object forwards each call (`await peaka.listCatalogs({ projectId })`, named by operationId)
+// over the bridge to @peaka/api's operation function in this process, with the same argument checks and
+// safety flags as call_operation. The key never enters the sandbox: not in its environment or arguments,
+// and every bridge answer is scrubbed of it before it goes in.
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { findOperation, OPERATIONS } from "./catalog.js";
 import { errorResult, failure, json, limitText, text } from "./format.js";
 import { OPERATION_FUNCTIONS } from "./generated/operations.js";
 import { checkArguments } from "./tools/meta.js";
+import { refusal } from "./safety.js";
+import { MAX_OUTPUT_BYTES, MAX_RESIDENT_BYTES, runInSandbox } from "./sandbox.js";
 import { operationRefusal } from "./tools/operations.js";
 import type { ToolContext, ToolDefinition } from "./tools/types.js";
 
@@ -21,6 +23,7 @@ import type { ToolContext, ToolDefinition } from "./tools/types.js";
 const MAX_CALLS = 100;
 /** Largest request body the bridge reads, in bytes. */
 const MAX_BODY = 1_000_000;
+const MIB = 1024 * 1024;
 
 /**
  * The Deno binary: `explicit` (--deno, then the only one tried), else PEAKA_MCP_DENO, else the `deno` npm package where it is
@@ -52,30 +55,6 @@ function runs(deno: string): boolean {
   return r.status === 0 && /^deno \d/.test(r.stdout);
 }
 
-/** The program Deno runs: a `peaka` proxy over the bridge, the agent's code, and one result line. */
-function program(code: string, url: string, token: string, marker: string): string {
-  return `const __call = async (operationId: string, args: unknown) => {
-  const res = await fetch(${JSON.stringify(url)}, { method: "POST", headers: { "content-type": "application/json", "x-peaka-bridge": ${JSON.stringify(token)} }, body: JSON.stringify({ operationId, args: args ?? {} }) });
-  const answer = await res.json();
-  if (!answer.ok) throw new Error(answer.error);
-  return answer.data;
-};
-const peaka: Record<string, (args?: Record<string, unknown>) => Promise<any>> = new Proxy({}, { get: (_t, id) => (typeof id === "string" && id !== "then" ? (args?: Record<string, unknown>) => __call(id, args) : undefined) });
-const __logs: string[] = [];
-const __show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
-console.log = console.info = console.warn = console.error = (...a: unknown[]) => void __logs.push(a.map(__show).join(" "));
-const __write = (v: unknown) => Deno.stdout.writeSync(new TextEncoder().encode(${JSON.stringify(marker)} + JSON.stringify(v) + "\\n"));
-try {
-  const __value = await (async () => {
-${code}
-  })();
-  __write({ logs: __logs, value: __value === undefined ? null : __value });
-} catch (e) {
-  __write({ logs: __logs, error: e instanceof Error ? e.name + ": " + e.message : String(e) });
-}
-`;
-}
-
 async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   const chunks: Buffer[] = [];
@@ -91,6 +70,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
 async function bridgeCall(operationId: string, args: Record<string, any>, context: ToolContext): Promise<{ ok: true; data: unknown } | { ok: false; error: string }> {
   const op = findOperation(operationId);
   if (!op) return { ok: false, error: `Unknown operation "${operationId}": use search_operations.` };
+  // As call_operation: an operation the flags refuse is refused before its arguments are looked at.
+  const byClass = refusal(op.operationId, op.safety, context.flags);
+  if (byClass) return { ok: false, error: byClass };
   const problems = checkArguments(`op:${op.operationId}`, op.inputSchema, args);
   if (problems) return { ok: false, error: `Invalid arguments for ${op.operationId}: ${problems}` };
   const refused = operationRefusal(op, args, context);
@@ -110,12 +92,19 @@ async function bridgeCall(operationId: string, args: Record<string, any>, contex
   }
 }
 
-/** The `run_code` tool, running programs with the given Deno. */
-export function codeTool(deno: string): ToolDefinition {
+/** Most `run_code` runs at once in this process (every server and session in it); a call past it is refused, not queued. */
+export const MAX_CONCURRENT_RUNS = 2;
+let running = 0;
+
+/**
+ * The `run_code` tool, running programs with the given Deno. `scrub` cleans every bridge answer before
+ * it enters the sandbox (the server's key scrubber), so an upstream that echoes the key cannot hand it in.
+ */
+export function codeTool(deno: string, scrub: (value: string) => string = (v) => v): ToolDefinition {
   return {
     name: "run_code",
     title: "Run TypeScript against the Peaka API (sandboxed)",
-    description: `Runs TypeScript in a Deno sandbox (no files, no environment, no network but the Peaka bridge) as the body of an async function, and returns what it returns plus its console output. \`peaka.<operationId>(args)\` calls any of the ${OPERATIONS.length} operations (find them with search_operations, their arguments with describe_operation) and resolves with the answer's data; the server's safety flags apply to each call. Use it to combine calls, filter and aggregate before answering, e.g. \`const cats = await peaka.listCatalogs({ projectId: "..." }); return cats.map((c) => c.name);\`. At most ${MAX_CALLS} calls per run.`,
+    description: `Runs TypeScript in a Deno sandbox (no files, no environment, no network but the Peaka bridge) as the body of an async function, and returns what it returns plus its console output. \`peaka.<operationId>(args)\` calls any of the ${OPERATIONS.length} operations (find them with search_operations, their arguments with describe_operation) and resolves with the answer's data; the server's safety flags apply to each call. Use it to combine calls, filter and aggregate before answering, e.g. \`const cats = await peaka.listCatalogs({ projectId: "..." }); return cats.map((c) => c.name);\`. At most ${MAX_CALLS} calls per run, ${MAX_OUTPUT_BYTES / MIB} MiB of console output and ${MAX_RESIDENT_BYTES / MIB} MiB of memory; imports of files, packages and remote modules are refused.`,
     inputSchema: {
       type: "object",
       properties: {
@@ -129,70 +118,48 @@ export function codeTool(deno: string): ToolDefinition {
     // Each call the code makes is checked against its operation's safety class.
     safety: "read",
     async run(args, context) {
+      if (running >= MAX_CONCURRENT_RUNS) return failure(`Refused: ${MAX_CONCURRENT_RUNS} run_code runs are already in progress on this server (the most at once). Try again when one has finished.`);
+      running++;
+      // Operation calls still in flight when the run ends are aborted with it.
+      const ended = new AbortController();
+      const callContext: ToolContext = { ...context, signal: AbortSignal.any([context.signal, ended.signal]) };
       const token = randomBytes(24).toString("hex");
-      const marker = `__peaka_result_${randomBytes(8).toString("hex")}__`;
       let calls = 0;
       const bridge = createServer((req, res) => {
         const reply = (status: number, body: unknown) => {
           res.writeHead(status, { "content-type": "application/json" });
-          res.end(json(body));
+          res.end(scrub(json(body)));
         };
         if (req.method !== "POST" || req.headers["x-peaka-bridge"] !== token) return reply(403, { ok: false, error: "forbidden" });
         if (++calls > MAX_CALLS) return reply(429, { ok: false, error: `More than ${MAX_CALLS} calls in one run.` });
         readBody(req)
           .then(async (body) => {
             const { operationId, args: callArgs } = JSON.parse(body) as { operationId: string; args: Record<string, any> };
-            reply(200, await bridgeCall(String(operationId), callArgs ?? {}, context));
+            reply(200, await bridgeCall(String(operationId), callArgs ?? {}, callContext));
           })
           .catch((error: unknown) => reply(400, { ok: false, error: error instanceof Error ? error.message : String(error) }));
       });
-      await new Promise<void>((resolve) => bridge.listen(0, "127.0.0.1", resolve));
-      const address = bridge.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      const denoDir = mkdtempSync(join(tmpdir(), "peaka-mcp-deno-"));
       try {
-        const flags = ["run", "--quiet", "--no-prompt", "--no-config", "--no-lock", "--no-npm", "--no-remote", "--ext=ts", `--allow-net=127.0.0.1:${port}`, "--v8-flags=--max-old-space-size=256", "-"];
-        // Only what Deno itself needs: its cache directory and PATH. No key, no PEAKA_* variables.
-        const child = spawn(deno, flags, { env: { DENO_DIR: denoDir, PATH: process.env["PATH"] ?? "", NO_COLOR: "1" }, stdio: ["pipe", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-        child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+        await new Promise<void>((resolve) => bridge.listen(0, "127.0.0.1", resolve));
+        const address = bridge.address();
+        const port = typeof address === "object" && address ? address.port : 0;
         const seconds = Number(args["timeoutSeconds"] ?? 60);
-        let stopped: string | undefined;
-        const timer = setTimeout(() => {
-          stopped = `stopped after ${seconds} s (timeoutSeconds)`;
-          child.kill("SIGKILL");
-        }, seconds * 1000);
-        const onAbort = () => {
-          stopped = "cancelled";
-          child.kill("SIGKILL");
-        };
-        context.signal.addEventListener("abort", onAbort, { once: true });
-        const exit = new Promise<number | null>((resolve) => {
-          child.once("error", () => resolve(null));
-          child.once("close", (code) => resolve(code));
-        });
-        child.stdin.end(program(String(args["code"]), `http://127.0.0.1:${port}/call`, token, marker));
-        const code = await exit;
-        clearTimeout(timer);
-        context.signal.removeEventListener("abort", onAbort);
-        const line = stdout.split("\n").find((l) => l.startsWith(marker));
+        const outcome = await runInSandbox(deno, { code: String(args["code"]), bridgeUrl: `http://127.0.0.1:${port}/call`, token, seconds, signal: context.signal });
         const max = context.limits.maxResultChars;
-        if (!line) {
-          const why = stopped ?? `Deno exited with code ${code}`;
-          return failure(`The code did not finish: ${why}.${stderr.trim() ? `\n${limitText(stderr.trim(), 2000).text}` : ""}`);
+        if (outcome.kind === "invalid") return failure(`The code does not compile:\n${limitText(outcome.message, 2000).text}`);
+        const logs = outcome.logs ? `\nconsole:\n${outcome.logs}` : "";
+        if (outcome.kind === "stopped") {
+          return failure(limitText(`The code did not finish: ${outcome.why}.${outcome.stderr ? `\n${limitText(outcome.stderr, 2000).text}` : ""}${logs}`, max).text);
         }
-        const outcome = JSON.parse(line.slice(marker.length)) as { logs: string[]; value?: unknown; error?: string };
-        const logs = outcome.logs.length ? `\nconsole:\n${outcome.logs.join("\n")}` : "";
-        if (outcome.error !== undefined) return failure(limitText(`The code threw ${outcome.error}${logs}`, max).text);
+        if (outcome.kind === "threw") return failure(limitText(`The code threw ${outcome.error}${logs}`, max).text);
         return text(limitText(`${json(outcome.value)}${logs}`, max).text);
       } catch (error) {
         return errorResult(error);
       } finally {
+        ended.abort();
+        running--;
         bridge.closeAllConnections();
         bridge.close();
-        rmSync(denoDir, { recursive: true, force: true });
       }
     },
   };

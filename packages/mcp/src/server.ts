@@ -104,7 +104,7 @@ export function createPeakaMcpServer(options: PeakaMcpServerOptions): Server {
     maxResultChars: options.maxResultChars ?? DEFAULTS.maxResultChars,
   };
   const listRefused = options.listRefusedTools === true;
-  const selected = [...selectTools(options.tools), ...(options.codeMode ? [codeTool(options.codeMode.deno)] : [])];
+  const selected = [...selectTools(options.tools), ...(options.codeMode ? [codeTool(options.codeMode.deno, redactor([options.apiKey]))] : [])];
   const tools = toolsForMode(selected, flags, listRefused);
   // A selected tool the flags hide is still answered, with its refusal.
   const byName = new Map(toolsForMode(selected, flags, true).map((t) => [t.name, t]));
