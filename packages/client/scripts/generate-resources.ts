@@ -21,6 +21,12 @@ const TRANSFORMS: Record<string, string> = {
 const RESULT_BY: Record<string, { param: string; fallback: string; result: string; fn: string; from: string }> = {
   executeQuery: { param: "format", fallback: '"CELL_TYPED"', result: "ExecuteQueryResultFor", fn: "ExecuteQueryFunction", from: "../query-rows.js" },
 };
+/**
+ * Operations whose JSON answer is read with exact integers (src/internal/json.ts): a number JSON.parse
+ * would round (beyond 2^53 - 1) comes as its text. Only where the schema lets such a value be a string
+ * (query cells, `QueryCellValue`).
+ */
+const EXACT_NUMBERS = new Set(["executeQuery"]);
 /** Which API keys an operation accepts (`x-peaka-key-types`); left out, both kinds. */
 const KEY_TYPES = ["partner", "project"] as const;
 /** Names the resource namespaces may not take: they are members of the client itself. */
@@ -235,6 +241,7 @@ for (const [resource, methods] of byResource) {
     );
     // The error factory names the partner key in the 403 message of such operations (core.ts).
     if (partnerOnly) specParts.push("k: 1");
+    if (EXACT_NUMBERS.has(m.op.operationId)) specParts.push("j: 1");
     if (m.op.operation.deprecated) doc.push(`@deprecated ${(m.op.operation["x-sdk-deprecated-note"] as string | undefined) ?? "This route is deprecated by Peaka."}`);
     ifaceLines.push(`  /**\n${comment(doc.join("\n"))}\n   */`);
     // Plain signatures, not a generic helper type: a call then costs the checker almost nothing.

@@ -1,4 +1,5 @@
 import { PeakaConfigError } from "./errors.js";
+import { MIN_KEY_LENGTH } from "./internal/redact.js";
 import type { Logger, LogLevel } from "./internal/log.js";
 import { defaultFetch } from "./internal/node-http.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./internal/retry.js";
@@ -27,7 +28,9 @@ export type ApiKeySource = string | (() => string | Promise<string>);
 export interface PeakaClientOptions {
   /**
    * Partner or project API key, sent as `Authorization: Bearer <key>`. A function is called before
-   * every request (and every retry), so rotated keys are picked up.
+   * every request (and every retry), so rotated keys are picked up. A key shorter than 8 characters
+   * is refused (`PeakaConfigError` here, `PeakaInvalidArgumentError` per request, `PeakaConfigError`
+   * from the call whose key function returned it): it could not be redacted safely.
    * Default: the `PEAKA_API_KEY` environment variable, where the runtime has one.
    */
   apiKey?: ApiKeySource | undefined;
@@ -106,7 +109,7 @@ const PRINTABLE = /^[\t\x20-\x7e]+$/;
 /** Checks an API key's characters; the message never contains the key. */
 export function checkApiKey(key: unknown): string {
   // The common case in one test: printable ASCII (or tabs), not blank. The checks below name the problem.
-  if (typeof key === "string" && PRINTABLE.test(key) && key.trim() !== "") return key;
+  if (typeof key === "string" && PRINTABLE.test(key) && key.trim() !== "" && key.length >= MIN_KEY_LENGTH) return key;
   if (typeof key !== "string" || key.trim() === "") {
     throw new PeakaConfigError("The API key is empty: pass a non-empty `apiKey` or set PEAKA_API_KEY.");
   }
@@ -117,6 +120,11 @@ export function checkApiKey(key: unknown): string {
   }
   if (/[^\t\x20-\x7e]/.test(key)) {
     throw new PeakaConfigError("The API key contains a character that cannot be sent in a header.");
+  }
+  if (key.length < MIN_KEY_LENGTH) {
+    throw new PeakaConfigError(
+      `The API key has ${key.length} characters; keys shorter than ${MIN_KEY_LENGTH} are refused, because they cannot be told apart from other text to be redacted from errors and logs.`,
+    );
   }
   return key;
 }

@@ -673,7 +673,7 @@ export const createQuery: OperationFunction<R.CreateQueryArgs, R.CreateQueryResu
  *
  * Keys: a partner key or a project key.
  */
-export const executeQuery: ExecuteQueryFunction = /* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json" });
+export const executeQuery: ExecuteQueryFunction = /* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json", j: 1 });
 
 /**
  * Get a saved query

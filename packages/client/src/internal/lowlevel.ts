@@ -12,6 +12,7 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "@peaka/api-types";
 import { describeRequest, PeakaAbortError, PeakaConnectionError, PeakaError, PeakaResponseError } from "../errors.js";
+import { jsonFailure } from "./json.js";
 import { serializePath } from "./path.js";
 import { checkRequestOptions, type PreparedRequest, type RequestOptions, type Transport } from "./transport.js";
 
@@ -119,7 +120,7 @@ function guardBody(
     try {
       return JSON.parse(value);
     } catch (error) {
-      throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(value) }, { cause: error });
+      throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(value) }, { cause: jsonFailure(error, value.length) });
     }
   };
   response.blob = guard(response.blob.bind(response));
@@ -151,7 +152,7 @@ export function createLowLevel(baseUrl: string, transport: Transport, safe: Safe
         const { request, response } = ctx;
         throw new PeakaResponseError(
           { status: response.status, method: request.method, url: request.url, bodyText: transport.secrets.redact(ctx.text ?? "") },
-          { cause: error },
+          { cause: jsonFailure(error, ctx.text?.length ?? 0) },
         );
       }
       throw error;

@@ -107,7 +107,7 @@ describe("runSql", () => {
     });
     const status = "open'; --";
     const viaClient = await runSql(clientFor(server), "prj1", sql`SELECT * FROM t WHERE status = ${status}`, { timeout: 90_500 });
-    const viaCore = await runSql(createPeakaCore({ apiKey: "k", baseUrl: server.baseUrl }), "prj1", "SELECT 1", { bigint: "bigint" });
+    const viaCore = await runSql(createPeakaCore({ apiKey: "test-key", baseUrl: server.baseUrl }), "prj1", "SELECT 1", { bigint: "bigint" });
     expect(viaClient.rows[0]).toEqual({ id: "9007199254740993", id_2: 7, total: 412.9, tags: ["a"] });
     expect(viaCore.rows[0]!["id"]).toBe(9007199254740993n);
     const [first, second] = server.requests;

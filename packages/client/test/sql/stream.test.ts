@@ -331,7 +331,7 @@ describe("streamRows", () => {
 
   it("works with a core from createPeakaCore too", async () => {
     const { apiOrigin } = await setup({ format: "JSONL", compression: "GZIP", files: { "a.gz": gzipSync(jsonl([{ n: 1 }])) } });
-    const core = createPeakaCore({ apiKey: "k", baseUrl: `${apiOrigin}/api/v1` });
+    const core = createPeakaCore({ apiKey: "test-key", baseUrl: `${apiOrigin}/api/v1` });
     const { rows, error } = await collect(streamRows(core, { projectId: "p", queryId: "q" }, { wait: FAST_WAIT }));
     expect(error).toBeUndefined();
     expect(rows).toEqual([{ n: 1 }]);
