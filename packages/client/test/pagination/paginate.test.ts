@@ -302,6 +302,13 @@ describe.each(DOORS)("iterateQueryRows via %s (limit/offset in the builder body)
     expect(seen.map((s) => s.body.offset)).toEqual([0, 2, 3, 4, 5, 6]);
   });
 
+  it("queues next() calls made before the last one settled (an async generator): every row once, in order", async () => {
+    const { peaka } = serve(door, (_, b) => ({ columns: [], data: rows.slice(b.offset, b.offset + b.limit) }));
+    const iterator = iterateQueryRows(peaka, { projectId: "p1", body }, { pageSize: 3 });
+    const results = await Promise.all(Array.from({ length: 12 }, () => iterator.next()));
+    expect(results.map((r) => r.value)).toEqual([...rows, undefined, undefined]);
+  });
+
   it("keeps going through pages of identical rows, which may repeat legitimately", async () => {
     const same = Array.from({ length: 10 }, () => ["paid"]);
     const { peaka } = serve(door, (_, b) => ({ columns: [], data: same.slice(b.offset, b.offset + b.limit) }));

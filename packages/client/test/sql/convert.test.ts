@@ -117,6 +117,27 @@ describe("runSql", () => {
     expect(JSON.parse(second!.body.toString())).toEqual({ statement: "SELECT 1" });
   });
 
+  it("keeps a bigint cell sent as a JSON number beyond 2^53 exact (never the rounded 9007199254740992)", async () => {
+    const body = '{"columns":[{"columnName":"id"}],"data":[[{"name":"id","dataType":"bigint","order":0,"value":9007199254740993}],[{"name":"id","dataType":"bigint","order":0,"value":-9007199254740995}]]}';
+    const server = await startServer((_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end(body));
+    const peaka = clientFor(server);
+    expect((await runSql(peaka, "prj1", "SELECT id FROM t")).rows).toEqual([{ id: "9007199254740993" }, { id: "-9007199254740995" }]);
+    expect((await runSql(peaka, "prj1", "SELECT id FROM t", { bigint: "bigint" })).rows).toEqual([{ id: 9007199254740993n }, { id: -9007199254740995n }]);
+    // the resource method gives the cell's exact text too
+    const raw = await peaka.queries.execute({ projectId: "prj1", body: { statement: "SELECT id FROM t" } });
+    expect(raw.data[0]![0]!.value).toBe("9007199254740993");
+  });
+
+  it("convertValue refuses a bigint value that is already a JS number beyond 2^53 (its digits may be lost)", () => {
+    for (const options of [{}, { bigint: "bigint" as const }]) {
+      expect(() => convertValue(9007199254740992, "bigint", options)).toThrow(PeakaInvalidArgumentError);
+      expect(() => convertValue(-(2 ** 60), "bigint", options)).toThrow(/beyond 2\^53/);
+    }
+    expect(convertValue(9007199254740991, "bigint")).toBe(9007199254740991);
+    expect(convertValue('{"n": 9007199254740993}', "json")).toEqual({ n: "9007199254740993" });
+    expect(convertValue('[9007199254740993]', "array(bigint)", { bigint: "bigint" })).toEqual([9007199254740993n]);
+  });
+
   it("throws the API's typed errors and refuses bad input before sending", async () => {
     const server = await startServer((_req, res) => {
       res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ errorCode: 100, message: "line 1:8: mismatched input" }));
