@@ -30,9 +30,10 @@ const cjsDefaultInterop: Plugin = {
 };
 
 const common = {
-  // src/sql is its own entry (@peaka/api/sql); it imports @peaka/api by name, which stays external so
+  // src/sql is its own entry (@peaka/api/sql), and so is the SQL lexer (@peaka/api/internal/sql, shared with
+  // @peaka/mcp; internal, not covered by semver); both import @peaka/api by name, which stays external so
   // that both entries share one copy of the client and its error classes.
-  entry: { index: "src/index.ts", sql: "src/sql/index.ts" },
+  entry: { index: "src/index.ts", sql: "src/sql/index.ts", "internal/sql": "src/internal/sql-lexer.ts" },
   external: ["@peaka/api"],
   dts: true,
   target: "es2022",

@@ -6,7 +6,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import type { LogLevel, PeakaClientOptions, Region } from "@peaka/api";
 import { findDeno } from "./code-mode.js";
 import { startHttpServer } from "./http.js";
-import { createPeakaMcpServer, DEFAULTS, selectTools, toolSelectors } from "./server.js";
+import { createPeakaMcpServer, DEFAULTS, selectTools, toolSelectors, toolsForMode } from "./server.js";
 import { VERSION } from "./version.js";
 
 const HELP = `peaka-mcp ${VERSION} — MCP server for the Peaka API
@@ -36,6 +36,8 @@ Tools
 Safety (read-only by default)
   --allow-writes             allow calls that create or change data
   --allow-destructive        also allow deletions (needs --allow-writes)
+  --list-refused-tools       list the tools these flags refuse too (refused when called); by default
+                             only the tools the flags allow are listed
 
 Code mode (opt-in)
   --code-mode                add run_code: the agent's TypeScript runs in a Deno sandbox (no files,
@@ -46,7 +48,7 @@ Code mode (opt-in)
 
 Other
   --log-level <level>        log Peaka requests to stderr: error, warn, info, debug (default: off)
-  --list-tools               print the selected tools' names and exit
+  --list-tools               print the names of the tools the server lists (under the other flags) and exit
   --version                  print the version and exit
   --help                     print this help and exit
 
@@ -79,6 +81,7 @@ try {
       "max-result-chars": { type: "string" },
       "allow-writes": { type: "boolean", default: false },
       "allow-destructive": { type: "boolean", default: false },
+      "list-refused-tools": { type: "boolean", default: false },
       "log-level": { type: "string" },
       "code-mode": { type: "boolean", default: false },
       deno: { type: "string" },
@@ -109,8 +112,10 @@ try {
 } catch (error) {
   fail((error as Error).message);
 }
+const safety = { allowWrites: flags["allow-writes"], allowDestructive: flags["allow-destructive"] };
+const listed = toolsForMode(selectTools(tools), safety, flags["list-refused-tools"]);
 if (flags["list-tools"]) {
-  process.stdout.write(`${selectTools(tools).map((t) => t.name).join("\n")}\n`);
+  process.stdout.write(`${listed.map((t) => t.name).join("\n")}\n`);
   process.exit(0);
 }
 if (flags["allow-destructive"] && !flags["allow-writes"]) fail("--allow-destructive needs --allow-writes as well.");
@@ -141,10 +146,11 @@ const common = {
   tools,
   allowWrites: flags["allow-writes"],
   allowDestructive: flags["allow-destructive"],
+  listRefusedTools: flags["list-refused-tools"],
   maxRows: integer("max-rows", flags["max-rows"], DEFAULTS.maxRows, 1),
   maxResultChars: integer("max-result-chars", flags["max-result-chars"], DEFAULTS.maxResultChars, 1000),
 };
-const toolCount = selectTools(tools).length + (codeMode ? 1 : 0);
+const toolCount = listed.length + (codeMode ? 1 : 0);
 const mode = `${common.allowWrites ? (common.allowDestructive ? "writes and deletions allowed" : "writes allowed") : "read-only"}`;
 
 if (flags.transport === "http") {

@@ -7,7 +7,7 @@ import { createPeakaClient, createPeakaCore, type PeakaClient, type PeakaClientO
 import { resources } from "./catalog.js";
 import { codeTool } from "./code-mode.js";
 import { errorResult, failure, limitText, redactor, scrubResult } from "./format.js";
-import { refusal, type SafetyFlags } from "./safety.js";
+import { allows, refusal, type SafetyFlags } from "./safety.js";
 import { checkArguments, metaTools } from "./tools/meta.js";
 import { operationTool, selectOperations } from "./tools/operations.js";
 import { taskTools } from "./tools/task.js";
@@ -30,6 +30,11 @@ export interface PeakaMcpServerOptions {
   allowWrites?: boolean;
   /** Also allow deletions (`--allow-destructive`; needs `allowWrites`). Default: false. */
   allowDestructive?: boolean;
+  /**
+   * List (and let search_operations find) the tools and operations the flags refuse, refusing them
+   * when called, instead of leaving them out (`--list-refused-tools`). Default: false.
+   */
+  listRefusedTools?: boolean;
   /** Most rows `run_sql` shows. Default: 100. */
   maxRows?: number;
   /** Most characters of text in one tool result; longer results are cut with a note. Default: 50000. */
@@ -71,6 +76,14 @@ export function selectTools(selection: readonly string[] = ["default"]): ToolDef
   return [...(want("task") ? taskTools : []), ...(want("meta") ? metaTools : []), ...selectOperations(selection).map(operationTool)];
 }
 
+/**
+ * The tools a server lists under its flags: those the flags allow (all of them with `listRefused`),
+ * with the description and hints the flags give them.
+ */
+export function toolsForMode(tools: readonly ToolDefinition[], flags: SafetyFlags, listRefused = false): ToolDefinition[] {
+  return tools.filter((t) => listRefused || allows(flags, t.safety)).map((t) => (t.forMode ? { ...t, ...t.forMode(flags) } : t));
+}
+
 /** How a tool is listed. */
 export function listing(tool: ToolDefinition): Tool {
   return {
@@ -90,8 +103,11 @@ export function createPeakaMcpServer(options: PeakaMcpServerOptions): Server {
     maxRows: options.maxRows ?? DEFAULTS.maxRows,
     maxResultChars: options.maxResultChars ?? DEFAULTS.maxResultChars,
   };
-  const tools = [...selectTools(options.tools), ...(options.codeMode ? [codeTool(options.codeMode.deno)] : [])];
-  const byName = new Map(tools.map((t) => [t.name, t]));
+  const listRefused = options.listRefusedTools === true;
+  const selected = [...selectTools(options.tools), ...(options.codeMode ? [codeTool(options.codeMode.deno)] : [])];
+  const tools = toolsForMode(selected, flags, listRefused);
+  // A selected tool the flags hide is still answered, with its refusal.
+  const byName = new Map(toolsForMode(selected, flags, true).map((t) => [t.name, t]));
   const connection = options.connection ?? connectPeaka(options.apiKey, options.client);
   const scrub = redactor([options.apiKey]);
 
@@ -110,10 +126,11 @@ export function createPeakaMcpServer(options: PeakaMcpServerOptions): Server {
     const tool = byName.get(request.params.name);
     if (!tool) return failure(`Unknown tool "${request.params.name}". Listed tools: ${tools.map((t) => t.name).join(", ")}.`);
     const args = (request.params.arguments ?? {}) as Record<string, any>;
-    const problems = checkArguments(`tool:${tool.name}`, tool.inputSchema, args);
-    if (problems) return failure(`Invalid arguments for ${tool.name}: ${problems}.`);
+    // A refused call is refused before its arguments are looked at.
     const refused = refusal(tool.name, tool.safety, flags);
     if (refused) return failure(refused);
+    const problems = checkArguments(`tool:${tool.name}`, tool.inputSchema, args);
+    if (problems) return failure(`Invalid arguments for ${tool.name}: ${problems}.`);
     const token = request.params._meta?.progressToken;
     // Progress notifications go out in order, and all of them before the result (a client drops
     // progress that arrives after the answer).
@@ -121,6 +138,7 @@ export function createPeakaMcpServer(options: PeakaMcpServerOptions): Server {
     const context: ToolContext = {
       ...connection,
       flags,
+      listRefused,
       limits,
       signal: extra.signal,
       progress: (progress, total, message) => {

@@ -20,7 +20,7 @@ describe("peaka-mcp command line", () => {
   it("--help prints every flag on stdout", () => {
     const r = cli(["--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--transport", "--host", "--port", "--region", "--base-url", "--tools", "--max-rows", "--max-result-chars", "--allow-writes", "--allow-destructive", "--log-level", "--list-tools", "--version", "--code-mode", "--deno"]) {
+    for (const flag of ["--transport", "--host", "--port", "--region", "--base-url", "--tools", "--max-rows", "--max-result-chars", "--allow-writes", "--allow-destructive", "--list-refused-tools", "--log-level", "--list-tools", "--version", "--code-mode", "--deno"]) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toContain("PEAKA_API_KEY");
@@ -30,9 +30,15 @@ describe("peaka-mcp command line", () => {
     expect(cli(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it("--list-tools prints the selected tools", () => {
-    expect(cli(["--list-tools"]).stdout.trim().split("\n")).toHaveLength(11);
-    expect(cli(["--list-tools", "--tools=cache"]).stdout).toContain("get_cache_status");
+  it("--list-tools prints the tools the server lists: those its flags allow", () => {
+    const names = (args: string[]) => cli(["--list-tools", ...args]).stdout.trim().split("\n");
+    expect(names([])).toHaveLength(10);
+    expect(names([])).not.toContain("refresh_cache");
+    expect(names(["--allow-writes"])).toHaveLength(11);
+    expect(names(["--list-refused-tools"])).toHaveLength(11);
+    expect(names(["--tools=cache"])).toContain("get_cache_status");
+    expect(names(["--tools=cache"])).not.toContain("delete_cache");
+    expect(names(["--tools=cache", "--allow-writes", "--allow-destructive"])).toContain("delete_cache");
   });
 
   it.each([

@@ -42,13 +42,12 @@ describe("default tool list (stdio)", () => {
   });
   afterAll(() => server?.close());
 
-  it("lists the task tools and the three meta-tools, and measures the list", () => {
+  it("lists the task tools a read-only server allows and the three meta-tools, and measures the list", () => {
     expect(tools.map((t) => t.name)).toEqual([
       "run_sql",
       "browse",
       "describe_table",
       "cache_status",
-      "refresh_cache",
       "search_metadata",
       "ask_agent",
       "export_result",
@@ -66,12 +65,12 @@ describe("default tool list (stdio)", () => {
     expect(compileAll(tools, "inputSchema")).toEqual([]);
   });
 
-  it("marks read tools read-only and the cache refresh as a write", () => {
+  it("marks read tools read-only, and on a read-only server run_sql and call_operation too (modes.test.ts: the other modes)", () => {
     const byName = new Map(tools.map((t) => [t.name, t]));
-    for (const name of ["browse", "describe_table", "cache_status", "search_metadata", "search_operations", "describe_operation"]) {
+    for (const name of ["run_sql", "browse", "describe_table", "cache_status", "search_metadata", "search_operations", "describe_operation", "call_operation"]) {
       expect(byName.get(name)?.annotations?.readOnlyHint, name).toBe(true);
+      expect(byName.get(name)?.annotations?.destructiveHint, name).toBe(false);
     }
-    expect(byName.get("refresh_cache")?.annotations?.readOnlyHint).toBe(false);
   });
 });
 

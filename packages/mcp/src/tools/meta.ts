@@ -5,6 +5,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { OPERATIONS, findOperation, type OperationEntry } from "../catalog.js";
 import { failure, json, text } from "../format.js";
+import { allows, modeAnnotations, refusal, type SafetyFlags } from "../safety.js";
 import { callOperation } from "./operations.js";
 import type { ToolDefinition } from "./types.js";
 
@@ -29,13 +30,13 @@ function searchIndex(): MiniSearch<OperationEntry> {
   return index;
 }
 
-/** Operations matching `query`, best first. */
-export function searchOperations(query: string, limit: number): OperationEntry[] {
+/** Operations matching `query`, best first; with `flags`, only those the flags allow. */
+export function searchOperations(query: string, limit: number, flags?: SafetyFlags): OperationEntry[] {
   return searchIndex()
     .search(query)
-    .slice(0, limit)
     .map((hit) => findOperation(String(hit.id))!)
-    .filter(Boolean);
+    .filter((op) => op && (!flags || allows(flags, op.safety)))
+    .slice(0, limit);
 }
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -57,11 +58,14 @@ function requiredFlags(entry: OperationEntry): string {
   return entry.safety === "read" ? "none" : entry.safety === "write" ? "--allow-writes" : "--allow-writes and --allow-destructive";
 }
 
+const SEARCH_DESCRIPTION = `Finds operations of the Peaka API (${OPERATIONS.length} in all) by words, e.g. "cache refresh" or "golden sql". Answers one line per match: operationId, method and path, summary, the flags it needs. Then describe_operation gives its arguments and call_operation runs it.`;
+const CALL_HINTS = { title: "Call a Peaka API operation", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true } as const;
+
 export const metaTools: ToolDefinition[] = [
   {
     name: "search_operations",
     title: "Search Peaka API operations",
-    description: `Finds operations of the Peaka API (${OPERATIONS.length} in all) by words, e.g. "cache refresh" or "golden sql". Answers one line per match: operationId, method and path, summary, the flags it needs. Then describe_operation gives its arguments and call_operation runs it.`,
+    description: SEARCH_DESCRIPTION,
     inputSchema: {
       type: "object",
       properties: {
@@ -73,9 +77,11 @@ export const metaTools: ToolDefinition[] = [
     },
     annotations: { title: "Search Peaka API operations", ...READ_ONLY },
     safety: "read",
-    async run(args) {
-      const hits = searchOperations(String(args["query"]), Number(args["limit"] ?? 10));
-      if (!hits.length) return text(`No operation matches "${args["query"]}". Try other words (resource names: ${[...new Set(OPERATIONS.map((o) => o.resource))].join(", ")}).`);
+    // Unless refused tools are listed, the search finds only what this server allows.
+    forMode: (flags) => ({ description: `${SEARCH_DESCRIPTION} ${flags.allowDestructive ? "" : `It finds only the ${OPERATIONS.filter((op) => allows(flags, op.safety)).length} operations this server allows (${flags.allowWrites ? "no deletions" : "reads"}).`}`.trim() }),
+    async run(args, context) {
+      const hits = searchOperations(String(args["query"]), Number(args["limit"] ?? 10), context.listRefused ? undefined : context.flags);
+      if (!hits.length) return text(`No operation ${context.listRefused ? "" : "that this server allows "}matches "${args["query"]}". Try other words (resource names: ${[...new Set(OPERATIONS.map((o) => o.resource))].join(", ")}).`);
       return text(hits.map((op) => `${op.operationId} — ${op.http} ${op.path} — ${op.summary}${op.safety === "read" ? "" : ` (needs ${requiredFlags(op)})`}`).join("\n"));
     },
   },
@@ -121,12 +127,16 @@ export const metaTools: ToolDefinition[] = [
       required: ["operationId"],
       additionalProperties: false,
     },
-    annotations: { title: "Call a Peaka API operation", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    // Each call is checked against the operation's own safety class.
+    annotations: CALL_HINTS,
+    // What call_operation may do is what the flags let operations do.
+    forMode: (flags) => ({ annotations: modeAnnotations(CALL_HINTS, flags) }),
+    // Each call is checked against the operation's own safety class (before its arguments), then its guard.
     safety: "read",
     async run(args, context) {
       const op = findOperation(String(args["operationId"]));
       if (!op) return failure(`Unknown operationId "${args["operationId"]}". Use search_operations to find one.`);
+      const refused = refusal(op.operationId, op.safety, context.flags);
+      if (refused) return failure(refused);
       const callArgs = (args["arguments"] ?? {}) as Record<string, any>;
       const problems = checkArguments(`op:${op.operationId}`, op.inputSchema, callArgs);
       if (problems) return failure(`Invalid arguments for ${op.operationId}: ${problems}. describe_operation gives the schema.`);

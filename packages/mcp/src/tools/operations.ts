@@ -4,20 +4,31 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { OPERATIONS, type OperationEntry } from "../catalog.js";
 import { OPERATION_FUNCTIONS } from "../generated/operations.js";
 import { failure, json, limitText, text } from "../format.js";
-import { isReadOnlySql, refusal } from "../safety.js";
+import { modeAnnotations, refusal, sqlRefusal } from "../safety.js";
 import type { ToolContext, ToolDefinition } from "./types.js";
 
 const EXPORT_HINT = "narrow the request (filters, limit, a page) or, for query results, use an export";
 
 /** The refusal for this call of this operation, if any: its safety class, then its per-call guard. */
 export function operationRefusal(entry: OperationEntry, args: Record<string, any>, context: ToolContext): string | undefined {
-  const byClass = refusal(entry.operationId, entry.safety, context.flags);
-  if (byClass) return byClass;
-  if (entry.guard === "sql") {
-    const statement = args["body"]?.statement;
-    if (typeof statement === "string" && !isReadOnlySql(statement)) {
-      return refusal(`${entry.operationId} with a statement that is not a read (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, VALUES)`, "write", context.flags);
-    }
+  return refusal(entry.operationId, entry.safety, context.flags) ?? guardRefusal(entry, args, context);
+}
+
+/**
+ * The per-call guard: executeQuery runs a SQL `statement` only when the flags allow what it does, and a
+ * saved query (`id`, `qualifiedName`), whose SQL this server does not see, only when everything is allowed.
+ */
+export function guardRefusal(entry: OperationEntry, args: Record<string, any>, context: ToolContext): string | undefined {
+  if (entry.guard !== "sql") return undefined;
+  const body = args["body"];
+  if (body === null || typeof body !== "object") return undefined;
+  if (typeof body.statement === "string") {
+    const refused = sqlRefusal(entry.operationId, body.statement, context.flags);
+    if (refused) return refused;
+  }
+  if (("id" in body || "qualifiedName" in body) && !context.flags.allowDestructive) {
+    const needs = context.flags.allowWrites ? "--allow-destructive" : "--allow-writes and --allow-destructive";
+    return `Refused: ${entry.operationId} of a saved query (id or qualifiedName) runs SQL this server cannot see, so it cannot prove what it does, and this server ${context.flags.allowWrites ? "may not delete" : "is read-only"}. Run its SQL with run_sql, or start peaka-mcp with ${needs} to allow it.`;
   }
   return undefined;
 }
@@ -88,8 +99,10 @@ export function operationTool(entry: OperationEntry): ToolDefinition {
     inputSchema: entry.inputSchema,
     ...(entry.outputSchema ? { outputSchema: entry.outputSchema } : {}),
     annotations: entry.annotations,
-    // Checked in callOperation, together with the per-call guard.
-    safety: "read",
+    // A guarded operation (executeQuery) does what its SQL does: its hints follow the flags.
+    ...(entry.guard ? { forMode: (flags) => ({ annotations: modeAnnotations(entry.annotations, flags) }) } : {}),
+    // Refused before its arguments are checked; callOperation checks the class again, with the per-call guard.
+    safety: entry.safety,
     run: (args, context) => callOperation(entry, args, context, true),
   };
 }

@@ -5,7 +5,8 @@ import { fullRefreshCacheAndWait, incrementalUpdateCacheAndWait, waitForExport }
 import { runSql, sql, type SqlRows } from "@peaka/api/sql";
 import type { JsonSchema } from "../catalog.js";
 import { failure, json, limitText, text } from "../format.js";
-import { isReadOnlySql, refusal } from "../safety.js";
+import { lexSql } from "@peaka/api/internal/sql";
+import { modeAnnotations, sqlModeSentence, sqlRefusal } from "../safety.js";
 import type { ToolContext, ToolDefinition } from "./types.js";
 
 type Props = Record<string, JsonSchema>;
@@ -31,17 +32,16 @@ function jsonText(value: unknown, context: ToolContext, hint?: string) {
 type Cell = string | number | boolean | null;
 
 /**
- * Splits a statement at its `?` markers (outside quoted strings, quoted names and comments), so that
- * the values can go through the `sql` tagged template as bindings.
+ * Splits a statement at its `?` markers (outside quoted strings, quoted names and comments, by the
+ * project's SQL lexer), so that the values can go through the `sql` tagged template as bindings.
  */
 export function splitMarkers(statement: string): string[] {
   const parts: string[] = [];
   let start = 0;
-  const re = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|\?/g;
-  for (let m = re.exec(statement); m; m = re.exec(statement)) {
-    if (m[0] !== "?") continue;
-    parts.push(statement.slice(start, m.index));
-    start = m.index + 1;
+  for (const token of lexSql(statement)) {
+    if (token.kind !== "parameter") continue;
+    parts.push(statement.slice(start, token.start));
+    start = token.end;
   }
   parts.push(statement.slice(start));
   return parts;
@@ -68,11 +68,15 @@ export function renderRows(result: SqlRows, maxRows: number, maxChars: number): 
   return [head, ...lines, ...tail].join("\n");
 }
 
+const RUN_SQL_HINTS = { title: "Run SQL", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true } as const;
+
+const runSqlDescription =
+  "Runs one SQL statement (Trino dialect; tables as \"catalog\".\"schema\".\"table\") in a Peaka project and returns its rows: a line of column names and types, then one JSON array per row. Put values in `params` and `?` in the statement: they are sent as bindings, never spliced into the text. Rows past the row cap are counted, not shown: use export_result for large results.";
+
 const runSqlTool: ToolDefinition = {
   name: "run_sql",
   title: "Run SQL",
-  description:
-    "Runs one SQL statement (Trino dialect; tables as \"catalog\".\"schema\".\"table\") in a Peaka project and returns its rows: a line of column names and types, then one JSON array per row. Put values in `params` and `?` in the statement: they are sent as bindings, never spliced into the text. Rows past the row cap are counted, not shown: use export_result for large results. Statements other than reads need --allow-writes.",
+  description: runSqlDescription,
   inputSchema: input(
     {
       projectId: PROJECT,
@@ -83,14 +87,14 @@ const runSqlTool: ToolDefinition = {
     },
     ["projectId", "statement"],
   ),
-  annotations: { title: "Run SQL", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: RUN_SQL_HINTS,
+  // What run_sql may do is what the flags let its statements do.
+  forMode: (flags) => ({ annotations: modeAnnotations(RUN_SQL_HINTS, flags), description: `${runSqlDescription} ${sqlModeSentence(flags)}` }),
   safety: "read",
   async run(args, context) {
     const text0 = String(args["statement"]);
-    if (!isReadOnlySql(text0)) {
-      const refused = refusal("run_sql with a statement that is not a read (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, VALUES)", "write", context.flags);
-      if (refused) return failure(refused);
-    }
+    const refused = sqlRefusal("run_sql", text0, context.flags);
+    if (refused) return failure(refused);
     const params = (args["params"] ?? []) as Cell[];
     const parts = splitMarkers(text0);
     if (parts.length - 1 !== params.length) return failure(`The statement has ${parts.length - 1} ? marker(s) but params has ${params.length} value(s).`);

@@ -19,6 +19,8 @@ export interface ToolContext {
   /** The core for the operation functions, same key and options. */
   core: PeakaCore;
   flags: SafetyFlags;
+  /** Whether tools and operations these flags refuse are listed (and found) anyway (`--list-refused-tools`). */
+  listRefused: boolean;
   limits: ResultLimits;
   /** Fires when the MCP client cancels the call. */
   signal: AbortSignal;
@@ -34,7 +36,12 @@ export interface ToolDefinition {
   inputSchema: JsonSchema & { type: "object" };
   outputSchema?: JsonSchema & { type: "object" };
   annotations: ToolAnnotations;
-  /** Checked before `run`: a `write` tool needs `--allow-writes`, a `destructive` one also `--allow-destructive`. */
+  /**
+   * Checked before the arguments and `run`: a `write` tool needs `--allow-writes`, a `destructive` one also
+   * `--allow-destructive`. Unless the server lists refused tools, a tool these flags refuse is not listed.
+   */
   safety: Safety;
+  /** What changes in the listing under these flags (the hints of tools whose effect depends on them). */
+  forMode?(flags: SafetyFlags): { annotations?: ToolAnnotations; description?: string };
   run(args: Record<string, any>, context: ToolContext): Promise<CallToolResult>;
 }
