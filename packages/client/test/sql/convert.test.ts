@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createPeakaCore } from "../../src/core.js";
 import { PeakaBadRequestError, PeakaInvalidArgumentError } from "../../src/errors.js";
+import { executeQuery, iterateQueryRows } from "../../src/index.js";
 import { baseType, convertValue, rowsFromResult, runSql, sql, uniqueKeys } from "../../src/sql/index.js";
 import { closeAllServers, startServer, clientFor } from "../support/servers.js";
 
@@ -126,6 +127,15 @@ describe("runSql", () => {
     // the resource method gives the cell's exact text too
     const raw = await peaka.queries.execute({ projectId: "prj1", body: { statement: "SELECT id FROM t" } });
     expect(raw.data[0]![0]!.value).toBe("9007199254740993");
+    // and so do the operation function and the query-rows iterator (the second page is empty: the end)
+    const core = createPeakaCore({ apiKey: "test-key", baseUrl: server.baseUrl });
+    expect((await executeQuery(core, { projectId: "prj1", body: { statement: "SELECT id FROM t" } })).data[1]![0]!.value).toBe("-9007199254740995");
+    const iterated: unknown[] = [];
+    for await (const row of iterateQueryRows(core, { projectId: "prj1", body: { from: [] } as never }, { pageSize: 2 })) {
+      iterated.push((row as Array<{ value: unknown }>)[0]!.value);
+      if (iterated.length === 2) break;
+    }
+    expect(iterated).toEqual(["9007199254740993", "-9007199254740995"]);
   });
 
   it("convertValue refuses a bigint value that is already a JS number beyond 2^53 (its digits may be lost)", () => {
