@@ -148,6 +148,7 @@ const ifaceLines: string[] = [];
 const factoryLines: string[] = [];
 let usesEvents = false;
 const safeToRepeat: string[] = [];
+const exactNumbers: string[] = [];
 const typeNames: string[] = [];
 const transforms = new Set<string>();
 const resultBy = new Set<(typeof RESULT_BY)[string]>();
@@ -241,7 +242,10 @@ for (const [resource, methods] of byResource) {
     );
     // The error factory names the partner key in the 403 message of such operations (core.ts).
     if (partnerOnly) specParts.push("k: 1");
-    if (EXACT_NUMBERS.has(m.op.operationId)) specParts.push("j: 1");
+    if (EXACT_NUMBERS.has(m.op.operationId)) {
+      specParts.push("j: 1");
+      exactNumbers.push(`${m.op.method.toUpperCase()} ${m.op.path}`);
+    }
     if (m.op.operation.deprecated) doc.push(`@deprecated ${(m.op.operation["x-sdk-deprecated-note"] as string | undefined) ?? "This route is deprecated by Peaka."}`);
     ifaceLines.push(`  /**\n${comment(doc.join("\n"))}\n   */`);
     // Plain signatures, not a generic helper type: a call then costs the checker almost nothing.
@@ -311,6 +315,9 @@ const resourcesText = [
   "",
   `/** The POST operations marked \`x-peaka-safe-to-repeat\` (pure reads): retried like GETs. @internal */`,
   `export const SAFE_TO_REPEAT: readonly string[] = [${safeToRepeat.map(quote).join(", ")}];`,
+  "",
+  `/** The operations whose JSON answer keeps integers beyond 2^53 - 1 as their text (\`j: 1\`), for the low-level calls. @internal */`,
+  `export const EXACT_NUMBERS: readonly string[] = [${exactNumbers.map(quote).join(", ")}];`,
   "",
 ].join("\n");
 const operationsText = [

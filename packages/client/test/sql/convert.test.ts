@@ -136,6 +136,9 @@ describe("runSql", () => {
       if (iterated.length === 2) break;
     }
     expect(iterated).toEqual(["9007199254740993", "-9007199254740995"]);
+    // and the low-level call of the same route
+    const low = await peaka.POST("/data/projects/{projectId}/queries/execute", { params: { path: { projectId: "prj1" } }, body: { statement: "SELECT id FROM t" } });
+    expect((low.data as { data: Array<Array<{ value: unknown }>> }).data[0]![0]!.value).toBe("9007199254740993");
   });
 
   it("convertValue refuses a bigint value that is already a JS number beyond 2^53 (its digits may be lost)", () => {
