@@ -243,7 +243,7 @@ for (const [resource, methods] of byResource) {
     // The error factory names the partner key in the 403 message of such operations (core.ts).
     if (partnerOnly) specParts.push("k: 1");
     if (EXACT_NUMBERS.has(m.op.operationId)) {
-      specParts.push("j: 1");
+      specParts.push("j: parseExactJson");
       exactNumbers.push(`${m.op.method.toUpperCase()} ${m.op.path}`);
     }
     if (m.op.operation.deprecated) doc.push(`@deprecated ${(m.op.operation["x-sdk-deprecated-note"] as string | undefined) ?? "This route is deprecated by Peaka."}`);
@@ -328,6 +328,7 @@ const operationsText = [
   `import type * as R from "./resources.js";`,
   ...(ops.some((o) => bodyOfOp(o).kind === "multipart") ? [`import { toFormData } from "../internal/multipart.js";`] : []),
   ...(usesEvents ? [`import { eventStream } from "../stream.js";`] : []),
+  ...(exactNumbers.length ? [`import { parseExactJson } from "../internal/json.js";`] : []),
   ...(transforms.size ? [`import { ${[...transforms].sort().join(", ")} } from "../normalize.js";`] : []),
   ...[...resultBy].map((b) => `import type { ${b.fn} } from ${quote(b.from)};`),
   "",

@@ -104,12 +104,13 @@ function envApiKey(): string | undefined {
   return env?.["PEAKA_API_KEY"] || undefined;
 }
 
-const PRINTABLE = /^[\t\x20-\x7e]+$/;
+/** Printable ASCII (or tabs), at least MIN_KEY_LENGTH (8) characters. */
+const PRINTABLE = /^[\t\x20-\x7e]{8,}$/;
 
 /** Checks an API key's characters; the message never contains the key. */
 export function checkApiKey(key: unknown): string {
   // The common case in one test: printable ASCII (or tabs), not blank. The checks below name the problem.
-  if (typeof key === "string" && PRINTABLE.test(key) && key.trim() !== "" && key.length >= MIN_KEY_LENGTH) return key;
+  if (typeof key === "string" && PRINTABLE.test(key) && key.trim() !== "") return key;
   if (typeof key !== "string" || key.trim() === "") {
     throw new PeakaConfigError("The API key is empty: pass a non-empty `apiKey` or set PEAKA_API_KEY.");
   }
@@ -123,7 +124,7 @@ export function checkApiKey(key: unknown): string {
   }
   if (key.length < MIN_KEY_LENGTH) {
     throw new PeakaConfigError(
-      `The API key has ${key.length} characters; keys shorter than ${MIN_KEY_LENGTH} are refused, because they cannot be told apart from other text to be redacted from errors and logs.`,
+      `The API key has ${key.length} characters, fewer than ${MIN_KEY_LENGTH}: too short to redact safely.`,
     );
   }
   return key;

@@ -70,12 +70,6 @@ export function parseExactJson(text: string, numbers: ExactNumbers = "string"): 
  * can echo a key or carry data that must not reach a log through `error.cause`.
  */
 export function jsonFailure(error: unknown, length: number): SyntaxError {
-  const message = error instanceof Error ? error.message : "";
-  const position = /position (\d+)/.exec(message)?.[1];
-  const what = /end of (JSON )?(data|input)|Unterminated/i.test(message) || Number(position) >= length
-    ? `the text ends before the JSON does (${length} characters)`
-    : /Unexpected token|Unexpected non-whitespace|Bad control|Bad escape|Expected/i.test(message)
-      ? "an unexpected character"
-      : "not valid JSON";
-  return new SyntaxError(`JSON.parse failed: ${what}${position === undefined ? "" : ` at position ${position}`} (the text is left out)`);
+  const at = /position (\d+)/.exec(String((error as Error | undefined)?.message))?.[1];
+  return new SyntaxError(`JSON.parse failed on ${length} characters${at ? ` at position ${at}` : ""} (the text is left out)`);
 }

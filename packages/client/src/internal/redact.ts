@@ -29,51 +29,29 @@ export interface Secrets {
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
-/** A hex digit in either case: `F` -> `[Ff]`. */
-const anyCase = (digits: string) => digits.replace(/[A-F]/g, (d) => `[${d}${d.toLowerCase()}]`);
+const utf8 = (s: string) => new TextEncoder().encode(s);
 
-/** One character as sent, %-escaped (its UTF-8 bytes, hex in either case) or JSON-escaped. */
+/** One character as sent, %-escaped (its UTF-8 bytes) or JSON-escaped (`\u0041`, `\/`); the pattern ignores case. */
 function charPattern(char: string): string {
   const code = char.codePointAt(0) as number;
-  const forms = [escape(char)];
-  forms.push([...new TextEncoder().encode(char)].map((b) => `%${anyCase(hex(b))}`).join(""));
-  if (code <= 0xffff) forms.push(`\\\\u${anyCase(code.toString(16).toUpperCase().padStart(4, "0"))}`);
-  if (char === "/" || char === '"' || char === "\\") forms.push(`\\\\${escape(char)}`);
-  return `(?:${forms.join("|")})`;
-}
-
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-function base64(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    const chars = Math.ceil(((Math.min(3, bytes.length - i)) * 8) / 6);
-    for (let c = 0; c < chars; c++) out += B64[(n >> (18 - 6 * c)) & 63];
-  }
-  return out;
+  const percent = [...utf8(char)].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+  const unicode = code < 0x10000 ? `|\\\\u${code.toString(16).padStart(4, "0")}` : "";
+  return `(?:${escape(char)}|${percent}${unicode}${'/"\\'.includes(char) ? `|\\\\${escape(char)}` : ""})`;
 }
 
 /**
  * The base64 text that the key's bytes alone decide, for each of the 3 offsets (mod 3) at which the key
- * can start in the encoded bytes: `offset` zero bytes go before the key, the characters that mix in
+ * can start in the encoded bytes: `offset` zero bytes go before the key, and the characters that mix in
  * those bytes (at the start) or the bytes after the key (at the end) are cut off.
  */
 export function base64Cores(key: string): string[] {
-  const bytes = new TextEncoder().encode(key);
-  const out: string[] = [];
-  for (let offset = 0; offset < 3; offset++) {
-    const padded = new Uint8Array(offset + bytes.length);
-    padded.set(bytes, offset);
-    const text = base64(padded);
-    const total = padded.length;
-    // Characters of whole 3-byte groups, then those of the last partial group that use no later byte.
-    const end = Math.floor(total / 3) * 4 + [0, 1, 2][total % 3]!;
-    const start = [0, 2, 3][offset]!;
-    out.push(text.slice(start, end));
-  }
-  return out;
+  const bytes = utf8(key);
+  return [0, 1, 2].map((offset) => {
+    const n = offset + bytes.length;
+    const text = btoa(String.fromCharCode(...new Uint8Array(offset), ...bytes));
+    // whole 3-byte groups, then the characters of the last partial group that use no later byte
+    return text.slice([0, 2, 3][offset], ((n - (n % 3)) / 3) * 4 + (n % 3));
+  });
 }
 
 /**
@@ -99,19 +77,15 @@ class KeySet implements Secrets {
       }
     }
     // Longest first, so that a key that contains another is replaced whole.
-    return (this.#pattern = new RegExp([...forms].sort((a, b) => b.length - a.length).join("|"), "g"));
+    // Case is ignored: %-escapes and \u escapes come in either case, and redacting a little more is safe.
+    return (this.#pattern = new RegExp([...forms].sort((a, b) => b.length - a.length).join("|"), "gi"));
   }
   redact = (text: string): string => {
     if (!text || !this.#keys.length) return text;
     return text.replace(this.#pattern ?? this.#build(), REDACTED);
   };
   has(text: string): boolean {
-    if (!text || !this.#keys.length) return false;
-    const pattern = this.#pattern ?? this.#build();
-    pattern.lastIndex = 0;
-    const found = pattern.test(text);
-    pattern.lastIndex = 0;
-    return found;
+    return this.redact(text) !== text;
   }
 }
 

@@ -108,7 +108,7 @@ describe("keys too short to redact", () => {
         }
         expect(error).toBeInstanceOf(PeakaConfigError);
         expect((error as Error).message).toBe(
-          `The API key has ${key.length} characters; keys shorter than 8 are refused, because they cannot be told apart from other text to be redacted from errors and logs.`,
+          `The API key has ${key.length} characters, fewer than 8: too short to redact safely.`,
         );
       }
     }
@@ -142,17 +142,17 @@ describe("a JSON parse failure keeps no body text in its cause", () => {
       const cause = (error as Error).cause as Error;
       expect(cause).toBeInstanceOf(SyntaxError);
       // says where it failed, and nothing of the body
-      expect(cause.message).toMatch(/^JSON\.parse failed: an unexpected character( at position \d+)? \(the text is left out\)$/);
+      expect(cause.message).toMatch(new RegExp(`^JSON\\.parse failed on ${BODY.length} characters( at position \\d+)? \\(the text is left out\\)$`));
       for (const piece of ["private-data", "\"rows\"", "note", KEY]) expect(cause.message + JSON.stringify(cause)).not.toContain(piece);
       // the error's own excerpt is redacted
       expect(leaks((error as Error).message)).toEqual([]);
     }
   });
 
-  it("a cut-off body says that the text ended, with its length", async () => {
+  it("a cut-off body: the length and the position where it broke", async () => {
     const server = await startServer(raw(200, '{"id": "abc', { "content-type": "application/json" }));
     const peaka = clientFor(server, { apiKey: KEY, maxRetries: 0 });
     const error = (await rejectionOf(peaka.organizations.list())) as Error;
-    expect((error.cause as Error).message).toBe("JSON.parse failed: the text ends before the JSON does (11 characters) at position 11 (the text is left out)");
+    expect((error.cause as Error).message).toBe("JSON.parse failed on 11 characters at position 11 (the text is left out)");
   });
 });
