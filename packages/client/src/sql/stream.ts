@@ -275,7 +275,11 @@ function byteCounter(onBytes: (n: number) => void): TransformStream<Uint8Array, 
 
 const REFUSED = new Set([400, 401, 403, 404, 410]);
 
-/** The rows of `streamRows`: an async iterator; leaving a `for await` loop early stops the download. */
+/**
+ * The rows of `streamRows`: an async iterator; leaving a `for await` loop early stops the download.
+ * `next()` and `return()` calls made before the previous one settled wait for it, in order, as an async
+ * generator's do: every row is handed out once.
+ */
 export interface RowStream<R = SqlRow> extends AsyncIterableIterator<R> {
   next(): Promise<IteratorResult<R, undefined>>;
   /** Stops the download and parsing; the loop ends. */
