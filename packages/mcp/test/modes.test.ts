@@ -5,7 +5,7 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { listOperations, loadSpec } from "@peaka/mock/spec";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { connectStdio, textOf, type Connected } from "./support/harness.js";
+import { connectHttp, connectStdio, startHttp, textOf, type Connected, type HttpServerProcess } from "./support/harness.js";
 
 const ops = listOperations(loadSpec());
 const reads = ops.filter((o) => o.method === "get" || ["searchCatalogs", "executeQuery", "transpileSql", "chatWithAgent", "streamAgentChat", "exportQuery", "exportTable"].includes(o.operationId));
@@ -17,8 +17,10 @@ async function connect(flags: string[]): Promise<Connected> {
   clients.push(c);
   return c;
 }
+const httpServers: HttpServerProcess[] = [];
 afterAll(async () => {
   for (const c of clients) await c.close();
+  for (const h of httpServers) await h.stop();
 });
 
 const hints = (tools: Tool[], name: string) => {
@@ -55,6 +57,20 @@ describe.each([
     expect(tools.find((t) => t.name === "run_sql")?.description).toContain(
       flags.includes("--allow-destructive") ? "runs any statement" : flags.includes("--allow-writes") ? "writes that only add" : "This server is read-only",
     );
+  });
+});
+
+describe("over Streamable HTTP", () => {
+  it("each request's server lists what the flags allow, with the mode's hints", async () => {
+    const http = await startHttp(inject("prismUrl"), []);
+    httpServers.push(http);
+    const server = await connectHttp(http.url);
+    clients.push(server);
+    const tools = (await server.client.listTools()).tools;
+    expect(tools.map((t) => t.name)).not.toContain("refresh_cache");
+    expect(tools).toHaveLength(10);
+    expect(hints(tools, "run_sql")).toEqual(READ_ONLY);
+    expect(textOf(await server.call("refresh_cache", {}))).toMatch(/^Refused: refresh_cache changes data/);
   });
 });
 

@@ -1,5 +1,5 @@
-// Pure logic, table-driven: which SQL counts as a read, how a statement splits at its ? markers, and
-// what a refused call says.
+// Pure logic, table-driven: which SQL counts as a read (the adversarial corpus: sql-safety.test.ts), how
+// a statement splits at its ? markers, and what a refused call says.
 import { describe, expect, it } from "vitest";
 import { isReadOnlySql, refusal } from "../src/safety.js";
 import { splitMarkers } from "../src/tools/task.js";
@@ -42,6 +42,10 @@ describe("splitMarkers", () => {
     ["a = ? -- really?\n", ["a = ", " -- really?\n"]],
     ["a = ? /* ? */", ["a = ", " /* ? */"]],
     ["a = 'it''s ?' OR b = ?", ["a = 'it''s ?' OR b = ", ""]],
+    // The project's SQL lexer: Unicode and binary strings, backquoted names, a lone CR ending a comment.
+    ["a = U&'?' AND b = X'3F' AND `?` = ?", ["a = U&'?' AND b = X'3F' AND `?` = ", ""]],
+    ["a = ? -- ?\rAND b = ?", ["a = ", " -- ?\rAND b = ", ""]],
+    ["a = '/* ?' AND b = ? /* ' ? */", ["a = '/* ?' AND b = ", " /* ' ? */"]],
   ])("%j", (sql, parts) => {
     expect(splitMarkers(sql)).toEqual(parts);
   });

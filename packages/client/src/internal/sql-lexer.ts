@@ -1,4 +1,4 @@
-// The one SQL lexer of the project (entry `@peaka/api/internal/sql`: internal, shared by @peaka/api's
+// The one SQL lexer of the project (entry `@peaka/api/internal/sql`: internal, for @peaka/api's
 // `sql` template and @peaka/mcp's read-only check; not covered by semver).
 //
 // One left-to-right pass over Trino's lexical rules (io/trino/grammar/sql/SqlBase.g4):
