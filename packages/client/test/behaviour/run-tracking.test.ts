@@ -219,7 +219,7 @@ describe.each(DOORS)("metadata refresh via %s", (door) => {
 
   it("with `settle: Infinity` an unchanged COMPLETED is never taken for the end (the wait ends at its timeout)", async () => {
     const server = await startServer(jobScript([{ status: "COMPLETED" }], {}));
-    const error = await rejectionOf(refreshMetadataAndWait(doorFor(door, server), { projectId, catalogId }, { ...NEVER, settle: Infinity }));
+    const error = await rejectionOf(refreshMetadataAndWait(doorFor(door, server), { projectId, catalogId }, { ...NEVER, timeout: 3_000, settle: Infinity }));
     expect(error).toBeInstanceOf(PeakaTimeoutError);
     expect((error as Error).message).toMatch(/the new run never started \(the status still showed the previous run, COMPLETED\)/);
   });
