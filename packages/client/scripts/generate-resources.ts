@@ -21,6 +21,12 @@ const TRANSFORMS: Record<string, string> = {
 const RESULT_BY: Record<string, { param: string; fallback: string; result: string; fn: string; from: string }> = {
   executeQuery: { param: "format", fallback: '"CELL_TYPED"', result: "ExecuteQueryResultFor", fn: "ExecuteQueryFunction", from: "../query-rows.js" },
 };
+/**
+ * Operations whose JSON answer is read with exact integers (src/internal/json.ts): a number JSON.parse
+ * would round (beyond 2^53 - 1) comes as its text. Only where the schema lets such a value be a string
+ * (query cells, `QueryCellValue`).
+ */
+const EXACT_NUMBERS = new Set(["executeQuery"]);
 /** Which API keys an operation accepts (`x-peaka-key-types`); left out, both kinds. */
 const KEY_TYPES = ["partner", "project"] as const;
 /** Names the resource namespaces may not take: they are members of the client itself. */
@@ -142,6 +148,7 @@ const ifaceLines: string[] = [];
 const factoryLines: string[] = [];
 let usesEvents = false;
 const safeToRepeat: string[] = [];
+const exactNumbers: string[] = [];
 const typeNames: string[] = [];
 const transforms = new Set<string>();
 const resultBy = new Set<(typeof RESULT_BY)[string]>();
@@ -235,6 +242,10 @@ for (const [resource, methods] of byResource) {
     );
     // The error factory names the partner key in the 403 message of such operations (core.ts).
     if (partnerOnly) specParts.push("k: 1");
+    if (EXACT_NUMBERS.has(m.op.operationId)) {
+      specParts.push("j: parseExactJson");
+      exactNumbers.push(`${m.op.method.toUpperCase()} ${m.op.path}`);
+    }
     if (m.op.operation.deprecated) doc.push(`@deprecated ${(m.op.operation["x-sdk-deprecated-note"] as string | undefined) ?? "This route is deprecated by Peaka."}`);
     ifaceLines.push(`  /**\n${comment(doc.join("\n"))}\n   */`);
     // Plain signatures, not a generic helper type: a call then costs the checker almost nothing.
@@ -305,6 +316,9 @@ const resourcesText = [
   `/** The POST operations marked \`x-peaka-safe-to-repeat\` (pure reads): retried like GETs. @internal */`,
   `export const SAFE_TO_REPEAT: readonly string[] = [${safeToRepeat.map(quote).join(", ")}];`,
   "",
+  `/** The operations whose JSON answer keeps integers beyond 2^53 - 1 as their text (\`j: 1\`), for the low-level calls. @internal */`,
+  `export const EXACT_NUMBERS: readonly string[] = [${exactNumbers.map(quote).join(", ")}];`,
+  "",
 ].join("\n");
 const operationsText = [
   ...BANNER,
@@ -314,6 +328,7 @@ const operationsText = [
   `import type * as R from "./resources.js";`,
   ...(ops.some((o) => bodyOfOp(o).kind === "multipart") ? [`import { toFormData } from "../internal/multipart.js";`] : []),
   ...(usesEvents ? [`import { eventStream } from "../stream.js";`] : []),
+  ...(exactNumbers.length ? [`import { parseExactJson } from "../internal/json.js";`] : []),
   ...(transforms.size ? [`import { ${[...transforms].sort().join(", ")} } from "../normalize.js";`] : []),
   ...[...resultBy].map((b) => `import type { ${b.fn} } from ${quote(b.from)};`),
   "",

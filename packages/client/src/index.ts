@@ -45,7 +45,7 @@ export {
   waitForMaterializedQuery,
   waitForMetadataRefresh,
 } from "./waiters.js";
-export type { CacheRunBaseline, CacheSyncMode } from "./waiters.js";
+export type { CacheRunBaseline, CacheSyncMode, MetadataRefreshWaitOptions } from "./waiters.js";
 export type { CacheExecutionInfo, CacheStatus, ExportJob, MaterializedQueryStatus } from "@peaka/api-types";
 
 // Paged operations as async iterators

@@ -1,4 +1,5 @@
 import { PeakaConfigError } from "./errors.js";
+import { MIN_KEY_LENGTH } from "./internal/redact.js";
 import type { Logger, LogLevel } from "./internal/log.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./internal/retry.js";
 import { checkBoolean, checkCount, checkHeaders, checkTimeout, showValue } from "./internal/validate.js";
@@ -41,7 +42,9 @@ export interface PeakaClientOptions {
    * Partner or project API key, or a user's Peaka OAuth access token, sent as
    * `Authorization: Bearer <value>`. A function is called before every request (and every retry), so
    * rotated keys are picked up; when Peaka answers 401 it is called once with `{ refresh: true }` and
-   * the request is sent again with the new value (concurrent 401s share that one call).
+   * the request is sent again with the new value (concurrent 401s share that one call). A key shorter
+   * than 8 characters is refused (`PeakaConfigError` here, `PeakaInvalidArgumentError` per request,
+   * `PeakaConfigError` from the call whose key function returned it): it could not be redacted safely.
    * Default: the `PEAKA_API_KEY` environment variable, where the runtime has one.
    */
   apiKey?: ApiKeySource | undefined;
@@ -124,7 +127,8 @@ function envApiKey(): string | undefined {
   return env?.["PEAKA_API_KEY"] || undefined;
 }
 
-const PRINTABLE = /^[\t\x20-\x7e]+$/;
+/** Printable ASCII (or tabs), at least MIN_KEY_LENGTH (8) characters. */
+const PRINTABLE = /^[\t\x20-\x7e]{8,}$/;
 
 /** Checks an API key's characters; the message never contains the key. */
 export function checkApiKey(key: unknown): string {
@@ -140,6 +144,11 @@ export function checkApiKey(key: unknown): string {
   }
   if (/[^\t\x20-\x7e]/.test(key)) {
     throw new PeakaConfigError("The API key contains a character that cannot be sent in a header.");
+  }
+  if (key.length < MIN_KEY_LENGTH) {
+    throw new PeakaConfigError(
+      `The API key has ${key.length} characters, fewer than ${MIN_KEY_LENGTH}: too short to redact safely.`,
+    );
   }
   return key;
 }

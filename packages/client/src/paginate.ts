@@ -83,8 +83,12 @@ export async function* iterateCacheExecutionHistory(
 
 /**
  * A project's export jobs, newest first. Pages follow the `createdBefore` cursor: each next page asks
- * for jobs created before the last one received. Ends on an empty page. Default page size: 50
- * (Peaka serves 1 to 200).
+ * for jobs created up to the instant of the last one received (`createdBefore` = that `createdAt`
+ * plus 1 ms, with room in `limit` for the jobs of that instant already read, which are not yielded
+ * again), so jobs that share a `createdAt` across a page boundary are never skipped. Ends on an empty
+ * page, or a page that holds only jobs already read and is shorter than asked for. When more jobs
+ * share one instant than the largest page (200) holds, it throws `PeakaPaginationError` instead of
+ * skipping or looping. Default page size: 50 (Peaka serves 1 to 200).
  */
 export async function* iterateExports(
   peaka: PeakaClientOrCore,
@@ -93,19 +97,39 @@ export async function* iterateExports(
 ): AsyncGenerator<Schemas["ExportJob"]> {
   const limit = pageSizeOf("listExports", options.pageSize, 50);
   let cursor = args.createdBefore;
+  /** The instant (ms) of the last job yielded, and the ids yielded at that instant. */
+  let instant: number | undefined;
+  let ties = new Set<string>();
+  const at = (job: Schemas["ExportJob"] | undefined) => (typeof job?.createdAt === "string" ? Date.parse(job.createdAt) : Number.NaN);
   while (true) {
-    const query = { ...args, limit, ...(cursor !== undefined ? { createdBefore: cursor } : {}) };
+    const ask = Math.min(PAGE_LIMITS.listExports.max, limit + ties.size);
+    const query = { ...args, limit: ask, ...(cursor !== undefined ? { createdBefore: cursor } : {}) };
     const page = arrayPage<Schemas["ExportJob"]>("listExports", await call(peaka, listExports, query, options.request));
     if (page.length === 0) return;
-    const last = page[page.length - 1]?.createdAt;
-    if (cursor !== undefined && typeof last === "string" && (last === cursor || Date.parse(last) >= Date.parse(cursor))) {
-      throw new PeakaPaginationError("listExports", `asked for jobs created before ${cursor}, the page ended at ${last}: the server repeats the cursor.`);
+    const fresh: Schemas["ExportJob"][] = [];
+    for (const job of page) {
+      if (instant !== undefined && at(job) > instant) {
+        throw new PeakaPaginationError("listExports", `asked for jobs created before ${cursor}, got one created at ${job.createdAt}: the server repeats the cursor's page.`);
+      }
+      if (!(typeof job?.id === "string" && ties.has(job.id))) fresh.push(job);
     }
-    yield* page;
-    if (typeof last !== "string" || last === "") {
+    if (fresh.length === 0) {
+      if (page.length < ask) return;
+      throw new PeakaPaginationError(
+        "listExports",
+        `${page.length} jobs share createdAt ${page[0]?.createdAt}, as many as a page of ${ask} holds: the jobs after them cannot be asked for without skipping some.`,
+      );
+    }
+    yield* fresh;
+    const last = page[page.length - 1];
+    const lastAt = at(last);
+    if (Number.isNaN(lastAt)) {
       throw new PeakaPaginationError("listExports", "the last job of a page has no createdAt, so the next page cannot be asked for.");
     }
-    cursor = last;
+    if (lastAt !== instant) ties = new Set();
+    for (const job of page) if (at(job) === lastAt && typeof job.id === "string") ties.add(job.id);
+    instant = lastAt;
+    cursor = new Date(lastAt + 1).toISOString();
   }
 }
 
@@ -166,9 +190,10 @@ function sameRows(a: readonly unknown[], b: readonly unknown[]): boolean {
 /**
  * The rows of a query-builder execution (`{ from, columns, filters, ... }`), `limit` rows per request,
  * each page starting after the rows received so far; ends on an empty page. Rows carry no identity,
- * so a repeated page is recognised only when it equals the previous one and holds at least two
- * different rows (a page of identical rows may repeat legitimately). Default page size: the body's
- * `limit`, else 1000.
+ * and data may repeat (x, y, x, y): when a page equals the previous one and holds at least two
+ * different rows, the page one row further on is read once to tell a server that ignores `offset`
+ * (the same page again: `PeakaPaginationError`) from repeating data (other rows: paging goes on).
+ * Pages of identical rows are never taken for a repeat. Default page size: the body's `limit`, else 1000.
  */
 export async function* iterateQueryRows(
   peaka: PeakaClientOrCore,
@@ -180,13 +205,16 @@ export async function* iterateQueryRows(
     options.pageSize !== undefined ? pageSizeOf("executeQuery", options.pageSize, 0) : pageSizeOf("executeQuery", args.body.limit, 1000, "body.limit");
   let offset = checkCount("body.offset", args.body.offset, 0, 0);
   let previous: readonly unknown[] | undefined;
-  while (true) {
-    const request = { projectId: args.projectId, ...(args.format ? { format: args.format } : {}), body: { ...args.body, limit, offset } };
+  const read = async (at: number): Promise<QueryRow[]> => {
+    const request = { projectId: args.projectId, ...(args.format ? { format: args.format } : {}), body: { ...args.body, limit, offset: at } };
     const page = (await call(peaka, executeQuery, request as never, options.request)) as { data?: unknown } | undefined;
-    const rows = arrayPage<QueryRow>("executeQuery", page?.data);
+    return arrayPage<QueryRow>("executeQuery", page?.data);
+  };
+  while (true) {
+    const rows = await read(offset);
     if (rows.length === 0) return;
-    if (previous && sameRows(previous, rows) && rows.some((row) => JSON.stringify(row) !== JSON.stringify(rows[0]))) {
-      throw new PeakaPaginationError("executeQuery", `the rows at offset ${offset} repeat the previous page; the server seems to ignore offset.`);
+    if (previous && sameRows(previous, rows) && rows.some((row) => JSON.stringify(row) !== JSON.stringify(rows[0])) && sameRows(await read(offset + 1), rows)) {
+      throw new PeakaPaginationError("executeQuery", `the rows at offset ${offset} and ${offset + 1} repeat the previous page; the server seems to ignore offset.`);
     }
     previous = rows;
     yield* rows;

@@ -21,6 +21,7 @@ import {
   triggerCacheIncrementalUpdate,
 } from "./generated/operations.js";
 import type { MetadataRefreshState, NormalizedRefreshJobStatus } from "./normalize.js";
+import { checkTimeout } from "./internal/validate.js";
 import { checkPollOptions, poll, type JobVerdict, type PollOptions } from "./poll.js";
 
 type Schemas = components["schemas"];
@@ -224,47 +225,81 @@ export async function incrementalUpdateCacheAndWait(
 const METADATA_IN_PROGRESS: ReadonlySet<string> = new Set(["WAITING", "DELAYED", "ACTIVE", "PAUSED"]);
 const METADATA_ENDED: ReadonlySet<string> = new Set(["COMPLETED", "FAILED", "STUCK"]);
 
+/** Options of the metadata refresh waiters: the poll options and how long an unchanged final state is read. */
+export interface MetadataRefreshWaitOptions extends PollOptions<NormalizedRefreshJobStatus> {
+  /**
+   * How long, in ms from the first read, a status that still shows the final state read before the
+   * trigger (`COMPLETED`, `FAILED` or `STUCK`, and nothing else in between) is read before it is
+   * taken for the new refresh's end. The status carries its state and nothing else (no run id, no
+   * time), so a refresh that starts and ends between two reads leaves it unchanged and cannot be
+   * told from the previous one; this ends such a wait sooner than `timeout`. `Infinity`: never (the
+   * wait then ends at `timeout`). Default: 30000.
+   */
+  settle?: number | undefined;
+}
+
+/** The default of `MetadataRefreshWaitOptions.settle`, in ms. */
+export const METADATA_SETTLE_MS = 30_000;
+
 /**
  * Waits until the metadata refresh of a catalog ends; resolves with the final (normalized) status
  * once it is `COMPLETED`, rejects with `PeakaJobFailedError` on `FAILED` or `STUCK`. `NOT_ACTIVE`
  * never ends the wait. `after` is the state read before the trigger: with it, the job counts as
- * started once a read shows it in progress or ended in a state other than `after` (the status
- * carries no run id, so a run that ends in the same state between two reads stays unseen until the
- * deadline). Without it, any in-progress or final state counts.
+ * started once a read shows it in progress, or a final state after any read that differed from
+ * `after` (e.g. `COMPLETED` → `NOT_ACTIVE` → `COMPLETED`), or a final state other than `after`.
+ * When every read shows the final state `after` itself, the status cannot tell a refresh that ended
+ * between two reads from the previous one: after `settle` ms (default 30 s) that state is taken for
+ * the new refresh's end. Without `after`, any in-progress or final state counts.
  */
 export async function waitForMetadataRefresh(
   peaka: PeakaClientOrCore,
   ids: { projectId: string; catalogId: string; after?: MetadataRefreshState },
-  options?: PollOptions<NormalizedRefreshJobStatus>,
+  options?: MetadataRefreshWaitOptions,
 ): Promise<NormalizedRefreshJobStatus> {
   requireIds(ids, ["projectId", "catalogId"], "waitForMetadataRefresh");
   const { projectId, catalogId, after } = ids;
+  const settle = checkTimeout("settle", options?.settle, METADATA_SETTLE_MS);
+  const { settle: _settle, ...pollOptions } = options ?? {};
+  const ambiguous = after !== undefined && METADATA_ENDED.has(after);
   let started = false;
+  let moved = false;
+  let first: number | undefined;
   return poll(
     {
       name: `metadata refresh of catalog ${catalogId}`,
       read: (signal) => call(peaka, getMetadataRefreshStatus, { projectId, catalogId }, { signal }),
       stateOf: (s) => s.status,
-      isRun: (s) => (started ||= METADATA_IN_PROGRESS.has(s.status) || (METADATA_ENDED.has(s.status) && s.status !== after)),
+      isRun: (s) => {
+        const now = Date.now();
+        first ??= now;
+        if (s.status !== after) moved = true;
+        return (started ||=
+          METADATA_IN_PROGRESS.has(s.status) ||
+          (METADATA_ENDED.has(s.status) && (s.status !== after || moved)) ||
+          (ambiguous && s.status === after && now - first >= settle));
+      },
       verdict: judge(METADATA_REFRESH_STATES),
     },
-    options,
+    pollOptions,
   );
 }
 
 /**
  * Starts a metadata refresh of a catalog and waits for it: reads the current state, triggers the
  * refresh (with the optional callback), then waits as `waitForMetadataRefresh` does with that state
- * as `after`. Resolves once the refresh is `COMPLETED`.
+ * as `after`. Resolves once the refresh is `COMPLETED`. When the state before was already final and
+ * no read after the trigger shows anything else, the refresh is taken to have ended between two
+ * reads once `settle` ms (default 30 s) have passed: the status has nothing else to tell it by.
  */
 export async function refreshMetadataAndWait(
   peaka: PeakaClientOrCore,
   args: { projectId: string; catalogId: string; callbackURL?: string; callbackToken?: string },
-  options?: PollOptions<NormalizedRefreshJobStatus>,
+  options?: MetadataRefreshWaitOptions,
 ): Promise<NormalizedRefreshJobStatus> {
   requireIds(args, ["projectId", "catalogId"], "refreshMetadataAndWait");
   const { projectId, catalogId, callbackURL, callbackToken } = args;
   const signal = checkPollOptions(options).signal;
+  checkTimeout("settle", options?.settle, METADATA_SETTLE_MS);
   let before: MetadataRefreshState | undefined;
   try {
     before = (await call(peaka, getMetadataRefreshStatus, { projectId, catalogId }, { signal })).status;

@@ -7,6 +7,7 @@ import { operation, type OperationFunction, type OptionalArgsOperationFunction }
 import type * as R from "./resources.js";
 import { toFormData } from "../internal/multipart.js";
 import { eventStream } from "../stream.js";
+import { parseExactJson } from "../internal/json.js";
 import { normalizeRefreshJobStatus } from "../normalize.js";
 import type { ExecuteQueryFunction } from "../query-rows.js";
 
@@ -673,7 +674,7 @@ export const createQuery: OperationFunction<R.CreateQueryArgs, R.CreateQueryResu
  *
  * Keys: a partner key or a project key.
  */
-export const executeQuery: ExecuteQueryFunction = /* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json" });
+export const executeQuery: ExecuteQueryFunction = /* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json", j: parseExactJson });
 
 /**
  * Get a saved query

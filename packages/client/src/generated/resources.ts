@@ -2508,3 +2508,6 @@ export function resourceTable(): Record<keyof PeakaResources, Record<string, Ope
 
 /** The POST operations marked `x-peaka-safe-to-repeat` (pure reads): retried like GETs. @internal */
 export const SAFE_TO_REPEAT: readonly string[] = ["POST /data/projects/{projectId}/search", "POST /sql/transpile/{dialect}"];
+
+/** The operations whose JSON answer keeps integers beyond 2^53 - 1 as their text (`j: 1`), for the low-level calls. @internal */
+export const EXACT_NUMBERS: readonly string[] = ["POST /data/projects/{projectId}/queries/execute"];

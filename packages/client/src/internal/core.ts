@@ -11,6 +11,7 @@ import {
   PeakaInvalidArgumentError,
   PeakaResponseError,
 } from "../errors.js";
+import { jsonFailure, type parseExactJson } from "./json.js";
 import { serializePath } from "./path.js";
 import type { PreparedRequest, RequestOptions, Transport } from "./transport.js";
 import type { toFormData } from "./multipart.js";
@@ -52,6 +53,12 @@ export interface OperationSpec {
   readonly o?: true;
   /** Safe to repeat although the method is POST (`x-peaka-safe-to-repeat` in the spec): retried like a GET. */
   readonly x?: true;
+  /**
+   * The JSON reader that keeps a number JSON.parse would round (an integer beyond 2^53 - 1) as its text
+   * (internal/json.ts), for the operations whose answers may hold one. Passed in by the generated
+   * operation, as `e` and `s` are, so that other bundles do not carry it.
+   */
+  readonly j?: typeof parseExactJson;
   /** 1 when the operation accepts only a partner key: a 403 then says so (see errors.ts). */
   readonly k?: 1;
 }
@@ -148,9 +155,9 @@ async function readResult(
   // An empty answer is `undefined` only where the spec allows one (its result type says `| undefined`).
   if (text === "" && op.o) return undefined;
   try {
-    return JSON.parse(text);
+    return op.j ? op.j(text) : JSON.parse(text);
   } catch (error) {
-    throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(text) }, { cause: error });
+    throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(text) }, { cause: jsonFailure(error, text.length) });
   }
 }
 

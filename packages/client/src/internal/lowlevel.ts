@@ -12,6 +12,8 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "@peaka/api-types";
 import { describeRequest, PeakaAbortError, PeakaConnectionError, PeakaError, PeakaResponseError } from "../errors.js";
+import { EXACT_NUMBERS } from "../generated/resources.js";
+import { hasRoundedInteger, jsonFailure, parseExactJson } from "./json.js";
 import { serializePath } from "./path.js";
 import { checkRequestOptions, type PreparedRequest, type RequestOptions, type Transport } from "./transport.js";
 
@@ -20,6 +22,8 @@ const CTX: unique symbol = Symbol("peaka.lowlevel");
 /** What one low-level call learns on its way: whether its operation is safe to repeat, its answer. */
 interface CallContext {
   repeatable: boolean;
+  /** The answer keeps integers beyond 2^53 - 1 as their text (internal/json.ts), as the operation function's does. */
+  exact?: boolean;
   request?: PreparedRequest;
   response?: Response;
   text?: string;
@@ -119,7 +123,7 @@ function guardBody(
     try {
       return JSON.parse(value);
     } catch (error) {
-      throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(value) }, { cause: error });
+      throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(value) }, { cause: jsonFailure(error, value.length) });
     }
   };
   response.blob = guard(response.blob.bind(response));
@@ -144,14 +148,24 @@ export function createLowLevel(baseUrl: string, transport: Transport, safe: Safe
     Request: LowLevelRequest,
   }) as AnyClient;
   const call = (method: string, url: string, init: Record<string | symbol, unknown> | undefined) => {
-    const ctx: CallContext = { repeatable: safe.has(`${method} ${url}`) };
+    const route = `${method} ${url}`;
+    const ctx: CallContext = { repeatable: safe.has(route), exact: EXACT_NUMBERS.includes(route) };
     const run = (low as unknown as Record<string, (u: string, i: unknown) => Promise<unknown>>)[method] as (u: string, i: unknown) => Promise<unknown>;
-    return run(url, { ...init, [CTX]: ctx }).catch((error: unknown) => {
+    const result = run(url, { ...init, [CTX]: ctx });
+    // openapi-fetch parses the JSON itself; where the operation keeps big integers exact, a result that
+    // holds a rounded one is read again from the text (the body was read through the guarded text()).
+    const exact = ctx.exact
+      ? result.then((r) => {
+          const answer = r as { data?: unknown };
+          return ctx.text !== undefined && hasRoundedInteger(answer.data) ? { ...answer, data: parseExactJson(ctx.text) } : r;
+        })
+      : result;
+    return exact.catch((error: unknown) => {
       if (error instanceof SyntaxError && ctx.response && ctx.request) {
         const { request, response } = ctx;
         throw new PeakaResponseError(
           { status: response.status, method: request.method, url: request.url, bodyText: transport.secrets.redact(ctx.text ?? "") },
-          { cause: error },
+          { cause: jsonFailure(error, ctx.text?.length ?? 0) },
         );
       }
       throw error;

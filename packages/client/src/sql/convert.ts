@@ -1,5 +1,6 @@
 // Values converted by their column's SQL type, and result rows as objects keyed by column name.
-import type { ExecuteQueryResult } from "@peaka/api";
+import { PeakaInvalidArgumentError, type ExecuteQueryResult } from "@peaka/api";
+import { isRoundedInteger, parseExactJson } from "../internal/json.js";
 import type { components } from "@peaka/api-types";
 
 type QueryTypedCell = components["schemas"]["QueryTypedCell"];
@@ -96,12 +97,17 @@ function toBigInt(value: unknown): unknown {
 }
 
 function bigintValue(value: unknown, options: ConvertOptions): unknown {
+  if (typeof value === "number" && isRoundedInteger(value)) {
+    // Its digits may already be lost (9007199254740993 reads as 9007199254740992): never pass it off as exact.
+    throw new PeakaInvalidArgumentError(
+      `convertValue: the bigint value ${value} is a JS number beyond 2^53, which JSON.parse may have rounded; pass the value as text (runSql, streamRows and executeQuery answers keep such numbers as text).`,
+    );
+  }
   if (options.bigint === "bigint") return toBigInt(value);
   if (typeof value === "string" && INTEGER.test(value)) {
     const n = Number(value);
     return Number.isSafeInteger(n) ? n : value.replace(/^\+/, "");
   }
-  if (typeof value === "number" && !Number.isSafeInteger(value) && Number.isInteger(value)) return BigInt(value).toString();
   return value;
 }
 
@@ -136,10 +142,10 @@ function doubleValue(text: string): unknown {
   return t !== "" && !Number.isNaN(n) ? n : text;
 }
 
-function parseJsonText(value: unknown): unknown {
+function parseJsonText(value: unknown, options: ConvertOptions): unknown {
   if (typeof value !== "string") return value;
   try {
-    return JSON.parse(value);
+    return parseExactJson(value, options.bigint === "bigint" ? "bigint" : "string");
   } catch {
     return value;
   }
@@ -183,11 +189,10 @@ export function convertValue(value: unknown, type: string | undefined, options: 
       if (options.timestamps === "Date" && typeof value === "string") return parseTimestamp(value, base !== "timestamp") ?? value;
       return value;
     case "json":
-      return parseJsonText(value);
     case "array":
     case "map":
     case "row":
-      return parseJsonText(value);
+      return parseJsonText(value, options);
     default:
       return value;
   }

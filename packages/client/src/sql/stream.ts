@@ -17,6 +17,7 @@ import {
   type PollOptions,
 } from "@peaka/api";
 import type { components } from "@peaka/api-types";
+import { jsonFailure, parseExactJson } from "../internal/json.js";
 import { convertValue, uniqueKeys, type ConvertOptions, type SqlRow } from "./convert.js";
 import { PeakaExportFileError } from "./errors.js";
 import { isClient, type SqlTarget } from "./run.js";
@@ -82,49 +83,6 @@ export interface StreamRowsOptions extends ConvertOptions {
 }
 
 type Row = SqlRow;
-const NUMBER_OR_STRING = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
-const MARK = "\u0000n";
-
-/** Whether a parsed row has a top-level integer that JSON.parse could not hold exactly. */
-function hasUnsafeInteger(row: Record<string, unknown>): boolean {
-  for (const key in row) {
-    const v = row[key];
-    if (typeof v === "number" && (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) && Number.isInteger(v)) return true;
-  }
-  return false;
-}
-
-/**
- * Parses a JSON line again, keeping integers of 16 digits or more as their text (then as a number
- * when safe, else text or a bigint, see `unmark`). Only for the rare rows that `hasUnsafeInteger` finds:
- * checking the parsed values costs almost nothing, scanning every line's text would not.
- */
-function parseLosslessLine(line: string, bigint: ConvertOptions["bigint"]): unknown {
-  const marked = line.replace(NUMBER_OR_STRING, (token) =>
-    token.charCodeAt(0) !== 34 && /^-?\d{16,}$/.test(token) ? `"\\u0000n${token}"` : token,
-  );
-  return unmark(JSON.parse(marked), bigint);
-}
-
-function unmark(value: unknown, bigint: ConvertOptions["bigint"]): unknown {
-  if (typeof value === "string") {
-    if (!value.startsWith(MARK)) return value;
-    const token = value.slice(MARK.length);
-    if (/^-?\d+$/.test(token)) {
-      if (bigint === "bigint") return BigInt(token);
-      const n = Number(token);
-      return Number.isSafeInteger(n) ? n : token;
-    }
-    return token;
-  }
-  if (Array.isArray(value)) return value.map((v) => unmark(v, bigint));
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = unmark(v, bigint);
-    return out;
-  }
-  return value;
-}
 
 function abortError(signal: AbortSignal): PeakaAbortError {
   return new PeakaAbortError("Streaming the export's rows was aborted", { cause: signal.reason });
@@ -148,7 +106,8 @@ interface RowParser {
 }
 
 function jsonlParser(ctx: FileContext, options: StreamRowsOptions): RowParser {
-  const { types, bigint } = options;
+  const { types } = options;
+  const numbers = options.bigint === "bigint" ? "bigint" : "string";
   const typed = types ? Object.entries(types) : undefined;
   let pending = "";
   let count = 0;
@@ -160,14 +119,14 @@ function jsonlParser(ctx: FileContext, options: StreamRowsOptions): RowParser {
       if (line.length === 0) continue;
       let row: unknown;
       try {
-        // JSON.parse allows the `\r` of a CRLF line end (it is whitespace).
-        row = JSON.parse(line);
+        // JSON.parse allows the `\r` of a CRLF line end (it is whitespace). Numbers JSON.parse would
+        // round come as their text (or bigints), see parseExactJson.
+        row = parseExactJson(line, numbers);
       } catch (error) {
         if (line.trim() === "") continue;
-        throw malformed("is not valid JSON", error);
+        throw malformed("is not valid JSON", jsonFailure(error, line.length));
       }
       if (row === null || typeof row !== "object" || Array.isArray(row)) throw malformed("is not a JSON object");
-      if (hasUnsafeInteger(row as Row)) row = parseLosslessLine(line, bigint);
       if (typed) {
         const r = row as Row;
         for (const [key, type] of typed) if (key in r) r[key] = convertValue(r[key], type, options);
@@ -316,7 +275,11 @@ function byteCounter(onBytes: (n: number) => void): TransformStream<Uint8Array, 
 
 const REFUSED = new Set([400, 401, 403, 404, 410]);
 
-/** The rows of `streamRows`: an async iterator; leaving a `for await` loop early stops the download. */
+/**
+ * The rows of `streamRows`: an async iterator; leaving a `for await` loop early stops the download.
+ * `next()` and `return()` calls made before the previous one settled wait for it, in order, as an async
+ * generator's do: every row is handed out once.
+ */
 export interface RowStream<R = SqlRow> extends AsyncIterableIterator<R> {
   next(): Promise<IteratorResult<R, undefined>>;
   /** Stops the download and parsing; the loop ends. */
@@ -344,6 +307,9 @@ export function streamRows(peaka: SqlTarget, source: ExportSource, options: Stre
   let batch: Row[] = [];
   let index = 0;
   let done = false;
+  /** The call in flight (settled or not), and how many calls have had to wait for a batch or a stop. */
+  let tail: Promise<unknown> | undefined;
+  let waits = 0;
   const finished: IteratorResult<Row, undefined> = { value: undefined, done: true };
   const pull = async (): Promise<IteratorResult<Row, undefined>> => {
     for (;;) {
@@ -360,23 +326,42 @@ export function streamRows(peaka: SqlTarget, source: ExportSource, options: Stre
     }
   };
   const stop = async (): Promise<IteratorResult<Row, undefined>> => {
+    waits++;
     done = true;
     batch = [];
     await batches.return(undefined);
     return finished;
   };
+  const step = (): Promise<IteratorResult<Row, undefined>> => {
+    if (signal?.aborted && !done) return stop().then(() => Promise.reject(abortError(signal)));
+    if (index < batch.length) return Promise.resolve({ value: batch[index++] as Row, done: false });
+    if (done) return Promise.resolve(finished);
+    batch = [];
+    waits++;
+    return pull().catch((error: unknown) => {
+      done = true;
+      throw error;
+    });
+  };
+  // Calls made while one is still in flight wait for it, in order, as an async generator's do: two
+  // `next()` calls never share a batch. A row already parsed is handed out without a queue.
+  const queued = (run: () => Promise<IteratorResult<Row, undefined>>): Promise<IteratorResult<Row, undefined>> => {
+    const before = waits;
+    const result = tail ? tail.then(run, run) : run();
+    if (!tail && waits === before) return result;
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    tail = settled;
+    void settled.then(() => {
+      if (tail === settled) tail = undefined;
+    });
+    return result;
+  };
   const stream: RowStream = {
-    next() {
-      if (signal?.aborted && !done) return stop().then(() => Promise.reject(abortError(signal)));
-      if (index < batch.length) return Promise.resolve({ value: batch[index++] as Row, done: false });
-      if (done) return Promise.resolve(finished);
-      batch = [];
-      return pull().catch((error: unknown) => {
-        done = true;
-        throw error;
-      });
-    },
-    return: stop,
+    next: () => queued(step),
+    return: () => queued(stop),
     [Symbol.asyncIterator]() {
       return stream;
     },

@@ -58,7 +58,7 @@ describe("backoffDelay (full jitter)", () => {
     try {
       const calls: number[] = [];
       const peaka = createPeakaClient({
-        apiKey: "k",
+        apiKey: "test-key",
         baseUrl: "http://127.0.0.1:9/api/v1",
         maxRetries: 3,
         fetch: async () => {
@@ -207,8 +207,8 @@ describe("serializePath", () => {
 
 describe("retryBackoff option", () => {
   it("defaults to 500/8000/60000 and takes partial overrides", () => {
-    expect(resolveOptions({ apiKey: "k" }).retryBackoff).toEqual({ initialDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 });
-    expect(resolveOptions({ apiKey: "k", retryBackoff: { initialDelayMs: 5 } }).retryBackoff).toEqual({
+    expect(resolveOptions({ apiKey: "test-key" }).retryBackoff).toEqual({ initialDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 });
+    expect(resolveOptions({ apiKey: "test-key", retryBackoff: { initialDelayMs: 5 } }).retryBackoff).toEqual({
       initialDelayMs: 5,
       maxDelayMs: 8_000,
       maxRetryAfterMs: 60_000,
@@ -216,6 +216,6 @@ describe("retryBackoff option", () => {
   });
 
   it.each([{ initialDelayMs: -1 }, { maxDelayMs: 1.5 }, { maxRetryAfterMs: Number.NaN }])("rejects %j", (retryBackoff) => {
-    expect(() => resolveOptions({ apiKey: "k", retryBackoff })).toThrow(PeakaConfigError);
+    expect(() => resolveOptions({ apiKey: "test-key", retryBackoff })).toThrow(PeakaConfigError);
   });
 });

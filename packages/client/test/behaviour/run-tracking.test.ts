@@ -202,6 +202,52 @@ describe.each(DOORS)("metadata refresh via %s", (door) => {
     await expect(refreshMetadataAndWait(doorFor(door, server), { projectId, catalogId }, FAST)).resolves.toEqual({ status: "COMPLETED" });
   });
 
+  it("a refresh that ended between two reads after a previous COMPLETED ends after `settle`, not at the timeout", async () => {
+    // The status carries only its state: every read shows COMPLETED, as before the trigger.
+    const server = await startServer(jobScript([{ status: "COMPLETED" }], {}));
+    const states: string[] = [];
+    const final = await refreshMetadataAndWait(doorFor(door, server), { projectId, catalogId }, {
+      ...FAST,
+      timeout: 600_000,
+      settle: 100,
+      onProgress: (_s, state) => states.push(state),
+    });
+    expect(final).toEqual({ status: "COMPLETED" });
+    expect(states).toEqual(["COMPLETED"]); // only the read that was taken for the end is reported
+    expect(server.requests.filter((r) => r.method === "GET").length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("with `settle: Infinity` an unchanged COMPLETED is never taken for the end (the wait ends at its timeout)", async () => {
+    const server = await startServer(jobScript([{ status: "COMPLETED" }], {}));
+    const error = await rejectionOf(refreshMetadataAndWait(doorFor(door, server), { projectId, catalogId }, { ...NEVER, timeout: 3_000, settle: Infinity }));
+    expect(error).toBeInstanceOf(PeakaTimeoutError);
+    expect((error as Error).message).toMatch(/the new run never started \(the status still showed the previous run, COMPLETED\)/);
+  });
+
+  it("an unchanged FAILED after `settle` is the new refresh's failure", async () => {
+    const server = await startServer(jobScript([{ status: "failed" }], {}));
+    const error = await rejectionOf(refreshMetadataAndWait(doorFor(door, server), { projectId, catalogId }, { ...FAST, settle: 50 }));
+    expect(error).toBeInstanceOf(PeakaJobFailedError);
+    expect((error as PeakaJobFailedError).state).toBe("FAILED");
+  });
+
+  it("a final state equal to the one before counts at once after any other state was read (COMPLETED → not-active → COMPLETED)", async () => {
+    const server = await startServer(jobScript([{ status: "COMPLETED" }, { status: "not-active" }, { status: "COMPLETED" }], {}));
+    const final = await refreshMetadataAndWait(doorFor(door, server), { projectId, catalogId }, { ...FAST, settle: Infinity });
+    expect(final).toEqual({ status: "COMPLETED" });
+    expect(server.requests.filter((r) => r.method === "GET")).toHaveLength(3);
+  });
+
+  it("rejects a bad `settle` with PeakaInvalidArgumentError before triggering anything", async () => {
+    const server = await startServer(jobScript([{ status: "COMPLETED" }], {}));
+    for (const settle of [0, -1, Number.NaN, "30s"]) {
+      const error = await rejectionOf(refreshMetadataAndWait(doorFor(door, server), { projectId, catalogId }, { settle: settle as number }));
+      expect(error).toBeInstanceOf(PeakaInvalidArgumentError);
+      expect((error as Error).message).toMatch(/`settle`/);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("waitForMetadataRefresh with `after` skips a stale final state equal to it", async () => {
     const server = await startServer(jobScript([{ status: "FAILED" }, { status: "ACTIVE" }, { status: "FAILED" }]));
     const states: string[] = [];
@@ -251,6 +297,19 @@ describe.each(DOORS)("materialized query refresh via %s", (door) => {
     expect(error).toBeInstanceOf(PeakaJobFailedError);
     expect((error as PeakaJobFailedError).state).toBe("TIMED_OUT");
     expect(server.requests).toHaveLength(4);
+  });
+
+  it("does not take a status with an older lastExecutionStartTime than the baseline for the new run", async () => {
+    // A replica behind the one read for the baseline serves an older run's COMPLETED after the trigger.
+    const T2 = "2026-03-09T09:15:00Z";
+    const server = await startServer(jobScript([mq("COMPLETED", T1), mq("COMPLETED", T0), mq("RUNNING", T2), mq("COMPLETED", T2)]));
+    const states: Array<string | null> = [];
+    const final = await refreshMaterializedQueryAndWait(doorFor(door, server), { projectId, queryId }, {
+      ...FAST,
+      onProgress: (s) => states.push(s.lastExecutionStartTime ?? null),
+    });
+    expect(final).toEqual(mq("COMPLETED", T2));
+    expect(states).toEqual([T2, T2]);
   });
 
   it("waitForMaterializedQuery with `after` ignores a stale FAILED", async () => {

@@ -115,7 +115,7 @@ describe("the API key stays secret", () => {
   it("redacts key-like query values in the paths of errors and log lines", async () => {
     const server = await startServer(resetConnection);
     const { logger, calls } = capturingLogger();
-    const peaka = clientFor(server, { apiKey: "other", logger, logLevel: "debug", maxRetries: 0 });
+    const peaka = clientFor(server, { apiKey: "other-key", logger, logLevel: "debug", maxRetries: 0 });
     const error = await rejectionOf(
       peaka.GET("/organizations", { params: { query: { api_key: KEY, token: KEY, page: "2" } as never } }),
     );

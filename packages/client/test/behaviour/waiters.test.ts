@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PeakaAbortError, PeakaInvalidArgumentError, PeakaJobFailedError, PeakaNotFoundError, PeakaTimeoutError } from "../../src/errors.js";
 import { DOORS, doorFor } from "../support/doors.js";
+import { createPeakaCore } from "../../src/core.js";
 import { poll, pollDelays, type Job } from "../../src/poll.js";
 import { waitForCacheSync, waitForExport, waitForMaterializedQuery, waitForMetadataRefresh } from "../../src/waiters.js";
 import { clientFor, closeAllServers, hang, json, rejectionOf, startServer } from "../support/servers.js";
@@ -362,6 +363,23 @@ describe("poll", () => {
       expect(await done).toBeInstanceOf(PeakaTimeoutError);
       expect(Date.now()).toBe(600_000);
       expect(job.times).toEqual(Array.from({ length: 40 }, (_, i) => i * 15_000)); // 0, 15 s, ..., 585 s
+    });
+
+    it("waitForMetadataRefresh takes an unchanged COMPLETED (as before the trigger) for the end at the first read 30 s on (default settle)", async () => {
+      const times: number[] = [];
+      const core = createPeakaCore({
+        apiKey: "fake-timer-key",
+        baseUrl: "http://127.0.0.1:9/api/v1",
+        fetch: async () => {
+          times.push(Date.now());
+          return Response.json({ status: "completed" });
+        },
+      });
+      const done = waitForMetadataRefresh(core, { projectId: "prjA", catalogId: "731958204467113201", after: "COMPLETED" });
+      await vi.runAllTimersAsync();
+      await expect(done).resolves.toEqual({ status: "COMPLETED" });
+      // the default schedule (1000, x1.5): 0, 1 s, 2.5 s, ... 20.782 s, then 32.173 s, the first read 30 s after the first
+      expect(times).toEqual([0, 1_000, 2_500, 4_750, 8_125, 13_188, 20_782, 32_173]);
     });
 
     it("pollDelays agrees with the waits poll really makes", async () => {

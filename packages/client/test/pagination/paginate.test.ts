@@ -141,14 +141,20 @@ describe.each(DOORS)("iterateExports via %s (limit + createdBefore cursor)", (do
   it("yields all 450 jobs with the largest page size, following each page's last createdAt to the empty page", async () => {
     const { peaka, seen } = serve(door, peakaLike);
     expect((await collect(iterateExports(peaka, { projectId: "p1" }, { pageSize: 200 }))).map((j) => j.id)).toEqual(jobs.map((j) => j.id));
-    expect(seen.map((s) => param(s, "createdBefore"))).toEqual([null, jobs[199]!.createdAt, jobs[399]!.createdAt, jobs[449]!.createdAt]);
+    // Each next page asks up to the last job's instant (its createdAt + 1 ms), with room for that job,
+    // which comes again and is not yielded twice: 200, then 199 new per page.
+    const plus1 = (i: number) => new Date(Date.parse(jobs[i]!.createdAt) + 1).toISOString();
+    expect(seen.map((s) => param(s, "createdBefore"))).toEqual([null, plus1(199), plus1(398), plus1(449)]);
+    expect(seen.map((s) => param(s, "limit"))).toEqual(["200", "200", "200", "200"]);
   });
 
   it("does not stop on a page the server shortened (a cap of 30 under a pageSize of 50)", async () => {
     const { peaka, seen } = serve(door, (url) => peakaLike(url).slice(0, 30));
     expect(await collect(iterateExports(peaka, { projectId: "p1", status: "SUCCEEDED" }))).toHaveLength(450);
-    expect(seen).toHaveLength(16); // 15 pages of 30, then the empty one
-    expect(seen.every((s) => param(s, "limit") === "50" && param(s, "status") === "SUCCEEDED")).toBe(true);
+    // 30, then 29 new per page (the last job of the page before comes again); the last page holds only
+    // that job, shorter than asked for: the end.
+    expect(seen).toHaveLength(17);
+    expect(seen.every((s, i) => param(s, "limit") === (i === 0 ? "50" : "51") && param(s, "status") === "SUCCEEDED")).toBe(true);
   });
 
   it.each([...BAD_PAGE_SIZES, 201, 500])("rejects pageSize %j with PeakaInvalidArgumentError (Peaka serves 1 to 200)", async (pageSize) => {
@@ -166,6 +172,33 @@ describe.each(DOORS)("iterateExports via %s (limit + createdBefore cursor)", (do
     expect((error as Error).message).toMatch(/repeats the cursor/);
     expect(items).toHaveLength(10); // the repeated page is not yielded again
     expect(seen).toHaveLength(2);
+  });
+
+  it("never skips jobs that share a createdAt across a page boundary (also with pageSize 1)", async () => {
+    // 7 jobs, three instants; ties of 3 at t1 and 2 at t2. Peaka's cursor is strict ("before").
+    const t = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m)).toISOString();
+    const tied = ["a", "b", "c", "d", "e", "f", "g"].map((id, i) => ({ id, status: "SUCCEEDED", createdAt: t(i < 1 ? 9 : i < 4 ? 8 : i < 6 ? 7 : 6) }));
+    const strict = (url: URL) => {
+      const before = url.searchParams.get("createdBefore");
+      return tied.filter((j) => !before || Date.parse(j.createdAt) < Date.parse(before)).slice(0, Number(url.searchParams.get("limit")));
+    };
+    for (const pageSize of [1, 2, 3, 5]) {
+      const { peaka } = serve(door, strict);
+      expect((await collect(iterateExports(peaka, { projectId: "p1" }, { pageSize }))).map((j) => j.id)).toEqual(tied.map((j) => j.id));
+    }
+  });
+
+  it("throws PeakaPaginationError (no loop, no skip) when more jobs share one instant than a page holds", async () => {
+    const same = Array.from({ length: 250 }, (_, i) => ({ id: `j${i}`, status: "SUCCEEDED", createdAt: "2026-01-01T00:00:00.000Z" }));
+    const { peaka, seen } = serve(door, (url) => same.slice(0, Math.min(200, Number(url.searchParams.get("limit")))));
+    const { error, items } = await failure(iterateExports(peaka, { projectId: "p1" }, { pageSize: 150 }));
+    expect(error).toBeInstanceOf(PeakaPaginationError);
+    expect((error as Error).message).toBe(
+      "listExports: 200 jobs share createdAt 2026-01-01T00:00:00.000Z, as many as a page of 200 holds: the jobs after them cannot be asked for without skipping some.",
+    );
+    expect(items).toHaveLength(200);
+    expect(new Set(items.map((j) => (j as { id: string }).id)).size).toBe(200);
+    expect(seen).toHaveLength(3);
   });
 
   it("throws PeakaPaginationError when the last job of a page has no createdAt to continue from", async () => {
@@ -258,7 +291,22 @@ describe.each(DOORS)("iterateQueryRows via %s (limit/offset in the builder body)
     const { error, items } = await failure(iterateQueryRows(peaka, { projectId: "p1", body }, { pageSize: 4 }));
     expect(error).toBeInstanceOf(PeakaPaginationError);
     expect(items).toHaveLength(4);
-    expect(seen).toHaveLength(2);
+    expect(seen.map((s) => s.body.offset)).toEqual([0, 4, 5]); // the repeat at 4, the probe at 5
+  });
+
+  it("keeps going through data that repeats legitimately (x, y, x, y with pageSize 2): one probe one row further on", async () => {
+    const data = [["x"], ["y"], ["x"], ["y"], ["x"], ["y"]];
+    const { peaka, seen } = serve(door, (_, b) => ({ columns: [], data: data.slice(b.offset, b.offset + b.limit) }));
+    expect(await collect(iterateQueryRows(peaka, { projectId: "p1", body }, { pageSize: 2 }))).toEqual(data);
+    // pages at 0, 2 (repeats page 0: probe at 3), 4 (repeats: probe at 5), then the empty page at 6
+    expect(seen.map((s) => s.body.offset)).toEqual([0, 2, 3, 4, 5, 6]);
+  });
+
+  it("queues next() calls made before the last one settled (an async generator): every row once, in order", async () => {
+    const { peaka } = serve(door, (_, b) => ({ columns: [], data: rows.slice(b.offset, b.offset + b.limit) }));
+    const iterator = iterateQueryRows(peaka, { projectId: "p1", body }, { pageSize: 3 });
+    const results = await Promise.all(Array.from({ length: 12 }, () => iterator.next()));
+    expect(results.map((r) => r.value)).toEqual([...rows, undefined, undefined]);
   });
 
   it("keeps going through pages of identical rows, which may repeat legitimately", async () => {

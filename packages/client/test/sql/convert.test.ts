@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createPeakaCore } from "../../src/core.js";
 import { PeakaBadRequestError, PeakaInvalidArgumentError } from "../../src/errors.js";
+import { executeQuery, iterateQueryRows } from "../../src/index.js";
 import { baseType, convertValue, rowsFromResult, runSql, sql, uniqueKeys } from "../../src/sql/index.js";
 import { closeAllServers, startServer, clientFor } from "../support/servers.js";
 
@@ -107,7 +108,7 @@ describe("runSql", () => {
     });
     const status = "open'; --";
     const viaClient = await runSql(clientFor(server), "prj1", sql`SELECT * FROM t WHERE status = ${status}`, { timeout: 90_500 });
-    const viaCore = await runSql(createPeakaCore({ apiKey: "k", baseUrl: server.baseUrl }), "prj1", "SELECT 1", { bigint: "bigint" });
+    const viaCore = await runSql(createPeakaCore({ apiKey: "test-key", baseUrl: server.baseUrl }), "prj1", "SELECT 1", { bigint: "bigint" });
     expect(viaClient.rows[0]).toEqual({ id: "9007199254740993", id_2: 7, total: 412.9, tags: ["a"] });
     expect(viaCore.rows[0]!["id"]).toBe(9007199254740993n);
     const [first, second] = server.requests;
@@ -115,6 +116,39 @@ describe("runSql", () => {
     expect(first!.url).toBe("/api/v1/data/projects/prj1/queries/execute?format=CELL_TYPED");
     expect(JSON.parse(first!.body.toString())).toEqual({ statement: "SELECT * FROM t WHERE status = ?", bindings: [status], timeout: 91 });
     expect(JSON.parse(second!.body.toString())).toEqual({ statement: "SELECT 1" });
+  });
+
+  it("keeps a bigint cell sent as a JSON number beyond 2^53 exact (never the rounded 9007199254740992)", async () => {
+    const body = '{"columns":[{"columnName":"id"}],"data":[[{"name":"id","dataType":"bigint","order":0,"value":9007199254740993}],[{"name":"id","dataType":"bigint","order":0,"value":-9007199254740995}]]}';
+    const server = await startServer((_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end(body));
+    const peaka = clientFor(server);
+    expect((await runSql(peaka, "prj1", "SELECT id FROM t")).rows).toEqual([{ id: "9007199254740993" }, { id: "-9007199254740995" }]);
+    expect((await runSql(peaka, "prj1", "SELECT id FROM t", { bigint: "bigint" })).rows).toEqual([{ id: 9007199254740993n }, { id: -9007199254740995n }]);
+    // the resource method gives the cell's exact text too
+    const raw = await peaka.queries.execute({ projectId: "prj1", body: { statement: "SELECT id FROM t" } });
+    expect(raw.data[0]![0]!.value).toBe("9007199254740993");
+    // and so do the operation function and the query-rows iterator (the second page is empty: the end)
+    const core = createPeakaCore({ apiKey: "test-key", baseUrl: server.baseUrl });
+    expect((await executeQuery(core, { projectId: "prj1", body: { statement: "SELECT id FROM t" } })).data[1]![0]!.value).toBe("-9007199254740995");
+    const iterated: unknown[] = [];
+    for await (const row of iterateQueryRows(core, { projectId: "prj1", body: { from: [] } as never }, { pageSize: 2 })) {
+      iterated.push((row as Array<{ value: unknown }>)[0]!.value);
+      if (iterated.length === 2) break;
+    }
+    expect(iterated).toEqual(["9007199254740993", "-9007199254740995"]);
+    // and the low-level call of the same route
+    const low = await peaka.POST("/data/projects/{projectId}/queries/execute", { params: { path: { projectId: "prj1" } }, body: { statement: "SELECT id FROM t" } });
+    expect((low.data as { data: Array<Array<{ value: unknown }>> }).data[0]![0]!.value).toBe("9007199254740993");
+  });
+
+  it("convertValue refuses a bigint value that is already a JS number beyond 2^53 (its digits may be lost)", () => {
+    for (const options of [{}, { bigint: "bigint" as const }]) {
+      expect(() => convertValue(9007199254740992, "bigint", options)).toThrow(PeakaInvalidArgumentError);
+      expect(() => convertValue(-(2 ** 60), "bigint", options)).toThrow(/beyond 2\^53/);
+    }
+    expect(convertValue(9007199254740991, "bigint")).toBe(9007199254740991);
+    expect(convertValue('{"n": 9007199254740993}', "json")).toEqual({ n: "9007199254740993" });
+    expect(convertValue('[9007199254740993]', "array(bigint)", { bigint: "bigint" })).toEqual([9007199254740993n]);
   });
 
   it("throws the API's typed errors and refuses bad input before sending", async () => {

@@ -148,7 +148,8 @@ describe("streamRows", () => {
     expect(rows).toEqual([
       { id: 1, name: "a", amount: 1.5, tags: [] },
       { id: 2, name: "ü 𝄞", amount: null, tags: ["y"] },
-      { id: "9007199254740993", name: "c", amount: 12345678901234567890.5, tags: ["x"] }, // a non-integer stays a double
+      // numbers JSON.parse would read as integers beyond 2^53 come as their text
+      { id: "9007199254740993", name: "c", amount: "12345678901234567890.5", tags: ["x"] },
       { id: 4, name: 'd\n"e"', amount: 0, tags: null },
     ]);
     expect(JSON.parse(api[0]!.body)).toEqual({ format: "JSONL", compression: "GZIP" });
@@ -167,6 +168,39 @@ describe("streamRows", () => {
       [gzipSync(jsonl([{ id: 1, name: "a", amount: 1.5, tags: [] }, { id: 2, name: "ü 𝄞", amount: null, tags: ["y"] }])).length, gzipSync(Buffer.from(big)).length, gzipSync(Buffer.from('{"id":4,"name":"d\\n\\"e\\"","amount":0,"tags":null}')).length].reduce((a, b) => a + b),
     );
     expect(progress.map((p) => p.rows)).toEqual([...progress.map((p) => p.rows)].sort((a, b) => a - b));
+  });
+
+  it("hands out every row once, in order, when next() is called again before the last call settled", async () => {
+    // Each file arrives in one write, so one batch holds several rows: the case two calls could share.
+    const { peaka } = await setup({
+      format: "JSONL",
+      compression: "NONE",
+      files: { "a.jsonl": jsonl([{ n: 1 }, { n: 2 }, { n: 3 }]), "b.jsonl": jsonl([{ n: 4 }]), "c.jsonl": jsonl([{ n: 5 }, { n: 6 }]) },
+    });
+    const stream = streamRows(peaka, { projectId: "p", exportId: "exp-1" }, { wait: FAST_WAIT });
+    const results = await Promise.all(Array.from({ length: 8 }, () => stream.next()));
+    expect(results).toEqual([
+      ...[1, 2, 3, 4, 5, 6].map((n) => ({ value: { n }, done: false })),
+      { value: undefined, done: true },
+      { value: undefined, done: true },
+    ]);
+    // a return() called with a next() in flight waits for it, then ends the stream
+    const again = streamRows(peaka, { projectId: "p", exportId: "exp-1" }, { wait: FAST_WAIT });
+    const [first, ended, after] = await Promise.all([again.next(), again.return(), again.next()]);
+    expect(first).toEqual({ value: { n: 1 }, done: false });
+    expect(ended).toEqual({ value: undefined, done: true });
+    expect(after).toEqual({ value: undefined, done: true });
+  });
+
+  it("keeps big integers exact at any depth of a JSONL row", async () => {
+    const { peaka } = await setup({
+      format: "JSONL",
+      compression: "NONE",
+      files: { "a.jsonl": Buffer.from('{"id":1,"meta":{"ids":[9007199254740993,2]},"s":"\\u0000n5"}\n') },
+    });
+    const { rows, error } = await collect(streamRows(peaka, { projectId: "p", exportId: "exp-1" }, { wait: FAST_WAIT }));
+    expect(error).toBeUndefined();
+    expect(rows).toEqual([{ id: 1, meta: { ids: ["9007199254740993", 2] }, s: "\u0000n5" }]);
   });
 
   it("gives bigints and typed conversions on request", async () => {
@@ -331,7 +365,7 @@ describe("streamRows", () => {
 
   it("works with a core from createPeakaCore too", async () => {
     const { apiOrigin } = await setup({ format: "JSONL", compression: "GZIP", files: { "a.gz": gzipSync(jsonl([{ n: 1 }])) } });
-    const core = createPeakaCore({ apiKey: "k", baseUrl: `${apiOrigin}/api/v1` });
+    const core = createPeakaCore({ apiKey: "test-key", baseUrl: `${apiOrigin}/api/v1` });
     const { rows, error } = await collect(streamRows(core, { projectId: "p", queryId: "q" }, { wait: FAST_WAIT }));
     expect(error).toBeUndefined();
     expect(rows).toEqual([{ n: 1 }]);

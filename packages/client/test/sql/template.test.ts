@@ -30,8 +30,8 @@ describe("sql`...`", () => {
 
   it("encodes null, bigint and Date", () => {
     const at = new Date("2025-07-14T10:41:55.123Z");
-    const q = sql`SELECT ${null}, ${undefined}, ${9007199254740993n}, ${at}`;
-    expect(q.statement).toBe("SELECT NULL, NULL, CAST(? AS BIGINT), from_iso8601_timestamp(?)");
+    const q = sql`SELECT ${null}, ${9007199254740993n}, ${at}`;
+    expect(q.statement).toBe("SELECT NULL, CAST(? AS BIGINT), from_iso8601_timestamp(?)");
     expect(q.bindings).toEqual(["9007199254740993", "2025-07-14T10:41:55.123Z"]);
   });
 
@@ -63,9 +63,9 @@ describe("sql`...`", () => {
   it("property: a string value is bound exactly as given and never appears in the text", () => {
     fc.assert(
       fc.property(nastyString, nastyString, (a, b) => {
-        const q = sql`SELECT * FROM t WHERE a = ${a} AND b = ${b} -- ${"tail"}`;
-        expect(q.statement).toBe("SELECT * FROM t WHERE a = ? AND b = ? -- ?");
-        expect(q.bindings).toEqual([a, b, "tail"]);
+        const q = sql`SELECT * FROM t WHERE a = ${a} AND b = ${b} -- note`;
+        expect(q.statement).toBe("SELECT * FROM t WHERE a = ? AND b = ? -- note");
+        expect(q.bindings).toEqual([a, b]);
       }),
       { numRuns: 500 },
     );

@@ -22,7 +22,7 @@ import {
   waitForCacheSync,
 } from "../../src/index.js";
 
-const peaka = createPeakaClient({ apiKey: "k" });
+const peaka = createPeakaClient({ apiKey: "test-key" });
 
 describe("resource methods", () => {
   it("return the spec's success bodies", () => {
@@ -74,7 +74,7 @@ describe("resource methods", () => {
 });
 
 describe("waiters and iterators", () => {
-  const core = createPeakaCore({ apiKey: "k" });
+  const core = createPeakaCore({ apiKey: "test-key" });
   const ids = { projectId: "p", cacheId: "c" };
 
   it("take a client or a core and resolve with the job's status type", () => {

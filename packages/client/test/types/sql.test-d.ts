@@ -4,8 +4,8 @@ import type { QueryCellValue, QueryTypedCell } from "@peaka/api-types";
 import { createPeakaClient, createPeakaCore, executeQuery, type ExecuteQueryResult } from "../../src/index.js";
 import { rowsFromResult, runSql, sql, streamRows, type RowStream, type SqlRow, type SqlRows, type SqlStatement } from "../../src/sql/index.js";
 
-const peaka = createPeakaClient({ apiKey: "k" });
-const core = createPeakaCore({ apiKey: "k" });
+const peaka = createPeakaClient({ apiKey: "test-key" });
+const core = createPeakaCore({ apiKey: "test-key" });
 const body = { statement: "SELECT 1" };
 
 describe("queries.execute rows by format", () => {
