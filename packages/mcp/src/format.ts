@@ -1,5 +1,6 @@
 // Turning answers and failures into MCP tool results: text within a size limit (cut with a note,
 // never silently), typed errors as readable messages, and the API key scrubbed from everything.
+import { createSecrets } from "@peaka/api/internal/sql";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { PeakaApiError, PeakaError, PeakaJobFailedError } from "@peaka/api";
 
@@ -46,17 +47,14 @@ export function errorResult(error: unknown): CallToolResult {
 }
 
 /**
- * A function that replaces every occurrence of the given secrets in a string with `[redacted]`.
+ * A function that replaces the given secrets in a string with `[redacted]`, in every form @peaka/api
+ * finds (as sent, %-escaped, JSON-escaped, base64, base64url).
  * The last line of defence: answers and errors are built without the key, and this makes sure.
  */
-export function redactor(secrets: readonly string[]): (value: string) => string {
-  const list = secrets.filter((s) => s.length >= 4);
-  if (!list.length) return (value) => value;
-  return (value) => {
-    let out = value;
-    for (const secret of list) out = out.split(secret).join("[redacted]");
-    return out;
-  };
+export function redactor(secrets: readonly (string | undefined)[]): (value: string) => string {
+  const keys = createSecrets();
+  for (const secret of secrets) if (secret) keys.add(secret);
+  return keys.redact;
 }
 
 /** Applies `scrub` to every text of a tool result, structured content included. */

@@ -27,7 +27,7 @@ beforeAll(async () => {
       return res.end(JSON.stringify([{ id: createHash("sha256").update(auth).digest("hex").slice(0, 12), name: `org of ${auth}` }]));
     }
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ youSent: auth, url }));
+    res.end(JSON.stringify({ youSent: auth, url, base64: Buffer.from(auth).toString("base64"), escaped: encodeURIComponent(auth) }));
   });
   echoUrl = await listenAsPeaka(echo);
 });
@@ -50,6 +50,10 @@ describe("secrets", () => {
     expect(JSON.stringify(listed.structuredContent)).toContain("[redacted]");
     const echoed = await server.call("browse", { projectId: P });
     expect(textOf(echoed)).toContain('"youSent":"Bearer [redacted]"');
+    // The same key echoed base64-encoded and %-escaped is scrubbed too (@peaka/api's redaction).
+    expect(textOf(echoed)).toMatch(/"base64":"[^"]*\[redacted\]/);
+    expect(textOf(echoed)).not.toContain(Buffer.from(`Bearer ${FAKE_KEY}`).toString("base64").slice(12, -4));
+    expect(textOf(echoed)).not.toContain(encodeURIComponent(FAKE_KEY));
     await server.close();
     expect(server.stderr()).toContain("GET");
     expect(server.stderr()).not.toContain(FAKE_KEY);

@@ -516,3 +516,7 @@ export function classifySqlEffect(text: string): SqlEffect {
   if (call) return destructive(`it calls ${TABLE_FUNCTION} (at offset ${call.start})`);
   return { kind: "write", reason: `one ${first} statement that removes nothing` };
 }
+
+// The project's one redaction of keys (every form a key takes in text: as sent, %-escaped, JSON-escaped,
+// base64, base64url), shared through this internal entry with @peaka/mcp, which scrubs tool results with it.
+export { createSecrets, MIN_KEY_LENGTH, type Secrets } from "./redact.js";
