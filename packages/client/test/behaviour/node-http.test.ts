@@ -4,7 +4,7 @@
 // (the runtime's fetch), so the two are held to the same answers.
 import { gzipSync, deflateSync, brotliCompressSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPeakaClient } from "../../src/index.js";
+import { createPeakaClient, PeakaRedirectError } from "../../src/index.js";
 import { nodeHttpFetch } from "../../src/node-http.js";
 import { closeAllServers, json, startServer, type Step } from "../support/servers.js";
 
@@ -68,9 +68,12 @@ describe.each(TRANSPORTS)("over %s", (_name, fetchImpl) => {
     expect(other.requests[0]?.headers.authorization).toBeUndefined();
   });
 
-  it("gives up after 20 redirects with a connection error", async () => {
+  it("gives up after 20 redirects with a PeakaRedirectError, and never retries a redirect loop", async () => {
     const server = await startServer(redirect(302, "/api/v1/again"));
-    await expect(client(server.baseUrl).cache.getStatus(ids)).rejects.toMatchObject({ name: "PeakaConnectionError" });
+    const peaka = createPeakaClient({ apiKey: "node-http-key", baseUrl: server.baseUrl, maxRetries: 2, retryBackoff: { initialDelayMs: 1 }, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+    const error = await peaka.cache.getStatus(ids).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PeakaRedirectError);
+    expect((error as PeakaRedirectError).path).toBe("/api/v1/data/projects/prjA/cache/c-1/status");
     expect(server.requests).toHaveLength(21);
   });
 
