@@ -32,7 +32,7 @@ const cjsDefaultInterop: Plugin = {
 const common = {
   // src/sql is its own entry (@peaka/api/sql); it imports @peaka/api by name, which stays external so
   // that both entries share one copy of the client and its error classes.
-  entry: { index: "src/index.ts", sql: "src/sql/index.ts" },
+  entry: { index: "src/index.ts", sql: "src/sql/index.ts", "node-http": "src/node-http.ts" },
   external: ["@peaka/api"],
   dts: true,
   target: "es2022",

@@ -1,6 +1,5 @@
 import { PeakaConfigError } from "./errors.js";
 import type { Logger, LogLevel } from "./internal/log.js";
-import { defaultFetch } from "./internal/node-http.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./internal/retry.js";
 import { checkBoolean, checkCount, checkHeaders, checkTimeout, showValue } from "./internal/validate.js";
 
@@ -42,9 +41,11 @@ export interface PeakaClientOptions {
    */
   baseUrl?: string | undefined;
   /**
-   * The fetch implementation to send requests with; it is called as `fetch(url, init)`. Default: on
-   * Node.js, a built-in transport on node:http/https with fetch's behaviour (redirects, decompression,
-   * streamed bodies) at less cost per request; elsewhere `globalThis.fetch`.
+   * The fetch implementation to send requests with; it is called as `fetch(url, init)`. Default: the
+   * runtime's `globalThis.fetch`, looked up at every call, so a stub installed later (`vi.stubGlobal`,
+   * fetch-mock) and, on Node.js, undici's global dispatcher (`setGlobalDispatcher` with a `MockAgent`,
+   * `ProxyAgent` or `EnvHttpProxyAgent`) are honoured. `nodeHttpFetch` from `@peaka/api/node-http` is a
+   * faster transport on node:http/https for Node.js that honours none of these.
    */
   fetch?: typeof fetch | undefined;
   /** Headers added to every request; a request's own headers win. Default: none. */
@@ -56,8 +57,12 @@ export interface PeakaClientOptions {
    */
   maxRetries?: number | undefined;
   /**
-   * Time limit of one attempt, in milliseconds, from sending the request to receiving the response
-   * headers. A timed-out attempt is retried like a connection error. `Infinity` means no limit; limits
+   * Time limit of one attempt, in milliseconds, from sending the request until its answer's body has
+   * been read. For an event stream (`peaka.agent.stream`) it is an idle limit instead: the longest wait
+   * for the headers and then for each next chunk, so a stream may last longer as long as data keeps
+   * coming (time your loop spends between events does not count). With the low-level
+   * `parseAs: "stream"` the limit ends at the headers. A timed-out attempt (headers or body) is retried
+   * like a connection error where the request may be repeated. `Infinity` means no limit; limits
    * above 2^31-1 ms (about 24.8 days, the most one timer holds) are kept exactly by chaining timers.
    * Default: 60000 (60 s).
    */
@@ -89,6 +94,13 @@ export interface ResolvedOptions {
   logLevel: LogLevel;
   logBodies: boolean;
 }
+
+/**
+ * The default fetch: `globalThis.fetch` as it is when the call is made, so that a stub or a dispatcher
+ * installed after the client was created is honoured. Called unbound (browsers throw "Illegal
+ * invocation" when fetch has another `this`).
+ */
+const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
 /** Base URLs already checked, so that one client per tenant key does not parse the same URL again. */
 const CHECKED_URLS = new Map<string, string>();
@@ -166,8 +178,8 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
     baseUrl = REGIONS[region];
   }
 
-  const fetchImpl = options.fetch ?? defaultFetch();
-  if (typeof fetchImpl !== "function") {
+  const fetchImpl = options.fetch ?? globalFetch;
+  if (typeof fetchImpl !== "function" || (fetchImpl === globalFetch && typeof globalThis.fetch !== "function")) {
     throw new PeakaConfigError("No fetch implementation: pass `fetch`, or run on a runtime that has globalThis.fetch.");
   }
   const headers: Record<string, string> = { ...checkHeaders("headers", options.headers, PeakaConfigError) };

@@ -49,9 +49,11 @@ import { runSql, sql } from "@peaka/api/sql";
 const core = createPeakaCore({ apiKey: "k" });
 export const run = (id) => runSql(core, "p", sql\`SELECT * FROM orders WHERE id = \${id}\`);`,
   "SQL entry alone (@peaka/api/sql export *, without @peaka/api)": `export * from "@peaka/api/sql";`,
+  // The opt-in Node.js transport: not in any bundle above (the default sends through the runtime's fetch).
+  "node-http entry alone (@peaka/api/node-http)": `export * from "@peaka/api/node-http";`,
 } as const;
 /** Cases measured without @peaka/api itself (the size of what they add to it). */
-const WITHOUT_CLIENT = new Set<string>(["SQL entry alone (@peaka/api/sql export *, without @peaka/api)"]);
+const WITHOUT_CLIENT = new Set<string>(["SQL entry alone (@peaka/api/sql export *, without @peaka/api)", "node-http entry alone (@peaka/api/node-http)"]);
 
 interface Measure {
   name: string;
@@ -73,6 +75,7 @@ async function measure(name: string, contents: string): Promise<Measure> {
     legalComments: "none",
     alias: {
       "@peaka/api/sql": join(clientDir, "dist", "sql.js"),
+      "@peaka/api/node-http": join(clientDir, "dist", "node-http.js"),
       ...(WITHOUT_CLIENT.has(name) ? {} : { "@peaka/api": clientDist }),
       "openapi-fetch": openapiFetch,
     },

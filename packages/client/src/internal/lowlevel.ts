@@ -6,9 +6,11 @@
 //   (a platform Request built with it would put a listener on the caller's signal) and the serialized
 //   body as it was (so it is not read back out of a stream); the transport combines the signal with
 //   AbortSignal.any.
-// - the body of a 2xx answer is read with typed errors: a body cut off mid-way throws
-//   PeakaConnectionError (or PeakaAbortError), JSON that does not parse throws PeakaResponseError,
-//   never a SyntaxError.
+// - the body of a 2xx answer is read inside the transport's attempt (so `timeout` bounds it, and a
+//   read that times out or is cut off is retried where the call may be repeated), then served from
+//   memory to openapi-fetch: a body cut off throws PeakaConnectionError (or PeakaTimeoutError,
+//   PeakaAbortError), JSON that does not parse throws PeakaResponseError, never a SyntaxError. With
+//   `parseAs: "stream"` the body is handed on as it comes: the time limit ends at the headers.
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "@peaka/api-types";
 import { describeRequest, PeakaAbortError, PeakaConnectionError, PeakaError, PeakaResponseError } from "../errors.js";
@@ -20,6 +22,8 @@ const CTX: unique symbol = Symbol("peaka.lowlevel");
 /** What one low-level call learns on its way: whether its operation is safe to repeat, its answer. */
 interface CallContext {
   repeatable: boolean;
+  /** `parseAs: "stream"`: the body is handed to the caller unread. */
+  stream: boolean;
   request?: PreparedRequest;
   response?: Response;
   text?: string;
@@ -78,13 +82,35 @@ async function lowFetch(transport: Transport, input: Request | string | URL, ini
     found = [{ method: request.method, url: request.url, headers: request.headers, body, signal: request.signal }, undefined];
   }
   const [prepared, ctx] = found;
-  const response = await transport.send(prepared, per);
+  const redact = transport.secrets.redact;
+  const response = await transport.send(prepared, per, async (answer) => {
+    if (!answer.ok || answer.status === 204 || prepared.method === "HEAD") return answer;
+    // Read here, under the attempt's time limit; openapi-fetch then reads it from memory.
+    if (ctx && !ctx.stream) serveBody(answer, await answer.arrayBuffer(), prepared, ctx, redact);
+    return answer;
+  });
   if (ctx) {
     ctx.request = prepared;
     ctx.response = response;
   }
-  if (response.ok) guardBody(response, prepared, ctx, per?.signal, transport.secrets.redact);
+  if (response.ok && !(ctx && !ctx.stream)) guardBody(response, prepared, ctx, per?.signal, redact);
   return response;
+}
+
+/** Serves a body already read to openapi-fetch's readers; JSON that does not parse is a PeakaResponseError. */
+function serveBody(response: Response, bytes: ArrayBuffer, request: PreparedRequest, ctx: CallContext, redact: (text: string) => string): void {
+  let text: string | undefined;
+  response.text = async () => (ctx.text = text ??= new TextDecoder().decode(bytes));
+  response.json = async () => {
+    const value = await response.text();
+    try {
+      return JSON.parse(value);
+    } catch (error) {
+      throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(value) }, { cause: error });
+    }
+  };
+  response.arrayBuffer = async () => bytes.slice(0);
+  response.blob = async () => new Blob([bytes], { type: response.headers.get("content-type") ?? "" });
 }
 
 /** Makes the body readers of a 2xx answer throw typed errors. */
@@ -144,7 +170,7 @@ export function createLowLevel(baseUrl: string, transport: Transport, safe: Safe
     Request: LowLevelRequest,
   }) as AnyClient;
   const call = (method: string, url: string, init: Record<string | symbol, unknown> | undefined) => {
-    const ctx: CallContext = { repeatable: safe.has(`${method} ${url}`) };
+    const ctx: CallContext = { repeatable: safe.has(`${method} ${url}`), stream: init?.["parseAs"] === "stream" };
     const run = (low as unknown as Record<string, (u: string, i: unknown) => Promise<unknown>>)[method] as (u: string, i: unknown) => Promise<unknown>;
     return run(url, { ...init, [CTX]: ctx }).catch((error: unknown) => {
       if (error instanceof SyntaxError && ctx.response && ctx.request) {

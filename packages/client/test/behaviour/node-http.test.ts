@@ -1,10 +1,11 @@
-// The default transport on Node.js (src/internal/node-http.ts) keeps what fetch does beyond the
-// conformance matrix: redirects, decompression, bodies re-sent or dropped as fetch would. Each case also
-// runs over fetch, so the two are held to the same answers.
+// The opt-in Node.js transport (`nodeHttpFetch` of @peaka/api/node-http, src/internal/node-http.ts)
+// keeps what fetch does beyond the conformance matrix: redirects, decompression, bodies re-sent or
+// dropped as fetch would, a cut-off body reported as an error. Each case also runs over the default
+// (the runtime's fetch), so the two are held to the same answers.
 import { gzipSync, deflateSync, brotliCompressSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPeakaClient } from "../../src/index.js";
-import { defaultFetch, nodeFetch } from "../../src/internal/node-http.js";
+import { createPeakaClient, PeakaRedirectError } from "../../src/index.js";
+import { nodeHttpFetch } from "../../src/node-http.js";
 import { closeAllServers, json, startServer, type Step } from "../support/servers.js";
 
 afterEach(closeAllServers);
@@ -12,8 +13,8 @@ afterEach(closeAllServers);
 const ids = { projectId: "prjA", cacheId: "c-1" };
 const STATUS = { id: "c-1", status: "COMPLETED" };
 const TRANSPORTS = [
-  ["node:http", undefined],
-  ["fetch", (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)],
+  ["fetch (default)", undefined],
+  ["node:http", nodeHttpFetch],
 ] as const;
 
 const redirect =
@@ -22,10 +23,6 @@ const redirect =
     res.writeHead(status, { location });
     res.end();
   };
-
-it("is the default on Node.js", () => {
-  expect(defaultFetch()).toBe(nodeFetch);
-});
 
 describe.each(TRANSPORTS)("over %s", (_name, fetchImpl) => {
   const client = (baseUrl: string) => createPeakaClient({ apiKey: "node-http-key", baseUrl, maxRetries: 0, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
@@ -71,9 +68,12 @@ describe.each(TRANSPORTS)("over %s", (_name, fetchImpl) => {
     expect(other.requests[0]?.headers.authorization).toBeUndefined();
   });
 
-  it("gives up after 20 redirects with a connection error", async () => {
+  it("gives up after 20 redirects with a PeakaRedirectError, and never retries a redirect loop", async () => {
     const server = await startServer(redirect(302, "/api/v1/again"));
-    await expect(client(server.baseUrl).cache.getStatus(ids)).rejects.toMatchObject({ name: "PeakaConnectionError" });
+    const peaka = createPeakaClient({ apiKey: "node-http-key", baseUrl: server.baseUrl, maxRetries: 2, retryBackoff: { initialDelayMs: 1 }, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+    const error = await peaka.cache.getStatus(ids).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PeakaRedirectError);
+    expect((error as PeakaRedirectError).path).toBe("/api/v1/data/projects/prjA/cache/c-1/status");
     expect(server.requests).toHaveLength(21);
   });
 
@@ -85,5 +85,42 @@ describe.each(TRANSPORTS)("over %s", (_name, fetchImpl) => {
     const { response } = await client(server.baseUrl).cache.getStatus.withResponse(ids);
     expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
     expect(response.headers.get("x-request-id")).toBe("r-1");
+  });
+});
+
+describe("nodeHttpFetch on its own", () => {
+  it("reports a body cut off before its Content-Length as an error, never as a short body", async () => {
+    const server = await startServer((req) => {
+      req.socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":\"c-1\"");
+      req.socket.end();
+    });
+    const response = await nodeHttpFetch(`${server.baseUrl}/x`);
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow(TypeError);
+  });
+
+  it("reports a chunked body that stops before its last chunk as an error", async () => {
+    const server = await startServer((req) => {
+      req.socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"id\r\n");
+      req.socket.end();
+    });
+    const response = await nodeHttpFetch(`${server.baseUrl}/x`);
+    await expect(response.text()).rejects.toThrow(TypeError);
+  });
+
+  it("rejects, never throws, on a Location that is not a URL and on a status outside 200-599", async () => {
+    for (const head of ["HTTP/1.1 302 Found\r\nLocation: http://[::1\r\n", "HTTP/1.1 600 Odd\r\n", "HTTP/1.1 999 Odd\r\n"]) {
+      const server = await startServer((req) => {
+        req.socket.end(`${head}Content-Length: 0\r\n\r\n`);
+      });
+      await expect(nodeHttpFetch(`${server.baseUrl}/x`)).rejects.toThrow(TypeError);
+    }
+  });
+
+  it("takes a URL string or a URL, and rejects a Request", async () => {
+    const server = await startServer(json(200, STATUS));
+    await expect(nodeHttpFetch(new URL(`${server.baseUrl}/x`)).then((r) => r.json())).resolves.toEqual(STATUS);
+    await expect(nodeHttpFetch(new Request(`${server.baseUrl}/x`))).rejects.toThrow(/not a Request/);
+    await expect(nodeHttpFetch("not a url")).rejects.toThrow(TypeError);
   });
 });

@@ -3,9 +3,9 @@
 // At the end the matrix prints itself (✓ passed, ✗ failed, · does not apply).
 //
 // Entry points: resource method, `.withResponse`, operation function on a core, low-level openapi-fetch
-// call, iterator, waiter, event stream. The whole matrix runs twice: over the default transport on
-// Node.js (node:http, src/internal/node-http.ts) and over fetch (what other runtimes and a `fetch`
-// option use). Timing never decides a verdict: aborts are triggered by what
+// call, iterator, waiter, event stream. The whole matrix runs twice: over the default transport (the
+// runtime's fetch, looked up at call time) and over the opt-in `nodeHttpFetch` of `@peaka/api/node-http`
+// (node:http, src/internal/node-http.ts), passed as the `fetch` option. Timing never decides a verdict: aborts are triggered by what
 // the server or the logger has seen, timeouts and backoffs are short options.
 import { getEventListeners } from "node:events";
 import { inspect } from "node:util";
@@ -35,7 +35,7 @@ import {
   type PeakaCore,
   type RequestOptions,
 } from "../../src/index.js";
-import { nodeFetch } from "../../src/internal/node-http.js";
+import { nodeHttpFetch } from "../../src/node-http.js";
 import { closeAllServers, delay, empty, hang, json, raw, rejectionOf, resetConnection, startServer, type Step, type TestServer } from "../support/servers.js";
 
 afterEach(closeAllServers);
@@ -187,11 +187,11 @@ interface Line {
   message: string;
   fields: Record<string, unknown> | undefined;
 }
-/** The transport under test: the Node.js default (node:http) or fetch. */
-type Transport = "node:http" | "fetch";
-let transport: Transport = "node:http";
+/** The transport under test: the default (the runtime's fetch) or the opt-in node:http one. */
+type Transport = "fetch" | "node:http";
+let transport: Transport = "fetch";
 /** The fetch function of the transport under test (for cells that wrap it). */
-const baseFetch = (): typeof fetch => (transport === "fetch" ? (input, init) => fetch(input, init) : (nodeFetch as typeof fetch));
+const baseFetch = (): typeof fetch => (transport === "fetch" ? (input, init) => globalThis.fetch(input, init) : nodeHttpFetch);
 
 function setup(server: TestServer, options: PeakaClientOptions = {}) {
   const lines: Line[] = [];
@@ -208,7 +208,7 @@ function setup(server: TestServer, options: PeakaClientOptions = {}) {
     logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
     logLevel: "debug",
     logBodies: true,
-    ...(transport === "fetch" ? { fetch: baseFetch() } : {}),
+    ...(transport === "node:http" ? { fetch: nodeHttpFetch } : {}),
     ...options,
   };
   const ctx: Ctx = { peaka: createPeakaClient(all), core: createPeakaCore(all) };
@@ -289,7 +289,7 @@ function expectOk(entry: Entry, value: any) {
 }
 
 // ---- the behaviours -----------------------------------------------------------------------------
-const TRANSPORTS: Transport[] = ["node:http", "fetch"];
+const TRANSPORTS: Transport[] = ["fetch", "node:http"];
 for (const t of TRANSPORTS) describe(`conformance matrix over ${t}`, () => {
   transport = t;
   for (const entry of ENTRIES) {
