@@ -354,11 +354,11 @@ function atHead(path) {
  */
 function committed() {
   const json = atHead("bench/results.json");
-  if (json) return JSON.parse(json);
+  if (json) return { source: "bench/results.json at HEAD", ...JSON.parse(json) };
   const md = atHead("bench/RESULTS.md");
   if (md) return fromOldResults(md);
   try {
-    return JSON.parse(readFileSync(RESULTS_JSON, "utf8"));
+    return { source: "bench/results.json", ...JSON.parse(readFileSync(RESULTS_JSON, "utf8")) };
   } catch {
     return undefined;
   }
@@ -369,7 +369,7 @@ function fromOldResults(md) {
     loopback: { "peaka resource method": "resource method, node:http", "peaka resource method, over fetch": "resource method, fetch", "peaka low-level": "low-level, node:http", "peaka low-level, over fetch": "low-level, fetch" },
     stubbed: { "peaka resource method": "resource method", "peaka low-level": "low-level" },
   };
-  const out = { date: /on (\d{4}-\d{2}-\d{2})/.exec(md)?.[1] ?? "?", results: { loopback: { GET: {}, POST: {} }, stubbed: { GET: {}, POST: {} } } };
+  const out = { source: "bench/RESULTS.md at HEAD", date: /on (\d{4}-\d{2}-\d{2})/.exec(md)?.[1] ?? "?", results: { loopback: { GET: {}, POST: {} }, stubbed: { GET: {}, POST: {} } } };
   let at;
   for (const line of md.split("\n")) {
     const heading = /^## (loopback|stubbed)[^,]*, (GET|POST)$/.exec(line);
@@ -413,7 +413,7 @@ const lines = [
   "",
   `Interleaved rounds in one process (loopback: ${LOOP.rounds} rounds × ${LOOP.iterations} calls per case, keep-alive; stubbed: ${STUB.rounds} × ${STUB.iterations}; each round is 10 passes over every case, shuffled each pass); µs/call is the median over rounds, each ratio the median over rounds of the per-round ratio ÷ raw fetch. Every @peaka/api case runs with auth, the per-attempt timeout and retries armed (the defaults). "over fetch" is the default transport (the runtime's fetch); "over nodeHttpFetch" the opt-in \`@peaka/api/node-http\`. The iterator reads one page of two jobs; the waiter one status of a job already done; \`runSql\` and the POST rows run the same SQL execution; the event stream reads one event.`,
   "",
-  `Targets: resource method over fetch ≤ ${TARGETS.overFetch}× raw fetch on loopback; over nodeHttpFetch ≤ ${TARGETS.overNodeHttp}× raw fetch; no entry point's ratio more than ${Math.round((TARGETS.vsCommitted - 1) * 100)}% above the committed run's (${previous ? `bench/results.json of ${previous.date}` : "none committed yet"}); createPeakaClient ≤ ${TARGETS.construction}× openapi-fetch's createClient in time and heap.`,
+  `Targets: resource method over fetch ≤ ${TARGETS.overFetch}× raw fetch on loopback; over nodeHttpFetch ≤ ${TARGETS.overNodeHttp}× raw fetch; no entry point's ratio more than ${Math.round((TARGETS.vsCommitted - 1) * 100)}% above the committed run's (${previous ? `${previous.source}, run of ${previous.date}` : "none committed yet"}); createPeakaClient ≤ ${TARGETS.construction}× openapi-fetch's createClient in time and heap.`,
   "",
 ];
 for (const method of ["GET", "POST"]) {
