@@ -464,6 +464,14 @@ const verdict = [
       ? `Slower than the committed run (${previous.date}) by more than ${Math.round((TARGETS.vsCommitted - 1) * 100)}%: ${slower.join("; ")}.`
       : `No entry point more than ${Math.round((TARGETS.vsCommitted - 1) * 100)}% slower than the committed run (${previous.date}).`,
 ];
+// The resource method and the operation function run the same code: how far apart their ratios land
+// is how much of a difference this run can tell from noise.
+const spread = Math.max(
+  ...["GET", "POST"].flatMap((m) => ["fetch", "node:http"].map((t) => Math.abs(results.loopback[m][`resource method, ${t}`].ratio - results.loopback[m][`operation function, ${t}`].ratio))),
+);
+verdict.push(
+  `Noise: the resource method and the operation function run the same code; on loopback their ratios differ by up to ${spread.toFixed(2)} in this run, so smaller differences (and the comparison with the committed run) are within this machine's noise.`,
+);
 lines.push("## Verdict", "", ...verdict.map((v) => `- ${v}`), "");
 lines.push("## Where the time goes", "", ...WHERE_THE_TIME_GOES.map((l) => `- ${l}`), "");
 
