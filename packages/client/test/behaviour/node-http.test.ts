@@ -4,7 +4,7 @@
 // (the runtime's fetch), so the two are held to the same answers.
 import { gzipSync, deflateSync, brotliCompressSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPeakaClient, PeakaRedirectError } from "../../src/index.js";
+import { createPeakaClient, PeakaConnectionError, PeakaRedirectError } from "../../src/index.js";
 import { nodeHttpFetch } from "../../src/node-http.js";
 import { closeAllServers, json, startServer, type Step } from "../support/servers.js";
 
@@ -106,6 +106,35 @@ describe("nodeHttpFetch on its own", () => {
     });
     const response = await nodeHttpFetch(`${server.baseUrl}/x`);
     await expect(response.text()).rejects.toThrow(TypeError);
+  });
+
+  it.each([
+    ["gzip", gzipSync],
+    ["deflate", deflateSync],
+    ["br", brotliCompressSync],
+  ] as const)("reports a %s body cut short as an error, never as a short body", async (encoding, compress) => {
+    const packed = compress(Buffer.from(JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ i })) })));
+    const cut = packed.subarray(0, packed.length - 8);
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": encoding, "content-length": String(cut.length) });
+      res.end(cut);
+    });
+    const response = await nodeHttpFetch(`${server.baseUrl}/x`);
+    await expect(response.text()).rejects.toThrow();
+  });
+
+  it("ends an event stream cut off mid-chunk with PeakaConnectionError", async () => {
+    const server = await startServer((req) => {
+      req.socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n10\r\ndata: {"n":1}\n\n\r\n');
+      req.socket.end("20\r\ndata: {");
+    });
+    const peaka = createPeakaClient({ apiKey: "node-http-key", baseUrl: server.baseUrl, maxRetries: 0, fetch: nodeHttpFetch });
+    const seen: unknown[] = [];
+    const error = await (async () => {
+      for await (const event of await peaka.agent.stream({ projectId: "prjA", body: { message: "hi" } })) seen.push(event.data);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual([{ n: 1 }]);
+    expect(error).toBeInstanceOf(PeakaConnectionError);
   });
 
   it("rejects, never throws, on a Location that is not a URL and on a status outside 200-599", async () => {
