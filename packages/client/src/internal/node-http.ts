@@ -78,8 +78,6 @@ function toWebStream(stream: import("node:stream").Readable, res: import("node:h
       });
       stream.once("end", () => {
         if (done) return;
-        // Node ends a response that closed early with `complete` unset (a cut-off Content-Length body).
-        if (!res.complete) return fail();
         done = true;
         controller.close();
       });

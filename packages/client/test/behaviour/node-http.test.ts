@@ -4,7 +4,7 @@
 // (the runtime's fetch), so the two are held to the same answers.
 import { gzipSync, deflateSync, brotliCompressSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPeakaClient, PeakaConnectionError, PeakaRedirectError } from "../../src/index.js";
+import { createPeakaClient, PeakaConnectionError, PeakaError, PeakaRedirectError } from "../../src/index.js";
 import { nodeHttpFetch } from "../../src/node-http.js";
 import { closeAllServers, json, startServer, type Step } from "../support/servers.js";
 
@@ -77,6 +77,24 @@ describe.each(TRANSPORTS)("over %s", (_name, fetchImpl) => {
     expect(server.requests).toHaveLength(21);
   });
 
+  it("fails a status outside 200-599 with PeakaConnectionError, never a RangeError", async () => {
+    for (const status of [600, 999]) {
+      const server = await startServer((req) => {
+        req.socket.end(`HTTP/1.1 ${status} Odd\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`);
+      });
+      await expect(client(server.baseUrl).cache.getStatus(ids)).rejects.toBeInstanceOf(PeakaConnectionError);
+    }
+  });
+
+  it("keeps the typed error of an error answer whose header name or status text a Response refuses", async () => {
+    const server = await startServer((req) => {
+      req.socket.end('HTTP/1.1 404 Not\x01Found\r\nBad Name: x\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{"message":"no"}');
+    });
+    const error = await client(server.baseUrl).cache.getStatus(ids).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PeakaError);
+    expect((error as PeakaError).name).toMatch(/PeakaNotFoundError|PeakaConnectionError/);
+  });
+
   it("keeps repeated response headers", async () => {
     const server = await startServer((_req, res) => {
       res.writeHead(200, { "content-type": "application/json", "set-cookie": ["a=1", "b=2"], "x-request-id": "r-1" });
@@ -138,11 +156,17 @@ describe("nodeHttpFetch on its own", () => {
   });
 
   it("rejects, never throws, on a Location that is not a URL and on a status outside 200-599", async () => {
-    for (const head of ["HTTP/1.1 302 Found\r\nLocation: http://[::1\r\n", "HTTP/1.1 600 Odd\r\n", "HTTP/1.1 999 Odd\r\n"]) {
+    for (const [head, message] of [
+      ["HTTP/1.1 302 Found\r\nLocation: http://[::1\r\n", /Location is not a URL/],
+      ["HTTP/1.1 600 Odd\r\n", /invalid response status 600/],
+      ["HTTP/1.1 999 Odd\r\n", /invalid response status 999/],
+    ] as const) {
       const server = await startServer((req) => {
         req.socket.end(`${head}Content-Length: 0\r\n\r\n`);
       });
-      await expect(nodeHttpFetch(`${server.baseUrl}/x`)).rejects.toThrow(TypeError);
+      const error = await nodeHttpFetch(`${server.baseUrl}/x`).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(message);
     }
   });
 

@@ -120,17 +120,21 @@ describe.each([
     });
 
     it("does not count the time the consumer spends between events", async () => {
-      const server = await raw((socket) => {
+      // The server is silent for 600 ms twice, but only while the loop is busy (1 s per event): the
+      // stream never waits for data itself, so a 400 ms idle limit never trips.
+      const server = await raw(async (socket) => {
         sseHead(socket);
         event(socket, 1);
+        await sleep(600);
         event(socket, 2);
+        await sleep(600);
         socket.end("0\r\n\r\n");
       });
-      const stream = await client(server, { timeout: 200, maxRetries: 0 }).agent.stream(args);
+      const stream = await client(server, { timeout: 400, maxRetries: 0 }).agent.stream(args);
       const seen: unknown[] = [];
       for await (const e of stream) {
         seen.push(e.data);
-        await sleep(500);
+        await sleep(1_000);
       }
       expect(seen).toEqual([{ n: 1 }, { n: 2 }]);
     });
@@ -168,23 +172,35 @@ describe.each([
       await expect(stream.next()).rejects.toBeInstanceOf(PeakaTimeoutError);
     });
 
-    it("keeps a download whose chunks come more often than the limit, and does not count the caller's time between rows", async () => {
-      const storage = await raw(async (socket) => {
-        writeHead(socket, "200 OK", [["Content-Type", "application/octet-stream"], ["Transfer-Encoding", "chunked"], ["Connection", "close"]]);
-        for (let n = 1; n <= 6; n++) {
-          const text = lines(n, n);
-          socket.write(`${text.length.toString(16)}\r\n${text}\r\n`);
-          await sleep(150);
-        }
-        socket.end("0\r\n\r\n");
-      });
+    /** A chunked file: one line per chunk, `gap` ms apart. */
+    const chunkedFile = (count: number, gap: number) => async (socket: import("node:net").Socket) => {
+      writeHead(socket, "200 OK", [["Content-Type", "application/octet-stream"], ["Transfer-Encoding", "chunked"], ["Connection", "close"]]);
+      for (let n = 1; n <= count; n++) {
+        const text = lines(n, n);
+        socket.write(`${text.length.toString(16)}\r\n${text}\r\n`);
+        await sleep(gap);
+      }
+      socket.end("0\r\n\r\n");
+    };
+
+    it("keeps a download whose chunks come more often than the limit, however long it lasts in total", async () => {
+      const storage = await raw(chunkedFile(6, 150));
       const api = await exportOn(storage);
       const rows: unknown[] = [];
-      for await (const row of streamRows(client(api, { maxRetries: 0 }), { projectId: "prjA", exportId: "e-1" }, { idleTimeout: 600, ...(fetchImpl ? { fetch: fetchImpl } : {}) })) {
-        rows.push(row);
-        if (rows.length === 6) await sleep(800);
-      }
+      for await (const row of streamRows(client(api, { maxRetries: 0 }), { projectId: "prjA", exportId: "e-1" }, { idleTimeout: 600, ...(fetchImpl ? { fetch: fetchImpl } : {}) })) rows.push(row);
       expect(rows).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ n })));
+    });
+
+    it("does not count the caller's time between rows", async () => {
+      // 600 ms between chunks, but the caller takes 1 s per row: the stream never waits 400 ms itself.
+      const storage = await raw(chunkedFile(3, 600));
+      const api = await exportOn(storage);
+      const rows: unknown[] = [];
+      for await (const row of streamRows(client(api, { maxRetries: 0 }), { projectId: "prjA", exportId: "e-1" }, { idleTimeout: 400, ...(fetchImpl ? { fetch: fetchImpl } : {}) })) {
+        rows.push(row);
+        await sleep(1_000);
+      }
+      expect(rows).toEqual([1, 2, 3].map((n) => ({ n })));
     });
   });
 });
