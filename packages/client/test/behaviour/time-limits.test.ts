@@ -65,6 +65,18 @@ describe.each([
     expect(server.requests).toHaveLength(2);
   });
 
+  it("ends the limit at the headers for a low-level call with parseAs: \"stream\" (the body is the caller's to read)", async () => {
+    const server = await raw(async (socket) => {
+      writeHead(socket, "200 OK", [["Content-Type", "application/octet-stream"], ["Transfer-Encoding", "chunked"], ["Connection", "close"]]);
+      socket.write("2\r\n[{\r\n");
+      await sleep(700);
+      socket.end("2\r\n}]\r\n0\r\n\r\n");
+    });
+    const peaka = client(server, { timeout: 300, maxRetries: 0 });
+    const { data } = await peaka.GET("/organizations", { parseAs: "stream" });
+    expect(await new Response(data as ReadableStream).text()).toBe("[{}]");
+  });
+
   it("does not retry a POST that is not safe to repeat after its body read timed out", async () => {
     const server = await raw(stall);
     const peaka = client(server, { timeout: 300, maxRetries: 2 });
