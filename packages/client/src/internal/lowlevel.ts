@@ -97,11 +97,9 @@ async function lowFetch(transport: Transport, input: Request | string | URL, ini
   return response;
 }
 
-/** Serves a body already read to openapi-fetch's readers; JSON that does not parse is a PeakaResponseError. */
-function serveBody(response: Response, bytes: ArrayBuffer, request: PreparedRequest, ctx: CallContext, redact: (text: string) => string): void {
-  let text: string | undefined;
-  response.text = async () => (ctx.text = text ??= new TextDecoder().decode(bytes));
-  response.json = async () => {
+/** `response.json` over `response.text`: JSON that does not parse is a PeakaResponseError, never a SyntaxError. */
+function jsonReader(response: Response, request: PreparedRequest, redact: (text: string) => string): () => Promise<unknown> {
+  return async () => {
     const value = await response.text();
     try {
       return JSON.parse(value);
@@ -109,6 +107,13 @@ function serveBody(response: Response, bytes: ArrayBuffer, request: PreparedRequ
       throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(value) }, { cause: error });
     }
   };
+}
+
+/** Serves a body already read to openapi-fetch's readers; JSON that does not parse is a PeakaResponseError. */
+function serveBody(response: Response, bytes: ArrayBuffer, request: PreparedRequest, ctx: CallContext, redact: (text: string) => string): void {
+  let text: string | undefined;
+  response.text = async () => (ctx.text = text ??= new TextDecoder().decode(bytes));
+  response.json = jsonReader(response, request, redact);
   response.arrayBuffer = async () => bytes.slice(0);
   response.blob = async () => new Blob([bytes], { type: response.headers.get("content-type") ?? "" });
 }
@@ -140,14 +145,7 @@ function guardBody(
     if (ctx) ctx.text = value;
     return value;
   });
-  response.json = async () => {
-    const value = await response.text();
-    try {
-      return JSON.parse(value);
-    } catch (error) {
-      throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(value) }, { cause: error });
-    }
-  };
+  response.json = jsonReader(response, request, redact);
   response.blob = guard(response.blob.bind(response));
   response.arrayBuffer = guard(response.arrayBuffer.bind(response));
 }

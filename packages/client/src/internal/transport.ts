@@ -48,6 +48,9 @@ export interface RequestOptions {
 export const SDK_HEADER = "X-Peaka-Client";
 export const SDK_AGENT = `peaka-api-typescript/${VERSION}`;
 
+/** What a Response accepts as its status text (HTTP's reason-phrase). */
+const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /** Browsers refuse a script-set User-Agent; everywhere else we send one. */
 const CAN_SET_USER_AGENT = typeof (globalThis as { document?: unknown }).document === "undefined";
 
@@ -267,6 +270,11 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
         // (url, init), not a Request: fetch builds its one request from these, with no second copy
         // of the body. Called unbound: browsers throw "Illegal invocation" with `options` as `this`.
         response = await fetchImpl(request.url, init);
+        // undici hands over any status its parser accepts (up to 999); HTTP and Response stop at 599.
+        if (response.status > 599) {
+          void response.body?.cancel().catch(() => undefined);
+          throw new TypeError(`invalid response status ${response.status}`);
+        }
       } catch (error) {
         failure = callerSignal?.aborted
           ? aborted()
@@ -354,8 +362,15 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
       // the connection dropped mid-body: keep what we have (nothing)
     }
     const headers = new Headers();
-    response.headers.forEach((value, name) => headers.append(name, secrets.redact(value)));
-    return new Response(secrets.redact(text), { status: response.status, statusText: response.statusText, headers });
+    response.headers.forEach((value, name) => {
+      try {
+        headers.append(name, secrets.redact(value));
+      } catch {
+        // a name or value fetch passed on but Headers refuses (undici does not check answers): dropped
+      }
+    });
+    const statusText = REASON_PHRASE.test(response.statusText) ? response.statusText : "";
+    return new Response(secrets.redact(text), { status: response.status, statusText, headers });
   }
 
   return {

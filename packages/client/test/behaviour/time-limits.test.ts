@@ -66,6 +66,18 @@ describe.each([
     expect(server.requests.length).toBeGreaterThanOrEqual(2);
   });
 
+  it("ends the limit at the headers for a low-level call with parseAs: \"stream\" (the body is the caller's to read)", async () => {
+    const server = await raw(async (socket) => {
+      writeHead(socket, "200 OK", [["Content-Type", "application/octet-stream"], ["Transfer-Encoding", "chunked"], ["Connection", "close"]]);
+      socket.write("2\r\n[{\r\n");
+      await sleep(700);
+      socket.end("2\r\n}]\r\n0\r\n\r\n");
+    });
+    const peaka = client(server, { timeout: 300, maxRetries: 0 });
+    const { data } = await peaka.GET("/organizations", { parseAs: "stream" });
+    expect(await new Response(data as ReadableStream).text()).toBe("[{}]");
+  });
+
   it("does not retry a POST that is not safe to repeat after its body read timed out", async () => {
     const server = await raw(stall);
     const peaka = client(server, { timeout: 300, maxRetries: 2 });
@@ -121,17 +133,22 @@ describe.each([
     });
 
     it("does not count the time the consumer spends between events", async () => {
-      const server = await raw((socket) => {
+      // The server is silent for 900 ms twice, but only while the loop is busy (1.8 s per event): the
+      // stream never waits for data itself, so a 600 ms idle limit never trips (the slack leaves room
+      // for a busy machine's late timers).
+      const server = await raw(async (socket) => {
         sseHead(socket);
         event(socket, 1);
+        await sleep(900);
         event(socket, 2);
+        await sleep(900);
         socket.end("0\r\n\r\n");
       });
-      const stream = await client(server, { timeout: 1_000, maxRetries: 0 }).agent.stream(args);
+      const stream = await client(server, { timeout: 600, maxRetries: 0 }).agent.stream(args);
       const seen: unknown[] = [];
       for await (const e of stream) {
         seen.push(e.data);
-        await sleep(1_500);
+        await sleep(1_800);
       }
       expect(seen).toEqual([{ n: 1 }, { n: 2 }]);
     });
@@ -169,23 +186,35 @@ describe.each([
       await expect(stream.next()).rejects.toBeInstanceOf(PeakaTimeoutError);
     });
 
-    it("keeps a download whose chunks come more often than the limit, and does not count the caller's time between rows", async () => {
-      const storage = await raw(async (socket) => {
-        writeHead(socket, "200 OK", [["Content-Type", "application/octet-stream"], ["Transfer-Encoding", "chunked"], ["Connection", "close"]]);
-        for (let n = 1; n <= 6; n++) {
-          const text = lines(n, n);
-          socket.write(`${text.length.toString(16)}\r\n${text}\r\n`);
-          await sleep(150);
-        }
-        socket.end("0\r\n\r\n");
-      });
+    /** A chunked file: one line per chunk, `gap` ms apart. */
+    const chunkedFile = (count: number, gap: number) => async (socket: import("node:net").Socket) => {
+      writeHead(socket, "200 OK", [["Content-Type", "application/octet-stream"], ["Transfer-Encoding", "chunked"], ["Connection", "close"]]);
+      for (let n = 1; n <= count; n++) {
+        const text = lines(n, n);
+        socket.write(`${text.length.toString(16)}\r\n${text}\r\n`);
+        await sleep(gap);
+      }
+      socket.end("0\r\n\r\n");
+    };
+
+    it("keeps a download whose chunks come more often than the limit, however long it lasts in total", async () => {
+      const storage = await raw(chunkedFile(6, 150));
       const api = await exportOn(storage);
       const rows: unknown[] = [];
-      for await (const row of streamRows(client(api, { maxRetries: 0 }), { projectId: "prjA", exportId: "e-1" }, { idleTimeout: 1_500, ...(fetchImpl ? { fetch: fetchImpl } : {}) })) {
-        rows.push(row);
-        if (rows.length === 6) await sleep(2_000);
-      }
+      for await (const row of streamRows(client(api, { maxRetries: 0 }), { projectId: "prjA", exportId: "e-1" }, { idleTimeout: 3_000, ...(fetchImpl ? { fetch: fetchImpl } : {}) })) rows.push(row);
       expect(rows).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ n })));
+    });
+
+    it("does not count the caller's time between rows", async () => {
+      // 900 ms between chunks, but the caller takes 1.8 s per row: the stream never waits 600 ms itself.
+      const storage = await raw(chunkedFile(3, 900));
+      const api = await exportOn(storage);
+      const rows: unknown[] = [];
+      for await (const row of streamRows(client(api, { maxRetries: 0 }), { projectId: "prjA", exportId: "e-1" }, { idleTimeout: 600, ...(fetchImpl ? { fetch: fetchImpl } : {}) })) {
+        rows.push(row);
+        await sleep(1_800);
+      }
+      expect(rows).toEqual([1, 2, 3].map((n) => ({ n })));
     });
   });
 });
