@@ -17,6 +17,7 @@ import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { loadDist } from "./dist.mjs";
 
 const here = fileURLToPath(import.meta.url);
 const clientDist = join(dirname(here), "..", "packages", "client", "dist");
@@ -97,17 +98,9 @@ async function serve() {
 
 /** Loads the built packages the way an installed copy would be loaded. */
 async function load(origin) {
-  // dist/sql.js imports "@peaka/api" by name; in the workspace that name points at the sources, so
-  // point it at the built dist/index.js, as an installed package would.
-  const { register } = await import("node:module");
-  const target = pathToFileURL(join(clientDist, "index.js")).href;
-  register(
-    `data:text/javascript,${encodeURIComponent(
-      `export async function resolve(s, c, next) { return s === "@peaka/api" ? { url: ${JSON.stringify(target)}, shortCircuit: true } : next(s, c); }`,
-    )}`,
-  );
-  const { createPeakaCore } = await import(target);
-  const { streamRows } = await import(pathToFileURL(join(clientDist, "sql.js")).href);
+  const { api, sql } = await loadDist();
+  const { createPeakaCore } = api;
+  const { streamRows } = sql;
   const core = createPeakaCore({ apiKey: "bench-key", baseUrl: `${origin}/api/v1` });
   const job = await (await fetch(`${origin}/api/v1/data/projects/p/exports/bench-export`)).json();
 

@@ -12,6 +12,7 @@
 //   │   ├── PeakaRateLimitError         429
 //   │   └── PeakaServerError            5xx
 //   ├── PeakaConnectionError        no answer: refused, reset, DNS, TLS (cause: the original failure)
+//   ├── PeakaRedirectError          the answers redirected more times than fetch follows (a loop): final
 //   ├── PeakaTimeoutError           an attempt or a wait ran out of time
 //   ├── PeakaAbortError             the caller's AbortSignal fired
 //   ├── PeakaResponseError          a 2xx answer whose body could not be read as promised
@@ -173,7 +174,7 @@ export function createApiError(init: ApiErrorInit): PeakaApiError {
   if (s === 404) return new PeakaNotFoundError(init);
   if (s === 409) return new PeakaConflictError(init);
   if (s === 429) return new PeakaRateLimitError(init);
-  if (s >= 500) return new PeakaServerError(init);
+  if (s >= 500 && s <= 599) return new PeakaServerError(init);
   return new PeakaApiError(init);
 }
 
@@ -200,6 +201,21 @@ export class PeakaConnectionError extends PeakaError {
   readonly path: string;
   constructor(request: RequestInfo, options: { cause: unknown }) {
     super(`${request.method} ${request.path}: connection failed (${causeText(options.cause)})`, options);
+    this.method = request.method;
+    this.path = request.path;
+  }
+}
+
+/**
+ * The server redirected more times than fetch follows (20 on Node.js), usually a redirect loop. Final:
+ * never retried, since the same request would loop again.
+ */
+export class PeakaRedirectError extends PeakaError {
+  override name = "PeakaRedirectError";
+  readonly method: string;
+  readonly path: string;
+  constructor(request: RequestInfo, options: { cause: unknown }) {
+    super(`${request.method} ${request.path}: too many redirects (${causeText(options.cause)})`, options);
     this.method = request.method;
     this.path = request.path;
   }

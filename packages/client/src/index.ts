@@ -22,6 +22,7 @@ export {
   PeakaPaginationError,
   PeakaPermissionDeniedError,
   PeakaRateLimitError,
+  PeakaRedirectError,
   PeakaResponseError,
   PeakaServerError,
   PeakaStreamError,

@@ -75,8 +75,12 @@ export interface PeakaClientOptions {
    */
   maxRetries?: number | undefined;
   /**
-   * Time limit of one attempt, in milliseconds, from sending the request to receiving the response
-   * headers. A timed-out attempt is retried like a connection error. `Infinity` means no limit; limits
+   * Time limit of one attempt, in milliseconds, from sending the request until its answer's body has
+   * been read. For an event stream (`peaka.agent.stream`) it is an idle limit instead: the longest wait
+   * for the headers and then for each next chunk, so a stream may last longer as long as data keeps
+   * coming (time your loop spends between events does not count). With the low-level
+   * `parseAs: "stream"` the limit ends at the headers. A timed-out attempt (headers or body) is retried
+   * like a connection error where the request may be repeated. `Infinity` means no limit; limits
    * above 2^31-1 ms (about 24.8 days, the most one timer holds) are kept exactly by chaining timers.
    * Default: 60000 (60 s).
    */

@@ -4,6 +4,7 @@
 // as a typed error from the loop.
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { describeRequest, PeakaAbortError, PeakaConnectionError, PeakaError, PeakaStreamError } from "./errors.js";
+import type { Attempt } from "./internal/transport.js";
 
 /** One event of a stream: its SSE `event` name and `id` (when sent) and its parsed `data`. */
 export interface StreamEvent<T> {
@@ -32,20 +33,26 @@ function parseData(text: string): unknown {
  * Wraps a `text/event-stream` response. `abort` aborts the request the response belongs to; it is
  * called when the consumer leaves the loop before the stream ends. `options.signal` is the caller's
  * signal, already combined into the request's (its firing ends the loop with `PeakaAbortError`; it is
- * only read, never listened to); `options.redact` cleans an `error` event of the API key.
+ * only read, never listened to); `options.redact` cleans an `error` event of the API key;
+ * `options.attempt` is the transport's attempt: each chunk restarts its idle limit, the end stops it,
+ * and a read it cut short becomes its PeakaTimeoutError.
  */
 export function eventStream<T>(
   response: Response,
   request: { method: string; url: string },
   abort: () => void,
-  options: { signal?: AbortSignal | undefined; redact?: (text: string) => string } = {},
+  options: { signal?: AbortSignal | undefined; redact?: (text: string) => string; attempt?: Attempt | undefined } = {},
 ): PeakaEventStream<T> {
   const info = describeRequest(request.method, request.url);
   const body = response.body;
   // Set by `stream.abort()`: the consumer asked for the end, so the loop ends without an error.
   let stopped = false;
+  const attempt = options.attempt;
   async function* iterate(): AsyncGenerator<StreamEvent<T>> {
-    if (!body) return;
+    if (!body) {
+      attempt?.done();
+      return;
+    }
     const queue: EventSourceMessage[] = [];
     const parser = createParser({ onEvent: (event) => queue.push(event) });
     const reader = body.pipeThrough(new TextDecoderStream()).getReader();
@@ -53,13 +60,16 @@ export function eventStream<T>(
     try {
       while (true) {
         let chunk: ReadableStreamReadResult<string>;
+        attempt?.touch();
         try {
           chunk = await reader.read();
+          attempt?.pause();
         } catch (error) {
           if (options.signal?.aborted) {
             throw new PeakaAbortError(`${info.method} ${info.path} was aborted`, { cause: options.signal.reason });
           }
           if (stopped) break;
+          if (attempt) throw attempt.failure(error);
           if (error instanceof PeakaError) throw error;
           throw new PeakaConnectionError(info, { cause: error });
         }
@@ -74,6 +84,7 @@ export function eventStream<T>(
       }
       finished = true;
     } finally {
+      attempt?.done();
       if (!finished) abort();
       reader.releaseLock();
     }
@@ -83,6 +94,7 @@ export function eventStream<T>(
     response,
     abort() {
       stopped = true;
+      attempt?.done();
       abort();
     },
     [Symbol.asyncIterator]() {

@@ -157,3 +157,16 @@ export async function runSqlSmoke(mod, sqlMod, baseUrl, exportsUrl, papaparseLoa
   ok(`streamRows CSV: ${csv.length} rows, quoted fields intact, papaparse ${papaparseLoaded ? "loaded lazily (absent before, present after)" : "loaded on first use"}`);
   return lines;
 }
+
+/**
+ * The opt-in transport of `@peaka/api/node-http`, passed as `fetch`: one call through it (on runtimes
+ * other than Node.js it calls the runtime's fetch).
+ * @param {typeof import("@peaka/api")} mod @param {typeof import("@peaka/api/node-http")} nodeHttp @param {string} baseUrl
+ */
+export async function runNodeHttpSmoke(mod, nodeHttp, baseUrl) {
+  check(typeof nodeHttp.nodeHttpFetch === "function", "@peaka/api/node-http exports nodeHttpFetch");
+  const peaka = mod.createPeakaClient({ apiKey: "smoke-test-key", baseUrl, maxRetries: 0, timeout: 15_000, fetch: nodeHttp.nodeHttpFetch });
+  const status = await peaka.cache.getStatus({ projectId, cacheId, excludeLogs: true });
+  check(typeof status.status === "string", "cache.getStatus over nodeHttpFetch returns a status");
+  return `nodeHttpFetch: cache.getStatus -> ${status.status}`;
+}

@@ -22,3 +22,7 @@ export async function typedSqlCjs(): Promise<number> {
   void first;
   return result.rows.length;
 }
+
+// `@peaka/api/node-http` through require(): resolves dist/node-http.d.cts.
+import peakaNodeHttp = require("@peaka/api/node-http");
+export const fastCjs: peaka.PeakaClient = peaka.createPeakaClient({ apiKey: "k", fetch: peakaNodeHttp.nodeHttpFetch });

@@ -56,3 +56,9 @@ export async function typedSql(status: string): Promise<string> {
   streamRows(peaka, { projectId: "p", queryId: "q" }, { format: "XML" });
   return text;
 }
+
+// `@peaka/api/node-http` (dist/node-http.d.ts): the opt-in transport is a fetch, accepted as `fetch`.
+import { nodeHttpFetch } from "@peaka/api/node-http";
+export const fastClient: PeakaClient = createPeakaClient({ apiKey: "k", fetch: nodeHttpFetch });
+// @ts-expect-error nodeHttpFetch is a fetch function, not a client option object
+createPeakaClient({ apiKey: "k", fetch: { nodeHttpFetch } });

@@ -14,6 +14,9 @@ declare module "vitest" {
 let prism: PrismMock | undefined;
 
 export async function setup(project: TestProject) {
+  // PEAKA_PRISM=off: no Prism, for runs of test files that never call it (`pnpm test:loaded` runs only
+  // the conformance matrices, on a machine kept busy, where starting Prism is slow and beside the point).
+  if (process.env["PEAKA_PRISM"] === "off") return;
   prism = await startPrismMock();
   project.provide("prismUrl", prism.url);
 }

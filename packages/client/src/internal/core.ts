@@ -2,15 +2,7 @@
 // parameters encoded as single segments, query and header parameters, a JSON, multipart or text
 // body), sends it through the transport and reads the answer as the operation promises. Non-2xx
 // answers throw the typed errors of errors.ts.
-import {
-  apiErrorFromResponse,
-  describeRequest,
-  PeakaAbortError,
-  PeakaConnectionError,
-  PeakaError,
-  PeakaInvalidArgumentError,
-  PeakaResponseError,
-} from "../errors.js";
+import { apiErrorFromResponse, PeakaInvalidArgumentError, PeakaResponseError } from "../errors.js";
 import { jsonFailure, type parseExactJson } from "./json.js";
 import { serializePath } from "./path.js";
 import type { PreparedRequest, RequestOptions, Transport } from "./transport.js";
@@ -123,34 +115,14 @@ export function buildRequest(core: Core, op: OperationSpec, args: Record<string,
   return op.x ? { method: op.m, url, headers, body, repeatable: true } : { method: op.m, url, headers, body };
 }
 
-/** Reads a success body; a connection that drops mid-body becomes a typed error, never a raw TypeError. */
-async function readBody<T>(request: PreparedRequest, read: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (signal?.aborted) {
-      throw new PeakaAbortError(`${request.method} ${describeRequest(request.method, request.url).path} was aborted`, {
-        cause: signal.reason,
-      });
-    }
-    if (error instanceof PeakaError) throw error;
-    throw new PeakaConnectionError(describeRequest(request.method, request.url), { cause: error });
-  }
-}
-
-async function readResult(
-  op: OperationSpec,
-  request: PreparedRequest,
-  response: Response,
-  signal: AbortSignal | undefined,
-  redact: (text: string) => string,
-): Promise<unknown> {
+async function readResult(op: OperationSpec, request: PreparedRequest, response: Response, redact: (text: string) => string): Promise<unknown> {
   if (op.r === "none" || request.method === "HEAD" || (response.status === 204 && op.r !== "json")) {
     await response.body?.cancel().catch(() => undefined);
     return undefined;
   }
-  if (op.r === "blob") return readBody(request, () => response.blob(), signal);
-  const text = await readBody(request, () => response.text(), signal);
+  // A body cut off, or read past the time limit: the transport makes the typed error (and retries).
+  if (op.r === "blob") return response.blob();
+  const text = await response.text();
   if (op.r === "text") return text;
   // An empty answer is `undefined` only where the spec allows one (its result type says `| undefined`).
   if (text === "" && op.o) return undefined;
@@ -170,22 +142,30 @@ export async function callWithResponse(
 ): Promise<WithResponse<unknown>> {
   const request = buildRequest(core, op, args);
   const transport = core[TRANSPORT];
+  const failed = (response: Response) => apiErrorFromResponse(response, request.method, request.url, op.k === 1);
   if (op.r === "stream") {
     // The stream's own controller: leaving the loop aborts the request; the caller's signal is
     // combined with it by AbortSignal.any (no listener on the caller's signal).
     const local = new AbortController();
     request.signal = local.signal;
-    const response = await transport.send(request, options);
-    if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url, op.k === 1);
-    const data = (op.s as typeof eventStream)(response, request, () => local.abort(), {
-      signal: options?.signal,
-      redact: transport.secrets.redact,
+    request.stream = true;
+    return transport.send(request, options, async (response, attempt) => {
+      if (!response.ok) {
+        attempt.done();
+        throw await failed(response);
+      }
+      const data = (op.s as typeof eventStream)(response, request, () => local.abort(), {
+        signal: options?.signal,
+        redact: transport.secrets.redact,
+        attempt,
+      });
+      return { data, response };
     });
-    return { data, response };
   }
-  const response = await transport.send(request, options);
-  if (!response.ok) throw await apiErrorFromResponse(response, request.method, request.url, op.k === 1);
-  return { data: await readResult(op, request, response, options?.signal, transport.secrets.redact), response };
+  return transport.send(request, options, async (response) => {
+    if (!response.ok) throw await failed(response);
+    return { data: await readResult(op, request, response, transport.secrets.redact), response };
+  });
 }
 
 /** One operation as a standalone function of a core; tree-shaking drops the ones a program does not import. */

@@ -6,9 +6,11 @@
 //   (a platform Request built with it would put a listener on the caller's signal) and the serialized
 //   body as it was (so it is not read back out of a stream); the transport combines the signal with
 //   AbortSignal.any.
-// - the body of a 2xx answer is read with typed errors: a body cut off mid-way throws
-//   PeakaConnectionError (or PeakaAbortError), JSON that does not parse throws PeakaResponseError,
-//   never a SyntaxError.
+// - the body of a 2xx answer is read inside the transport's attempt (so `timeout` bounds it, and a
+//   read that times out or is cut off is retried where the call may be repeated), then served from
+//   memory to openapi-fetch: a body cut off throws PeakaConnectionError (or PeakaTimeoutError,
+//   PeakaAbortError), JSON that does not parse throws PeakaResponseError, never a SyntaxError. With
+//   `parseAs: "stream"` the body is handed on as it comes: the time limit ends at the headers.
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "@peaka/api-types";
 import { describeRequest, PeakaAbortError, PeakaConnectionError, PeakaError, PeakaResponseError } from "../errors.js";
@@ -24,6 +26,8 @@ interface CallContext {
   repeatable: boolean;
   /** The answer keeps integers beyond 2^53 - 1 as their text (internal/json.ts), as the operation function's does. */
   exact?: boolean;
+  /** `parseAs: "stream"`: the body is handed to the caller unread. */
+  stream: boolean;
   request?: PreparedRequest;
   response?: Response;
   text?: string;
@@ -82,13 +86,40 @@ async function lowFetch(transport: Transport, input: Request | string | URL, ini
     found = [{ method: request.method, url: request.url, headers: request.headers, body, signal: request.signal }, undefined];
   }
   const [prepared, ctx] = found;
-  const response = await transport.send(prepared, per);
+  const redact = transport.secrets.redact;
+  const response = await transport.send(prepared, per, async (answer) => {
+    if (!answer.ok || answer.status === 204 || prepared.method === "HEAD") return answer;
+    // Read here, under the attempt's time limit; openapi-fetch then reads it from memory.
+    if (ctx && !ctx.stream) serveBody(answer, await answer.arrayBuffer(), prepared, ctx, redact);
+    return answer;
+  });
   if (ctx) {
     ctx.request = prepared;
     ctx.response = response;
   }
-  if (response.ok) guardBody(response, prepared, ctx, per?.signal, transport.secrets.redact);
+  if (response.ok && !(ctx && !ctx.stream)) guardBody(response, prepared, ctx, per?.signal, redact);
   return response;
+}
+
+/** `response.json` over `response.text`: JSON that does not parse is a PeakaResponseError, never a SyntaxError. */
+function jsonReader(response: Response, request: PreparedRequest, redact: (text: string) => string): () => Promise<unknown> {
+  return async () => {
+    const value = await response.text();
+    try {
+      return JSON.parse(value);
+    } catch (error) {
+      throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(value) }, { cause: jsonFailure(error, value.length) });
+    }
+  };
+}
+
+/** Serves a body already read to openapi-fetch's readers; JSON that does not parse is a PeakaResponseError. */
+function serveBody(response: Response, bytes: ArrayBuffer, request: PreparedRequest, ctx: CallContext, redact: (text: string) => string): void {
+  let text: string | undefined;
+  response.text = async () => (ctx.text = text ??= new TextDecoder().decode(bytes));
+  response.json = jsonReader(response, request, redact);
+  response.arrayBuffer = async () => bytes.slice(0);
+  response.blob = async () => new Blob([bytes], { type: response.headers.get("content-type") ?? "" });
 }
 
 /** Makes the body readers of a 2xx answer throw typed errors. */
@@ -118,14 +149,7 @@ function guardBody(
     if (ctx) ctx.text = value;
     return value;
   });
-  response.json = async () => {
-    const value = await response.text();
-    try {
-      return JSON.parse(value);
-    } catch (error) {
-      throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(value) }, { cause: jsonFailure(error, value.length) });
-    }
-  };
+  response.json = jsonReader(response, request, redact);
   response.blob = guard(response.blob.bind(response));
   response.arrayBuffer = guard(response.arrayBuffer.bind(response));
 }
@@ -149,7 +173,7 @@ export function createLowLevel(baseUrl: string, transport: Transport, safe: Safe
   }) as AnyClient;
   const call = (method: string, url: string, init: Record<string | symbol, unknown> | undefined) => {
     const route = `${method} ${url}`;
-    const ctx: CallContext = { repeatable: safe.has(route), exact: EXACT_NUMBERS.includes(route) };
+    const ctx: CallContext = { repeatable: safe.has(route), exact: EXACT_NUMBERS.includes(route), stream: init?.["parseAs"] === "stream" };
     const run = (low as unknown as Record<string, (u: string, i: unknown) => Promise<unknown>>)[method] as (u: string, i: unknown) => Promise<unknown>;
     const result = run(url, { ...init, [CTX]: ctx });
     // openapi-fetch parses the JSON itself; where the operation keeps big integers exact, a result that

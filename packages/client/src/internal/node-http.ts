@@ -6,6 +6,7 @@
 // - redirects followed (at most 20; 303, and 301/302 after a POST, turn into a GET without body;
 //   Authorization and Cookie are dropped when the redirect leaves the origin);
 // - gzip, deflate and br answers decompressed (gzip and deflate asked for, as fetch on Node 20 does);
+//   a compressed body cut short is an error (fetch on Node 20 ends it silently);
 // - the answer as a web Response whose body is a ReadableStream (event streams stream).
 // It talks to the network itself: a global fetch stub, undici's global dispatcher (a MockAgent, a
 // ProxyAgent) and proxy environment variables are not seen by it. Modules come from
@@ -77,8 +78,6 @@ function toWebStream(stream: import("node:stream").Readable, res: import("node:h
       });
       stream.once("end", () => {
         if (done) return;
-        // Node ends a response that closed early with `complete` unset (a cut-off Content-Length body).
-        if (!res.complete) return fail();
         done = true;
         controller.close();
       });
@@ -180,10 +179,12 @@ function send(m: NodeModules, url: URL, init: RequestInit, redirects: number): P
       let stream: import("node:stream").Readable = res;
       const encoding = String(res.headers["content-encoding"] ?? "").trim().toLowerCase();
       if (!empty && (encoding === "gzip" || encoding === "x-gzip" || encoding === "deflate" || encoding === "br")) {
-        const flush = { flush: m.zlib.constants.Z_SYNC_FLUSH, finishFlush: m.zlib.constants.Z_SYNC_FLUSH };
+        // Each chunk is flushed on (streams stream); a compressed body that is cut short is an error
+        // (the default finishFlush), never a silently short body.
+        const flush = { flush: m.zlib.constants.Z_SYNC_FLUSH };
         const decoder =
           encoding === "br"
-            ? m.zlib.createBrotliDecompress({ flush: m.zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: m.zlib.constants.BROTLI_OPERATION_FLUSH })
+            ? m.zlib.createBrotliDecompress({ flush: m.zlib.constants.BROTLI_OPERATION_FLUSH })
             : encoding === "deflate"
               ? m.zlib.createInflate(flush)
               : m.zlib.createGunzip(flush);

@@ -5,7 +5,15 @@
 // Retry-After, logging with redaction, and typed errors for failures that never produced a response.
 // Non-2xx answers are returned (their body cleaned of the API key); the layer above decides whether
 // they throw.
-import { describeRequest, PeakaAbortError, PeakaConnectionError, PeakaError, PeakaTimeoutError, type RequestInfo } from "../errors.js";
+import {
+  describeRequest,
+  PeakaAbortError,
+  PeakaConnectionError,
+  PeakaError,
+  PeakaRedirectError,
+  PeakaTimeoutError,
+  type RequestInfo,
+} from "../errors.js";
 import { checkApiKey, type ApiKeySource, type ResolvedOptions } from "../options.js";
 import { VERSION } from "../version.js";
 import { createLogSink, redactHeaders } from "./log.js";
@@ -20,7 +28,8 @@ export interface RequestOptions {
   /** Aborts the request, the reading of its body and any wait between retries. Default: none. */
   signal?: AbortSignal | undefined;
   /**
-   * Time limit of each attempt in milliseconds, from sending to the response headers; `Infinity` for
+   * Time limit of each attempt in milliseconds, from sending until the answer's body has been read;
+   * for an event stream, the longest wait for the headers and then for each next chunk. `Infinity` for
    * none. Default: the client's `timeout`.
    */
   timeout?: number | undefined;
@@ -40,6 +49,9 @@ export interface RequestOptions {
 export const SDK_HEADER = "X-Peaka-Client";
 export const SDK_AGENT = `peaka-api-typescript/${VERSION}`;
 
+/** What a Response accepts as its status text (HTTP's reason-phrase). */
+const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /** Browsers refuse a script-set User-Agent; everywhere else we send one. */
 const CAN_SET_USER_AGENT = typeof (globalThis as { document?: unknown }).document === "undefined";
 
@@ -55,11 +67,41 @@ export interface PreparedRequest {
   signal?: AbortSignal | null | undefined;
   /** The operation is marked `x-peaka-safe-to-repeat`: retried like a GET although it is a POST. */
   repeatable?: boolean | undefined;
+  /**
+   * The answer is read as a stream after `send` returns (an event stream): once the headers are in,
+   * the time limit becomes an idle limit per chunk, counted from each `Attempt.touch` (the reader waits)
+   * to the next `Attempt.pause` (a chunk came), and ends with `Attempt.done`.
+   */
+  stream?: boolean | undefined;
 }
 
+/** The attempt an answer belongs to, for whoever reads its body. */
+export interface Attempt {
+  /** A stream's reader waits for the next chunk: the idle limit starts from now. */
+  touch(): void;
+  /** A stream's reader got its chunk and hands it on: the limit stops until the next `touch`. */
+  pause(): void;
+  /** The body has been read, or will not be: the attempt's time limit stops for good. */
+  done(): void;
+  /** The typed error for a failed body read: PeakaTimeoutError, PeakaAbortError or PeakaConnectionError. */
+  failure(error: unknown): PeakaError;
+}
+
+/**
+ * Reads a final answer (a 2xx or 3xx as it came, a 4xx/5xx with its body already read and cleaned)
+ * under the attempt's time limit. A read that fails with a timeout or a connection error is retried
+ * like a failed request, where the request may be repeated.
+ */
+export type ReadAnswer<T> = (response: Response, attempt: Attempt) => Promise<T>;
+
 export interface Transport {
-  /** Sends a request with the client's options merged with `perRequest`. */
+  /**
+   * Sends a request with the client's options merged with `perRequest`. Without `read` it resolves
+   * with the answer once its headers are in (the time limit then ends); with `read`, with what `read`
+   * makes of the answer, under the time limit.
+   */
   send(request: PreparedRequest, perRequest?: RequestOptions): Promise<Response>;
+  send<T>(request: PreparedRequest, perRequest: RequestOptions | undefined, read: ReadAnswer<T>): Promise<T>;
   /** Keys this client has sent, to clean server-supplied text of them. */
   readonly secrets: Secrets;
   /** A transport with other defaults (key, headers, timeout, retries) sharing everything else. */
@@ -89,6 +131,16 @@ export function checkRequestOptions(per: unknown): RequestOptions {
     }
   }
   return o;
+}
+
+/**
+ * Whether fetch gave up because the answers redirected too often (undici: "redirect count exceeded",
+ * Bun: "redirected too many times", Deno: "maximum number of redirects"). Browsers do not say.
+ */
+function isRedirectLimit(error: unknown): boolean {
+  const text = (e: unknown) => (e instanceof Error ? `${e.message} ${String((e as { code?: unknown }).code ?? "")}` : "");
+  const cause = error instanceof Error ? error.cause : undefined;
+  return /redirect count exceeded|too ?many ?redirects|redirected too many times|maximum number of redirects/i.test(`${text(error)} ${text(cause)}`);
 }
 
 function describeBody(body: NonNullable<PreparedRequest["body"]>): string {
@@ -130,7 +182,8 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
     return key as string;
   }
 
-  async function send(request: PreparedRequest, per?: RequestOptions): Promise<Response> {
+  /** Sets `Authorization` for one attempt: the key is resolved per attempt, so a key function sees every retry. */
+  async function send<T>(request: PreparedRequest, per?: RequestOptions, read?: ReadAnswer<T>): Promise<T | Response> {
     if (per !== undefined) checkRequestOptions(per);
     const method = request.method;
     // Method and path for messages and logs, worked out only when one is written.
@@ -144,6 +197,7 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
     const own = request.signal ?? undefined;
     const callerSignal = outer && own ? AbortSignal.any([outer, own]) : (outer ?? own);
     const aborted = () => new PeakaAbortError(`${method} ${info().path} was aborted`, { cause: callerSignal?.reason });
+    const timedOutError = (cause: unknown) => new PeakaTimeoutError(`${method} ${info().path} timed out after ${timeout} ms`, timeout, { cause });
 
     // A form is encoded once, so that every attempt sends the same bytes with the same boundary.
     let body = request.body;
@@ -171,17 +225,31 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
       const key = keySource === undefined ? undefined : (refreshed ?? (await resolveKey(keySource)));
       if (key !== undefined) headers["authorization"] = `Bearer ${key}`;
 
-      // The attempt's own timer, cleared when the headers arrive (the body is read under the caller's signal only).
+      // The attempt's own timer: it runs until the body has been read (`done`), or, for a stream, as an
+      // idle limit restarted by each chunk (`touch`). Its firing aborts the request and the body read.
       let timedOut = false;
       let timer: AbortController | undefined;
       let cancelTimer: (() => void) | undefined;
+      let lastChunk = 0;
+      const fire = () => {
+        const left = lastChunk === 0 ? 0 : lastChunk + timeout - Date.now();
+        if (left > 0) {
+          cancelTimer = setTimer(fire, left);
+          return;
+        }
+        cancelTimer = undefined;
+        timedOut = true;
+        timer?.abort(new DOMException(`${method} ${info().path} timed out after ${timeout} ms`, "TimeoutError"));
+      };
       if (timeout !== Infinity) {
-        const controller = (timer = new AbortController());
-        cancelTimer = setTimer(() => {
-          timedOut = true;
-          controller.abort(new DOMException(`${method} ${info().path} timed out after ${timeout} ms`, "TimeoutError"));
-        }, timeout);
+        timer = new AbortController();
+        cancelTimer = setTimer(fire, timeout);
       }
+      let over = false;
+      const stopTimer = () => {
+        cancelTimer?.();
+        cancelTimer = undefined;
+      };
       const signal = timer ? (callerSignal ? AbortSignal.any([callerSignal, timer.signal]) : timer.signal) : callerSignal;
       const init: RequestInit = { method, headers };
       if (signal) init.signal = signal;
@@ -203,16 +271,25 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
         // (url, init), not a Request: fetch builds its one request from these, with no second copy
         // of the body. Called unbound: browsers throw "Illegal invocation" with `options` as `this`.
         response = await fetchImpl(request.url, init);
+        // undici hands over any status its parser accepts (up to 999); HTTP and Response stop at 599.
+        if (response.status > 599) {
+          void response.body?.cancel().catch(() => undefined);
+          throw new TypeError(`invalid response status ${response.status}`);
+        }
       } catch (error) {
-        if (callerSignal?.aborted) failure = aborted();
-        else if (timedOut) failure = new PeakaTimeoutError(`${method} ${info().path} timed out after ${timeout} ms`, timeout, { cause: error });
-        else if (error instanceof PeakaError) failure = error;
-        else failure = new PeakaConnectionError(info(), { cause: error });
-      } finally {
-        cancelTimer?.();
+        failure = callerSignal?.aborted
+          ? aborted()
+          : timedOut
+            ? timedOutError(error)
+            : error instanceof PeakaError
+              ? error
+              : isRedirectLimit(error)
+                ? new PeakaRedirectError(info(), { cause: error })
+                : new PeakaConnectionError(info(), { cause: error });
       }
+      if (!read || failure) stopTimer();
 
-      const retryable =
+      let retryable =
         canRetry &&
         attempt <= maxRetries &&
         (response ? RETRYABLE_STATUSES.has(response.status) : failure instanceof PeakaConnectionError || failure instanceof PeakaTimeoutError);
@@ -230,6 +307,7 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
         // A 401 with a key function: ask it once for a fresh value and send the request again (a
         // refused credential means nothing was done, so this holds for every method).
         if (response?.status === 401 && typeof keySource === "function" && refreshed === undefined && key !== undefined) {
+          stopTimer();
           await response.body?.cancel().catch(() => undefined);
           refreshed = await refreshKey(keySource, key);
           secrets.add(checkApiKey(refreshed));
@@ -237,9 +315,44 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
           attempt--; // the repeat is not a retry: it does not use up maxRetries
           continue;
         }
-        const ok = response as Response;
-        return ok.status >= 400 ? cleanErrorResponse(ok) : ok;
+        let answer = response as Response;
+        if (answer.status >= 400) answer = await cleanErrorResponse(answer);
+        if (!read) return answer;
+        // The body is read under the attempt's limit; a stream's reader takes the timer over.
+        if (request.stream) stopTimer();
+        const state: Attempt = {
+          touch: () => {
+            if (over || !timer) return;
+            lastChunk = Date.now();
+            cancelTimer ??= setTimer(fire, timeout);
+          },
+          pause: stopTimer,
+          done: () => {
+            over = true;
+            stopTimer();
+          },
+          failure: (error) =>
+            callerSignal?.aborted
+              ? aborted()
+              : error instanceof PeakaError
+                ? error
+                : timedOut
+                  ? timedOutError(error)
+                  : new PeakaConnectionError(info(), { cause: error }),
+        };
+        try {
+          const value = await read(answer, state);
+          if (!request.stream) stopTimer();
+          return value;
+        } catch (error) {
+          stopTimer();
+          failure = state.failure(error);
+          retryable = canRetry && attempt <= maxRetries && (failure instanceof PeakaConnectionError || failure instanceof PeakaTimeoutError);
+          if (!retryable) throw failure;
+          response = undefined;
+        }
       }
+      stopTimer();
       const wait =
         parseRetryAfter(response?.headers.get("retry-after") ?? null, backoff.maxRetryAfterMs) ?? backoffDelay(attempt - 1, backoff);
       log("warn", "peaka request, retrying", { ...fields(), retryInMs: wait });
@@ -261,12 +374,19 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
       // the connection dropped mid-body: keep what we have (nothing)
     }
     const headers = new Headers();
-    response.headers.forEach((value, name) => headers.append(name, secrets.redact(value)));
-    return new Response(secrets.redact(text), { status: response.status, statusText: response.statusText, headers });
+    response.headers.forEach((value, name) => {
+      try {
+        headers.append(name, secrets.redact(value));
+      } catch {
+        // a name or value fetch passed on but Headers refuses (undici does not check answers): dropped
+      }
+    });
+    const statusText = REASON_PHRASE.test(response.statusText) ? response.statusText : "";
+    return new Response(secrets.redact(text), { status: response.status, statusText, headers });
   }
 
   return {
-    send,
+    send: send as Transport["send"],
     secrets,
     derive(overrides) {
       checkRequestOptions(overrides);

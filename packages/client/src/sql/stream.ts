@@ -12,6 +12,7 @@ import {
   getExport,
   PeakaAbortError,
   PeakaInvalidArgumentError,
+  PeakaTimeoutError,
   waitForExport,
   type PeakaClient,
   type PollOptions,
@@ -77,12 +78,45 @@ export interface StreamRowsOptions extends ConvertOptions {
   onProgress?: ((progress: StreamProgress) => void) | undefined;
   /**
    * The fetch used to download the files from their pre-signed URLs. It is called with the URL
-   * only: no Authorization header, no cookies. Default: `globalThis.fetch`.
+   * only: no Authorization header, no cookies. Default: `globalThis.fetch`, looked up when the stream starts.
    */
   fetch?: typeof fetch | undefined;
+  /**
+   * Idle limit of a file download, in milliseconds: the longest wait for the storage host's answer
+   * headers, and then for each next chunk of the file while the stream waits for data (time the
+   * caller spends between rows does not count). Past it the stream ends with `PeakaTimeoutError`.
+   * `Infinity` for none. The export job's own wait is bounded by `wait.timeout`, and each API call by
+   * the client's `timeout`. Default: 60000 (60 s).
+   */
+  idleTimeout?: number | undefined;
 }
 
 type Row = SqlRow;
+
+/**
+ * The idle limit of one download: `wait()` before waiting for data (headers or a chunk) starts it,
+ * `got()` stops it; past it the download's signal aborts and `timedOut` is set.
+ */
+function idleLimit(ms: number, signal: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let handle: ReturnType<typeof setTimeout> | undefined;
+  const limit = {
+    timedOut: false,
+    signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal,
+    wait() {
+      if (ms === Infinity || handle !== undefined) return;
+      handle = setTimeout(() => {
+        limit.timedOut = true;
+        controller.abort(new DOMException(`no data for ${ms} ms`, "TimeoutError"));
+      }, Math.min(ms, 2_147_483_647));
+    },
+    got() {
+      clearTimeout(handle);
+      handle = undefined;
+    },
+  };
+  return limit;
+}
 
 function abortError(signal: AbortSignal): PeakaAbortError {
   return new PeakaAbortError("Streaming the export's rows was aborted", { cause: signal.reason });
@@ -379,6 +413,12 @@ async function* rowBatches(peaka: SqlTarget, source: ExportSource, options: Stre
   const { signal, onProgress } = options;
   const download = options.fetch ?? globalThis.fetch;
   if (typeof download !== "function") throw new PeakaInvalidArgumentError("No fetch to download the export files with: pass `fetch`.");
+  const idleMs = options.idleTimeout ?? 60_000;
+  if (typeof idleMs !== "number" || Number.isNaN(idleMs) || idleMs <= 0) {
+    throw new PeakaInvalidArgumentError(`\`idleTimeout\` must be a number of milliseconds greater than 0, or Infinity; got ${String(idleMs)}.`);
+  }
+  const idleError = (name: string, cause: unknown) =>
+    new PeakaTimeoutError(`Downloading ${name} of export ${exportId}: no data for ${idleMs} ms`, idleMs, { cause });
   const client = isClient(peaka) ? peaka : undefined;
   const core = client ? undefined : peaka;
   const readExport = (ids: { projectId: string; exportId: string }) =>
@@ -425,13 +465,19 @@ async function* rowBatches(peaka: SqlTarget, source: ExportSource, options: Stre
     const ctx = (): FileContext => ({ exportId, file, fileIndex, files: files.length });
     const progress = () => onProgress?.({ exportId, rows, bytes, file: file.name, fileIndex, files: files.length });
     let response: Response | undefined;
+    let idle: ReturnType<typeof idleLimit>;
     for (let refreshed = false; ; refreshed = true) {
       if (signal?.aborted) throw abortError(signal);
+      idle = idleLimit(idleMs, signal);
+      idle.wait();
       try {
-        response = await download(file.url, { credentials: "omit", redirect: "follow", ...(signal ? { signal } : {}) });
+        response = await download(file.url, { credentials: "omit", redirect: "follow", signal: idle.signal });
       } catch (error) {
         if (signal?.aborted) throw abortError(signal);
+        if (idle.timedOut) throw idleError(file.name, error);
         throw new PeakaExportFileError(`Downloading ${file.name} of export ${exportId} failed`, { reason: "download", exportId, file: file.name }, { cause: error });
+      } finally {
+        idle.got();
       }
       if (response.ok) break;
       await response.body?.cancel().catch(() => undefined);
@@ -480,15 +526,19 @@ async function* rowBatches(peaka: SqlTarget, source: ExportSource, options: Stre
     try {
       for (;;) {
         let chunk: ReadableStreamReadResult<Uint8Array>;
+        idle.wait();
         try {
           chunk = await reader.read();
         } catch (error) {
           if (signal?.aborted) throw abortError(signal);
+          if (idle.timedOut) throw idleError(file.name, error);
           throw new PeakaExportFileError(
             `${file.name} of export ${exportId} broke off after ${parser.count} rows${gzipped ? " (the gzip data is cut short or damaged)" : ""}`,
             { reason: gzipped ? "truncated" : "download", exportId, file: file.name, row: parser.count },
             { cause: error },
           );
+        } finally {
+          idle.got();
         }
         if (signal?.aborted) throw abortError(signal);
         const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });

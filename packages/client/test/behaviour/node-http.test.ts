@@ -4,7 +4,7 @@
 // (the runtime's fetch), so the two are held to the same answers.
 import { gzipSync, deflateSync, brotliCompressSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPeakaClient } from "../../src/index.js";
+import { createPeakaClient, PeakaConnectionError, PeakaError, PeakaRedirectError } from "../../src/index.js";
 import { nodeHttpFetch } from "../../src/node-http.js";
 import { closeAllServers, json, startServer, type Step } from "../support/servers.js";
 
@@ -68,10 +68,32 @@ describe.each(TRANSPORTS)("over %s", (_name, fetchImpl) => {
     expect(other.requests[0]?.headers.authorization).toBeUndefined();
   });
 
-  it("gives up after 20 redirects with a connection error", async () => {
+  it("gives up after 20 redirects with a PeakaRedirectError, and never retries a redirect loop", async () => {
     const server = await startServer(redirect(302, "/api/v1/again"));
-    await expect(client(server.baseUrl).cache.getStatus(ids)).rejects.toMatchObject({ name: "PeakaConnectionError" });
+    const peaka = createPeakaClient({ apiKey: "node-http-key", baseUrl: server.baseUrl, maxRetries: 2, retryBackoff: { initialDelayMs: 1 }, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+    const error = await peaka.cache.getStatus(ids).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PeakaRedirectError);
+    expect((error as PeakaRedirectError).path).toBe("/api/v1/data/projects/prjA/cache/c-1/status");
+    expect((error as Error).cause).toBeInstanceOf(TypeError); // fetch's own failure, kept
     expect(server.requests).toHaveLength(21);
+  });
+
+  it("fails a status outside 200-599 with PeakaConnectionError, never a RangeError", async () => {
+    for (const status of [600, 999]) {
+      const server = await startServer((req) => {
+        req.socket.end(`HTTP/1.1 ${status} Odd\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`);
+      });
+      await expect(client(server.baseUrl).cache.getStatus(ids)).rejects.toBeInstanceOf(PeakaConnectionError);
+    }
+  });
+
+  it("keeps the typed error of an error answer whose header name or status text a Response refuses", async () => {
+    const server = await startServer((req) => {
+      req.socket.end('HTTP/1.1 404 Not\x01Found\r\nBad Name: x\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{"message":"no"}');
+    });
+    const error = await client(server.baseUrl).cache.getStatus(ids).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PeakaError);
+    expect((error as PeakaError).name).toMatch(/PeakaNotFoundError|PeakaConnectionError/);
   });
 
   it("keeps repeated response headers", async () => {
@@ -105,12 +127,47 @@ describe("nodeHttpFetch on its own", () => {
     await expect(response.text()).rejects.toThrow(TypeError);
   });
 
+  it.each([
+    ["gzip", gzipSync],
+    ["deflate", deflateSync],
+    ["br", brotliCompressSync],
+  ] as const)("reports a %s body cut short as an error, never as a short body", async (encoding, compress) => {
+    const packed = compress(Buffer.from(JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ i })) })));
+    const cut = packed.subarray(0, packed.length - 8);
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": encoding, "content-length": String(cut.length) });
+      res.end(cut);
+    });
+    const response = await nodeHttpFetch(`${server.baseUrl}/x`);
+    await expect(response.text()).rejects.toThrow();
+  });
+
+  it("ends an event stream cut off mid-chunk with PeakaConnectionError", async () => {
+    const server = await startServer((req) => {
+      req.socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n10\r\ndata: {"n":1}\n\n\r\n');
+      req.socket.end("20\r\ndata: {");
+    });
+    const peaka = createPeakaClient({ apiKey: "node-http-key", baseUrl: server.baseUrl, maxRetries: 0, fetch: nodeHttpFetch });
+    const seen: unknown[] = [];
+    const error = await (async () => {
+      for await (const event of await peaka.agent.stream({ projectId: "prjA", body: { message: "hi" } })) seen.push(event.data);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual([{ n: 1 }]);
+    expect(error).toBeInstanceOf(PeakaConnectionError);
+  });
+
   it("rejects, never throws, on a Location that is not a URL and on a status outside 200-599", async () => {
-    for (const head of ["HTTP/1.1 302 Found\r\nLocation: http://[::1\r\n", "HTTP/1.1 600 Odd\r\n", "HTTP/1.1 999 Odd\r\n"]) {
+    for (const [head, message] of [
+      ["HTTP/1.1 302 Found\r\nLocation: http://[::1\r\n", /Location is not a URL/],
+      ["HTTP/1.1 600 Odd\r\n", /invalid response status 600/],
+      ["HTTP/1.1 999 Odd\r\n", /invalid response status 999/],
+    ] as const) {
       const server = await startServer((req) => {
         req.socket.end(`${head}Content-Length: 0\r\n\r\n`);
       });
-      await expect(nodeHttpFetch(`${server.baseUrl}/x`)).rejects.toThrow(TypeError);
+      const error = await nodeHttpFetch(`${server.baseUrl}/x`).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(message);
     }
   });
 

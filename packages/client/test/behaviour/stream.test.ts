@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { PeakaAbortError, PeakaConnectionError, PeakaRateLimitError, PeakaStreamError } from "../../src/errors.js";
 import { eventStream, type StreamEvent } from "../../src/stream.js";
-import { clientFor, closeAllServers, delay, json, raw, rejectionOf, startServer, type Step } from "../support/servers.js";
+import { clientFor, closeAllServers, closedBy, delay, json, raw, rejectionOf, startServer, type Step } from "../support/servers.js";
 
 afterEach(closeAllServers);
 
@@ -80,15 +80,14 @@ describe("agent.stream over HTTP", () => {
     }
     expect(seen).toEqual([{ n: 0 }, { n: 1 }]);
     expect(await server.requests[0]!.closed).toBe(true); // closed by the client before the server finished
-  }, 5_000);
+  });
 
   it("throws PeakaStreamError for an `event: error`, after the events before it, and closes the connection", async () => {
     const server = await startServer(async (_req, res) => {
       sse(res);
       res.write('event: messages\ndata: {"content":"Working"}\n\n');
       res.write('event: error\ndata: {"errorCode":"AGENT_FAILED","message":"The model is overloaded"}\n\n');
-      await delay(5_000); // keeps the stream open: the client must close it
-      res.end();
+      await closedBy(res); // keeps the stream open: the client must close it
     });
     const stream = await clientFor(server).agent.stream(args);
     const seen: unknown[] = [];
@@ -133,8 +132,7 @@ describe("agent.stream over HTTP", () => {
     const server = await startServer(async (_req, res) => {
       sse(res);
       res.write('data: {"n":1}\n\n');
-      await delay(5_000);
-      res.end();
+      await closedBy(res);
     });
     const controller = new AbortController();
     const stream = await clientFor(server).agent.stream(args, { signal: controller.signal });
@@ -151,14 +149,13 @@ describe("agent.stream over HTTP", () => {
     expect(error).toBeInstanceOf(PeakaAbortError);
     expect((error as PeakaAbortError).cause).toBe("user closed the chat");
     expect(await server.requests[0]!.closed).toBe(true);
-  }, 5_000);
+  });
 
   it("ends the loop quietly when stream.abort() is called, and closes the connection", async () => {
     const server = await startServer(async (_req, res) => {
       sse(res);
       res.write('data: {"n":1}\n\n');
-      await delay(5_000);
-      res.end();
+      await closedBy(res);
     });
     const stream = await clientFor(server).agent.stream(args);
     const seen: unknown[] = [];
@@ -168,7 +165,7 @@ describe("agent.stream over HTTP", () => {
     }
     expect(seen).toEqual([{ n: 1 }]);
     expect(await server.requests[0]!.closed).toBe(true);
-  }, 5_000);
+  });
 
   it("leaves no listener on the caller's signal once streams are over", async () => {
     const server = await startServer(raw(200, 'data: {"n":1}\n\n', { "content-type": "text/event-stream" }));

@@ -5,6 +5,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createPeakaClient, type PeakaClient } from "../../src/client.js";
+import type { Logger } from "../../src/internal/log.js";
 import type { PeakaClientOptions } from "../../src/options.js";
 
 /** One request as the server saw it. */
@@ -87,7 +88,9 @@ export async function startServer(script: Step | Step[]): Promise<TestServer> {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  // A backlog above Node's 511: the matrix opens 1,000 connections at once, and on a busy machine the
+  // server accepts them slower than they arrive (an overflowing queue resets connections).
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: "127.0.0.1", backlog: 2048 }, resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
 
@@ -163,6 +166,21 @@ export const hang: Step = () => new Promise<void>(() => undefined);
 
 /** Resolves after `ms` milliseconds. */
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves when the response's connection is over: a step that awaits it keeps a stream open until the client leaves. */
+export const closedBy = (res: ServerResponse) => new Promise<void>((resolve) => (res.closed ? resolve() : res.once("close", () => resolve())));
+
+/**
+ * A logger (give it as the client's `logger`) that keeps the number of every attempt that ended by its
+ * per-attempt timer: how a test counts timed-out attempts without relying on the server having seen them.
+ */
+export function attemptLog(): { logger: Logger; timedOut: number[] } {
+  const timedOut: number[] = [];
+  const warn = (_message: string, fields?: Record<string, unknown>) => {
+    if (fields?.["error"] === "PeakaTimeoutError") timedOut.push(fields["attempt"] as number);
+  };
+  return { logger: { warn }, timedOut };
+}
 
 /** Parses a multipart/form-data body the way a server would, with the platform's own parser. */
 export async function parseMultipart(recorded: RecordedRequest): Promise<FormData> {
