@@ -1,0 +1,8 @@
+// The operations the simulator answers from its state; every other operation of the spec answers 501.
+import { cacheHandlers } from "./cache.js";
+import type { HandlerTable } from "./context.js";
+import { dataHandlers } from "./data.js";
+import { exportHandlers } from "./exports.js";
+import { hierarchyHandlers } from "./hierarchy.js";
+
+export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers };
