@@ -1,0 +1,113 @@
+// State that behaves like Peaka: what is created can be read, listed, updated and deleted, with ids
+// shaped like Peaka's, and a fresh simulator holds the seeded shop project.
+import { PeakaBadRequestError, PeakaNotFoundError } from "@peaka/api";
+import { describe, expect, it } from "vitest";
+import { createPeakaSimulator } from "../src/index.js";
+import { clientOf, simulator } from "./support.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe("the seeded world", () => {
+  it("holds one organization, its default workspace and the shop project with three tables", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim);
+    const [org] = await peaka.organizations.list();
+    expect(org?.id).toMatch(UUID);
+    const workspaces = await peaka.workspaces.list({ organizationId: org!.id });
+    expect(workspaces).toEqual([expect.objectContaining({ id: sim.seeded.workspaceId, defaultWorkspace: true })]);
+    const projects = await peaka.projects.list({ organizationId: org!.id, workspaceId: sim.seeded.workspaceId });
+    expect(projects.map((p) => p.name)).toEqual(["shop"]);
+    expect(projects[0]!.id).toMatch(/^[A-Za-z0-9]{8}$/);
+    const projectId = sim.seeded.projectId;
+    const catalogs = await peaka.catalogs.list({ projectId });
+    expect(catalogs.map((c) => c.name).sort()).toEqual(["internal", "query", "shop"]);
+    expect(sim.seeded.catalogId).toMatch(/^\d{18}$/);
+    expect(await peaka.catalogs.listSchemas({ projectId, catalogId: sim.seeded.catalogId })).toEqual([{ catalogId: sim.seeded.catalogId, catalogName: "shop", schemaName: "public" }]);
+    const tables = await peaka.catalogs.listTables({ projectId, catalogId: sim.seeded.catalogId, schemaName: "public" });
+    expect(tables.map((t) => t.tableName)).toEqual(["customers", "orders", "order_items"]);
+    const columns = await peaka.catalogs.listColumns({ projectId, catalogId: sim.seeded.catalogId, schemaName: "public", tableName: "orders" });
+    expect(columns.map((c) => c.name)).toEqual(["order_id", "customer_id", "status", "total", "placed_at", "paid_at"]);
+    await expect(peaka.catalogs.listColumns({ projectId, catalogId: sim.seeded.catalogId, schemaName: "public", tableName: "nope" })).rejects.toBeInstanceOf(PeakaNotFoundError);
+  });
+
+  it("is the same for the same seed and differs for another seed", () => {
+    const ids = (seed: number) => {
+      const sim = createPeakaSimulator({ seed });
+      return { ...sim.seeded, partnerKey: sim.partnerKey, rows: sim.world.projects.get(sim.seeded.projectId)!.catalogs.get(sim.seeded.catalogId)!.schemas.get("public")!.get("orders")!.rows().slice(0, 3) };
+    };
+    expect(ids(7)).toEqual(ids(7));
+    expect(ids(7).projectId).not.toBe(ids(8).projectId);
+    expect(ids(7).rows).not.toEqual(ids(8).rows);
+    const orders = ids(7).rows;
+    expect(orders[0]).toEqual({ order_id: 1, customer_id: expect.any(Number), status: expect.any(String), total: expect.any(Number), placed_at: expect.any(String), paid_at: expect.toBeOneOf([null, expect.any(String)]) });
+  });
+});
+
+describe("organizations, workspaces and projects", () => {
+  it("create, read, list, update and delete consistently", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim);
+    const organizationId = sim.seeded.organizationId;
+    const ws = await peaka.workspaces.create({ organizationId, body: { name: "Analytics" } });
+    expect(ws.id).toMatch(UUID);
+    expect(await peaka.workspaces.get({ organizationId, workspaceId: ws.id })).toMatchObject({ name: "Analytics", defaultWorkspace: false, createdAt: sim.clock.iso() });
+    await peaka.workspaces.update({ organizationId, workspaceId: ws.id, body: { name: "BI" } });
+    expect((await peaka.workspaces.list({ organizationId })).map((w) => w.name)).toEqual(["Default", "BI"]);
+
+    const project = await peaka.projects.create({ organizationId, workspaceId: ws.id, body: { name: "dashboards" } });
+    expect(project).toMatchObject({ name: "dashboards", workspaceId: ws.id });
+    expect((await peaka.catalogs.list({ projectId: project.id })).map((c) => c.name)).toEqual(["internal", "query"]);
+    await peaka.projects.update({ organizationId, workspaceId: ws.id, projectId: project.id, body: { name: "boards" } });
+    expect((await peaka.legacyProjects.get({ projectId: project.id })).name).toBe("boards");
+    await expect(peaka.workspaces.delete({ organizationId, workspaceId: ws.id })).rejects.toBeInstanceOf(PeakaBadRequestError);
+    await peaka.projects.delete({ organizationId, workspaceId: ws.id, projectId: project.id });
+    await expect(peaka.legacyProjects.get({ projectId: project.id })).rejects.toBeInstanceOf(PeakaNotFoundError);
+    await peaka.workspaces.delete({ organizationId, workspaceId: ws.id });
+    await expect(peaka.workspaces.get({ organizationId, workspaceId: ws.id })).rejects.toBeInstanceOf(PeakaNotFoundError);
+  });
+
+  it("puts a project made on the workspace-less route into the default workspace", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim);
+    const p = await peaka.legacyProjects.create({ body: { name: "legacy", description: "old route" } });
+    expect(p.workspaceId).toBe(sim.seeded.workspaceId);
+    expect((await peaka.legacyProjects.list()).map((x) => x.name)).toEqual(["shop", "legacy"]);
+  });
+});
+
+describe("saved queries", () => {
+  it("create, read, list, update and delete, with the SQL name derived from the display name", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim, sim.projectKey);
+    const projectId = sim.seeded.projectId;
+    const q = await peaka.queries.create({ projectId, body: { displayName: "Weekly revenue", inputQuery: "SELECT 1" } });
+    expect(q).toMatchObject({ name: "weeklyrevenue", queryType: "PLAIN", id: expect.stringMatching(/^\d{18}$/) });
+    await expect(peaka.queries.create({ projectId, body: { displayName: "Weekly Revenue", inputQuery: "SELECT 2" } })).rejects.toBeInstanceOf(PeakaBadRequestError);
+    await peaka.queries.update({ projectId, queryId: q.id, body: { inputQuery: "SELECT 3" } });
+    expect((await peaka.queries.get({ projectId, queryId: q.id })).inputQuery).toBe("SELECT 3");
+    expect((await peaka.queries.list({ projectId })).map((x) => x.name)).toEqual(["paid_orders", "weeklyrevenue"]);
+    await peaka.queries.delete({ projectId, queryId: q.id });
+    await expect(peaka.queries.get({ projectId, queryId: q.id })).rejects.toBeInstanceOf(PeakaNotFoundError);
+  });
+});
+
+describe("caches", () => {
+  it("create, read settings, list statuses, update schedules and delete", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim, sim.projectKey);
+    const { projectId, catalogId } = sim.seeded;
+    const cache = await peaka.cache.create({ projectId, body: { catalogId, schemaName: "public", tableName: "orders" } });
+    expect(cache).toMatchObject({ id: expect.stringMatching(UUID), incrementalCacheSchedule: null, fullRefreshCacheSchedule: null, projectId });
+    expect(await peaka.cache.create({ projectId, body: { catalogId, schemaName: "public", tableName: "orders" } })).toEqual(cache);
+    expect((await peaka.catalogs.getTableCacheState({ projectId, catalogId, schemaName: "public", tableName: "orders" })).isCached).toBe(true);
+    const updated = await peaka.cache.updateSettings({ projectId, cacheId: cache.id, body: { incrementalCacheSchedule: { type: "BASIC", expression: "PT1H" } } });
+    expect(updated.incrementalCacheSchedule).toEqual({ type: "BASIC", expression: "PT1H" });
+    expect((await peaka.cache.listStatusesByProject({ projectId })).map((s) => s.id)).toEqual([cache.id]);
+    expect(await peaka.cache.listStatusesBySchema({ projectId, catalogId, schemaName: "other" })).toEqual([]);
+    await peaka.cache.delete({ projectId, cacheId: cache.id });
+    const gone = await peaka.cache.getSettings({ projectId, cacheId: cache.id }).catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(PeakaBadRequestError);
+    expect((gone as PeakaBadRequestError).message).toContain("Cache settings not found");
+    await expect(peaka.cache.create({ projectId, body: { catalogId, schemaName: "public", tableName: "nope" } })).rejects.toBeInstanceOf(PeakaBadRequestError);
+  });
+});
