@@ -4,7 +4,7 @@ import { createPeakaClient, PeakaAuthenticationError, PeakaBadRequestError, Peak
 import { listOperations } from "@peaka/mock/spec";
 import { describe, expect, it } from "vitest";
 import { specModel } from "../src/internal/spec.js";
-import { clientOf, simulator } from "./support.js";
+import { clientOf, invalidAnswers, simulator } from "./support.js";
 
 describe("routing", () => {
   it("has one route per operation of the spec, and routes each operation's own path to it", async () => {
@@ -152,5 +152,17 @@ describe("faults and the request log", () => {
     const sim = simulator();
     expect(() => sim.fail("listUnicorns", { status: 500 })).toThrow(/no operation "listUnicorns"/);
     expect(() => sim.fail("listOrganizations", { status: 42 })).toThrow(/HTTP status/);
+  });
+});
+
+describe("the answer check of every test", () => {
+  it("flags an answer that does not fit the spec, and passes the simulator's own 501s and faults", async () => {
+    const sim = simulator();
+    await clientOf(sim).organizations.list();
+    const [good] = sim.requests;
+    expect(invalidAnswers([good!])).toEqual([]);
+    expect(invalidAnswers([{ ...good!, responseBody: [{ id: 1 }] }]).join("\n")).toMatch(/\/0\/id must be string/);
+    expect(invalidAnswers([{ ...good!, status: 418 }]).join("\n")).toMatch(/declares no 418 answer/);
+    expect(invalidAnswers([{ ...good!, status: 501, responseBody: { message: "x" }, simulated: "not-modelled" }])).toEqual([]);
   });
 });
