@@ -183,7 +183,7 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
         message: `The Peaka simulator does not model ${route.operationId} (${route.method} ${route.path}) yet; nothing was done.`,
       });
     }
-    const ctx: HandlerContext = { params, query, body, principal, world, clock, ids, options: timings, baseUrl: base.origin, sign };
+    const ctx: HandlerContext = { params, query, body, principal, world, clock, ids, options: timings, baseUrl: url.origin, sign };
     const result = handler(ctx);
     if (route.successMedia === undefined) return { status: route.successStatus };
     return json(route.successStatus, result);

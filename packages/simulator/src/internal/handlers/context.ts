@@ -12,7 +12,7 @@ export interface HandlerContext {
   clock: SimulatorClock;
   ids: IdSource;
   options: JobTimings;
-  /** Where files are served: the simulator's base URL. */
+  /** Where files are served: the origin the request came to (the served port, or the base URL's origin in-process). */
   baseUrl: string;
   /** Signs a file path so that it can be downloaded until `expiresMs`. */
   sign(path: string, expiresMs: number): string;
