@@ -121,6 +121,8 @@ describe("operations not modelled yet", () => {
     expect(res.status).toBe(501);
     expect(await res.json()).toMatchObject({ errorCode: "NOT_SIMULATED", message: expect.stringContaining("executeQuery") });
     expect(sim.modelled).not.toContain("executeQuery");
+    const exportQuery = await clientOf(sim).exports.exportQuery({ projectId: sim.seeded.projectId, queryId: sim.seeded.queryId, body: {} }).catch((e: unknown) => e);
+    expect(exportQuery).toMatchObject({ status: 501, message: expect.stringContaining("exportQuery") });
     expect(sim.modelled).toContain("getCacheStatus");
   });
 });

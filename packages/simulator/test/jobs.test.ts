@@ -62,10 +62,10 @@ describe("cache runs", () => {
     expect((await peaka.cache.getStatus({ projectId, cacheId })).lastFullRefreshCacheExecution!.status).toBe("RUNNING");
   });
 
-  it("cancels a running run (CANCELLED) and refuses a second trigger while one runs", async () => {
+  it("cancels a running run (CANCELLED), and refuses to cancel when nothing runs", async () => {
     const sim = simulator({ jobs: { staleReads: 0 } });
     const { peaka, projectId, cacheId } = await newCache(sim);
-    await expect(peaka.cache.triggerFullRefresh({ projectId, cacheId })).rejects.toMatchObject({ status: 400 });
+    await expect(peaka.cache.cancelIncrementalUpdate({ projectId, cacheId })).rejects.toMatchObject({ status: 400 });
     await peaka.cache.cancelFullRefresh({ projectId, cacheId });
     expect(await peaka.cache.getStatus({ projectId, cacheId })).toMatchObject({ status: "CANCELLED", lastFullRefreshCacheExecution: { status: "CANCELLED" } });
     await peaka.cache.triggerIncrementalUpdate({ projectId, cacheId });
@@ -182,9 +182,31 @@ describe("exports", () => {
     const cursors = sim.requests.filter((r) => r.operationId === "listExports").map((r) => new URL(r.url).searchParams.get("createdBefore"));
     expect(cursors).toEqual([null, seen[2]!.createdAt, seen[5]!.createdAt, seen[6]!.createdAt]);
 
-    expect(await peaka.exports.list({ projectId: sim.seeded.projectId, limit: 500 } as never)).toHaveLength(7);
+    expect(await peaka.exports.list({ projectId: sim.seeded.projectId, limit: 500 })).toHaveLength(7);
     const succeeded = await peaka.exports.list({ projectId: sim.seeded.projectId, status: "SUCCEEDED" });
     expect(succeeded.map((j) => j.id)).toEqual([...made].slice(0, 5).reverse()); // the last two are still pending or running
+  });
+
+  it("write CSV with the request's options: delimiter, quote, record separator, header, null value", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim, sim.projectKey);
+    const csvOptions = { delimiter: ";", quoteChar: "'", recordSeparator: "\r\n", includeHeader: false, nullValue: "NULL" };
+    const { id } = await peaka.exports.exportTable({ ...table(sim, "orders"), body: { format: "CSV", columns: ["order_id", "paid_at", "status"], csvOptions } });
+    sim.clock.advance(10_000);
+    const job = await peaka.exports.get({ projectId: sim.seeded.projectId, exportId: id });
+    const text = await (await sim.fetch(job.files![0]!.url)).text();
+    const lines = text.split("\r\n");
+    expect(lines).toHaveLength(2001); // 2,000 rows, each ended by the separator, no header
+    expect(lines[0]).toMatch(/^1;(NULL|[^;]+);[a-z]+$/);
+    expect(lines.some((l) => l.includes(";NULL;"))).toBe(true);
+  });
+
+  it("serve at most 200 jobs a page, whatever limit asks for, and 50 without one", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim, sim.projectKey);
+    for (let i = 0; i < 205; i++) await peaka.exports.exportTable({ ...table(sim, "customers"), body: {} });
+    expect(await peaka.exports.list({ projectId: sim.seeded.projectId, limit: 500 })).toHaveLength(200);
+    expect(await peaka.exports.list({ projectId: sim.seeded.projectId })).toHaveLength(50);
   });
 
   it("cancels a pending export and leaves a finished one alone", async () => {

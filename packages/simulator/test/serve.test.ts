@@ -38,7 +38,7 @@ describe("serveSimulator", () => {
 });
 
 describe("peaka-mock", () => {
-  it("starts on a free port, prints its URL and keys, answers, and stops on SIGTERM by pid", async () => {
+  it.each(["SIGTERM", "SIGINT"] as const)("starts on a free port, prints its URL and keys, answers, and stops on %s by pid", async (signal) => {
     const child = spawn(process.execPath, [BIN, "--port", "0", "--seed", "3"], { stdio: ["ignore", "pipe", "pipe"] });
     try {
       const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
@@ -48,7 +48,7 @@ describe("peaka-mock", () => {
       const peaka = createPeakaClient({ baseUrl: info.url, apiKey: info.partnerKey, maxRetries: 0 });
       expect((await peaka.legacyProjects.list()).map((p) => p.id)).toEqual([info.projectId]);
       const exited = once(child, "exit");
-      process.kill(info.pid, "SIGTERM");
+      process.kill(info.pid, signal);
       const [code] = (await exited) as [number | null];
       expect(code).toBe(0);
     } finally {
