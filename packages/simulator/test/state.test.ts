@@ -1,6 +1,6 @@
 // State that behaves like Peaka: what is created can be read, listed, updated and deleted, with ids
 // shaped like Peaka's, and a fresh simulator holds the seeded shop project.
-import { PeakaBadRequestError, PeakaNotFoundError } from "@peaka/api";
+import { iterateCatalogSearch, PeakaBadRequestError, PeakaNotFoundError } from "@peaka/api";
 import { describe, expect, it } from "vitest";
 import { createPeakaSimulator } from "../src/index.js";
 import { clientOf, simulator } from "./support.js";
@@ -72,6 +72,30 @@ describe("organizations, workspaces and projects", () => {
     const p = await peaka.legacyProjects.create({ body: { name: "legacy", description: "old route" } });
     expect(p.workspaceId).toBe(sim.seeded.workspaceId);
     expect((await peaka.legacyProjects.list()).map((x) => x.name)).toEqual(["shop", "legacy"]);
+  });
+});
+
+describe("catalog search", () => {
+  it("finds catalogs, schemas and tables by name, ignoring case, one page of `limit` matches at a time", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim, sim.projectKey);
+    const projectId = sim.seeded.projectId;
+    const first = await peaka.catalogs.search({ projectId, body: { query: "O", limit: 3 } });
+    expect(first).toEqual({
+      matchedCatalogs: [{ catalog: "shop" }],
+      matchedSchemas: [],
+      matchedTables: [
+        { catalog: "shop", schema: "public", table: "customers" },
+        { catalog: "shop", schema: "public", table: "orders" },
+      ],
+      meta: { page: { limit: 3, offset: 0, nextOffset: 3 }, query: { text: "O" } },
+    });
+    const items: string[] = [];
+    for await (const item of iterateCatalogSearch(peaka, { projectId, body: { query: "o" } }, { pageSize: 2 })) items.push(`${item.kind}:${item.match.table ?? item.match.catalog}`);
+    expect(items).toEqual(["catalog:shop", "table:customers", "table:orders", "table:order_items"]);
+    const scoped = await peaka.catalogs.search({ projectId, body: { query: "order", catalog: "shop", schema: "public" } });
+    expect(scoped.matchedTables.map((m) => m.table)).toEqual(["orders", "order_items"]);
+    expect(scoped.meta.page.nextOffset).toBeNull();
   });
 });
 

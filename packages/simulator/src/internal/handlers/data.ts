@@ -68,6 +68,35 @@ export const dataHandlers: HandlerTable = {
     return { isCached: isCached(p, catalogId!, schemaName!, tableName!), isCacheable: true, supportedCacheTypes: ["FULL_REFRESH", "INCREMENTAL"] };
   },
 
+  searchCatalogs: (ctx) => {
+    const p = projectFor(ctx);
+    const body = ctx.body as S["CatalogSearchRequest"];
+    const text = body.query.toLowerCase();
+    const hit = (name: string) => name.toLowerCase().includes(text);
+    const all: Array<{ kind: "matchedCatalogs" | "matchedSchemas" | "matchedTables"; match: S["CatalogSearchMatch"] }> = [];
+    for (const c of p.catalogs.values()) {
+      const catalog = c.catalog.name;
+      if (body.catalog !== undefined && body.catalog !== catalog) continue;
+      if (body.schema === undefined && hit(catalog)) all.push({ kind: "matchedCatalogs", match: { catalog } });
+      for (const [schema, tables] of c.schemas) {
+        if (body.schema !== undefined && body.schema !== schema) continue;
+        if (hit(schema)) all.push({ kind: "matchedSchemas", match: { catalog, schema } });
+        for (const table of tables.keys()) if (hit(table)) all.push({ kind: "matchedTables", match: { catalog, schema, table } });
+      }
+    }
+    // One page is `limit` matches of the whole list (catalogs, then schemas, then tables), split into the three arrays.
+    const limit = body.limit ?? 100;
+    const offset = body.offset ?? 0;
+    const page = all.slice(offset, offset + limit);
+    const of = (kind: (typeof all)[number]["kind"]) => page.filter((m) => m.kind === kind).map((m) => m.match);
+    return {
+      matchedCatalogs: of("matchedCatalogs"),
+      matchedSchemas: of("matchedSchemas"),
+      matchedTables: of("matchedTables"),
+      meta: { page: { limit, offset, nextOffset: offset + limit < all.length ? offset + limit : null }, query: { text: body.query } },
+    };
+  },
+
   listQueries: (ctx) => [...projectFor(ctx).queries.values()],
   getQuery: (ctx) => queryOf(projectFor(ctx), ctx.params["queryId"]!),
   createQuery: (ctx) => {
