@@ -91,6 +91,7 @@ export const DEFAULT_JOB_TIMINGS: JobTimings = {
   staleReads: 2,
   exportPendingMs: 500,
   exportRunMs: 2000,
+  materializedRunMs: 3000,
   fileUrlTtlMs: 900_000,
   exportRetentionMs: 86_400_000,
 };

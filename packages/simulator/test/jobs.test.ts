@@ -1,6 +1,6 @@
 // Job lifecycles on the simulator's clock, and @peaka/api's waiters, iterators and row stream on them.
 import { gunzipSync } from "node:zlib";
-import { fullRefreshCacheAndWait, iterateCacheExecutionHistory, iterateExports, PeakaJobFailedError, waitForCacheSync, waitForExport, type ExportJob } from "@peaka/api";
+import { fullRefreshCacheAndWait, iterateCacheExecutionHistory, refreshMaterializedQueryAndWait, iterateExports, PeakaJobFailedError, waitForCacheSync, waitForExport, type ExportJob } from "@peaka/api";
 import { streamRows } from "@peaka/api/sql";
 import { describe, expect, it } from "vitest";
 import type { PeakaSimulator } from "../src/index.js";
@@ -86,6 +86,40 @@ describe("cache runs", () => {
     expect(all).toHaveLength(5);
     expect([...all].sort().reverse()).toEqual(all);
     expect(page.map((r) => r.createdAt)).toEqual(all.slice(1, 3));
+  });
+});
+
+describe("materialized query refreshes", () => {
+  async function materialized(sim: PeakaSimulator) {
+    const peaka = clientOf(sim, sim.projectKey);
+    const projectId = sim.seeded.projectId;
+    const q = await peaka.queries.create({ projectId, body: { displayName: "Orders snapshot", inputQuery: 'SELECT * FROM "shop"."public"."orders"', queryType: "MATERIALIZED", schedule: { type: "none" } } });
+    return { peaka, projectId, queryId: q.id };
+  }
+
+  it("report COMPLETED with null times before a first run, CANCELED (one L) when cancelled", async () => {
+    const sim = simulator({ jobs: { staleReads: 0 } });
+    const { peaka, projectId, queryId } = await materialized(sim);
+    expect(await peaka.materializedQueries.getStatus({ projectId, queryId })).toMatchObject({ status: "COMPLETED", lastExecutionStartTime: null, lastUpdateTime: null, queryName: "orderssnapshot" });
+    await peaka.materializedQueries.refresh({ projectId, queryId });
+    expect(await peaka.materializedQueries.getStatus({ projectId, queryId })).toMatchObject({ status: "RUNNING", lastExecutionStartTime: sim.clock.iso() });
+    await peaka.materializedQueries.cancel({ projectId, queryId });
+    expect((await peaka.materializedQueries.getStatus({ projectId, queryId })).status).toBe("CANCELED");
+    await expect(peaka.materializedQueries.cancel({ projectId, queryId })).rejects.toMatchObject({ status: 400 });
+    expect((await peaka.materializedQueries.listStatuses({ projectId })).map((s) => s.queryId)).toEqual([queryId]);
+    await expect(peaka.materializedQueries.getStatus({ projectId, queryId: sim.seeded.queryId })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it("serve the previous state for staleReads reads after a trigger; refreshMaterializedQueryAndWait waits for the new run", async () => {
+    const sim = simulator({ jobs: { staleReads: 2, materializedRunMs: 3000 } });
+    const { peaka, projectId, queryId } = await materialized(sim);
+    const from = sim.requests.length;
+    const done = await refreshMaterializedQueryAndWait(peaka, { projectId, queryId }, advancing(sim, 1000));
+    expect(done.status).toBe("COMPLETED");
+    const starts = sim.requests.slice(from).filter((r) => r.operationId === "getMaterializedQueryStatus").map((r) => (r.responseBody as any).lastExecutionStartTime);
+    expect(starts.slice(0, 3)).toEqual([null, null, null]); // baseline, then two stale reads
+    expect(starts.at(-1)).toEqual(expect.any(String));
+    expect(Date.parse(done.lastUpdateTime!) - Date.parse(done.lastExecutionStartTime!)).toBe(3000);
   });
 });
 

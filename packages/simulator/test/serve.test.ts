@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createPeakaClient, PeakaAuthenticationError } from "@peaka/api";
 import { describe, expect, it } from "vitest";
-import { serveSimulator } from "../src/index.js";
+import { createPeakaSimulator, serveSimulator } from "../src/index.js";
 import { simulator } from "./support.js";
 
 const BIN = fileURLToPath(new URL("../bin/peaka-mock.mjs", import.meta.url));
@@ -47,6 +47,8 @@ describe("peaka-mock", () => {
       expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
       const peaka = createPeakaClient({ baseUrl: info.url, apiKey: info.partnerKey, maxRetries: 0 });
       expect((await peaka.legacyProjects.list()).map((p) => p.id)).toEqual([info.projectId]);
+      expect(info.projectId).toBe(createPeakaSimulator({ seed: 3 }).seeded.projectId);
+      expect(info.projectId).not.toBe(createPeakaSimulator().seeded.projectId);
       const exited = once(child, "exit");
       process.kill(info.pid, signal);
       const [code] = (await exited) as [number | null];

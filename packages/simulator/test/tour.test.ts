@@ -45,6 +45,10 @@ it("calls every modelled operation once with a 2xx answer", async () => {
   await call("getQuery", { projectId, queryId });
   const q = await call("createQuery", { projectId, body: { displayName: "Tour", inputQuery: "SELECT 1", queryType: "MATERIALIZED", schedule: { type: "none" } } });
   await call("updateQuery", { projectId, queryId: q.id, body: { displayName: "Tour 2" } });
+  await call("refreshMaterializedQuery", { projectId, queryId: q.id });
+  await call("getMaterializedQueryStatus", { projectId, queryId: q.id });
+  await call("listMaterializedQueryStatuses", { projectId });
+  await call("cancelMaterializedQueryRefresh", { projectId, queryId: q.id });
   await call("deleteQuery", { projectId, queryId: q.id });
 
   const cache = await call("createCache", { projectId, body: { catalogId, schemaName: "public", tableName: "orders" } });

@@ -3,6 +3,7 @@
 import type { components } from "@peaka/api-types";
 import type { SimulatorClock } from "./clock.js";
 import { forbidden, notFound } from "./http.js";
+import type { MaterializedState } from "./handlers/materialized.js";
 import type { IdSource } from "./random.js";
 import { shopTables, type SampleTable } from "./shop.js";
 
@@ -44,6 +45,8 @@ export interface ProjectRecord {
   queries: Map<string, S["SavedQuery"]>;
   caches: Map<string, CacheRecord>;
   exports: ExportRecord[];
+  /** Refresh runs of the materialized queries, by query id. */
+  materialized: Map<string, MaterializedState>;
 }
 
 export interface KeyRecord {
@@ -94,6 +97,7 @@ export function newProject(ids: IdSource, clock: SimulatorClock, fields: { name:
     queries: new Map(),
     caches: new Map(),
     exports: [],
+    materialized: new Map(),
   };
 }
 

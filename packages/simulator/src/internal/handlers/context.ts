@@ -22,12 +22,14 @@ export interface HandlerContext {
 export interface JobTimings {
   /** A cache sync run, from trigger to COMPLETED. Default 5000. */
   cacheRunMs: number;
-  /** Status reads after a trigger that still show the previous run, as Peaka does. Default 2. */
+  /** Status reads after a trigger (cache or materialized query) that still show the previous run, as Peaka does. Default 2. */
   staleReads: number;
   /** An export job stays PENDING this long. Default 500. */
   exportPendingMs: number;
   /** ... then RUNNING this long before SUCCEEDED. Default 2000. */
   exportRunMs: number;
+  /** A materialized query refresh, from trigger to COMPLETED. Default 3000. */
+  materializedRunMs: number;
   /** A signed file URL works this long after it is handed out. Default 900000 (15 minutes). */
   fileUrlTtlMs: number;
   /** A succeeded export's files are kept this long; then the job is EXPIRED. Default 86400000 (24 hours). */

@@ -4,5 +4,6 @@ import type { HandlerTable } from "./context.js";
 import { dataHandlers } from "./data.js";
 import { exportHandlers } from "./exports.js";
 import { hierarchyHandlers } from "./hierarchy.js";
+import { materializedHandlers } from "./materialized.js";
 
-export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers };
+export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers, ...materializedHandlers };
