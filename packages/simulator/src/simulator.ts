@@ -82,6 +82,11 @@ export interface PeakaSimulator {
   readonly modelled: readonly string[];
   /** The simulator's state, for assertions (read it; changing it is at your own risk). */
   readonly world: World;
+  /**
+   * Puts back the seeded state (the same ids and keys as a fresh simulator with this seed), forgets
+   * every fault and empties the request log. The clock keeps its time and mode.
+   */
+  reset(): void;
 }
 
 const DEFAULT_BASE_URL = "https://partner.peaka.studio/api/v1";
@@ -112,8 +117,8 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new TypeError(`jobs.${name} must be a finite number >= 0, got ${String(value)}`);
   }
   const clock = createClock(options.clock ?? "manual", options.start);
-  const ids = idSource(seed);
-  const { world, seeded, projectKey } = seedWorld(ids, clock, seed);
+  let ids = idSource(seed);
+  let { world, seeded, projectKey } = seedWorld(ids, clock, seed);
   const model = specModel();
   const faults = new Map<string, Required<Omit<SimulatedFault, "headers">> & { headers: Record<string, string> }>();
   const requests: SimulatedRequest[] = [];
@@ -218,8 +223,17 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
     partnerKey: world.partnerKey,
     projectKey,
     seeded,
+    reset() {
+      ids = idSource(seed);
+      ({ world, seeded, projectKey } = seedWorld(ids, clock, seed));
+      ids.secret("", 32); // the signing key's draw, so that later ids follow the same sequence as at creation
+      faults.clear();
+      requests.length = 0;
+    },
     clock,
-    world,
+    get world() {
+      return world;
+    },
     requests,
     modelled: Object.keys(handlers).sort(),
     fail(operationId, fault) {

@@ -135,3 +135,21 @@ describe("caches", () => {
     await expect(peaka.cache.create({ projectId, body: { catalogId, schemaName: "public", tableName: "nope" } })).rejects.toBeInstanceOf(PeakaBadRequestError);
   });
 });
+
+describe("reset", () => {
+  it("puts back the seeded state, forgets faults and empties the log; later ids follow a fresh simulator's", async () => {
+    const sim = simulator();
+    const fresh = createPeakaSimulator();
+    const peaka = clientOf(sim);
+    await peaka.legacyProjects.create({ body: { name: "scratch" } });
+    await peaka.cache.create({ projectId: sim.seeded.projectId, body: { catalogId: sim.seeded.catalogId, schemaName: "public", tableName: "orders" } });
+    sim.fail("listLegacyProjects", { status: 500, times: Infinity });
+    sim.reset();
+    expect(sim.requests).toEqual([]);
+    expect((await peaka.legacyProjects.list()).map((p) => p.name)).toEqual(["shop"]);
+    expect(await peaka.cache.listStatusesByProject({ projectId: sim.seeded.projectId })).toEqual([]);
+    const again = await peaka.legacyProjects.create({ body: { name: "x" } });
+    const first = await clientOf(fresh).legacyProjects.create({ body: { name: "x" } });
+    expect(again.id).toBe(first.id);
+  });
+});
