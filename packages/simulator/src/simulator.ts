@@ -97,6 +97,8 @@ export const DEFAULT_JOB_TIMINGS: JobTimings = {
   exportPendingMs: 500,
   exportRunMs: 2000,
   materializedRunMs: 3000,
+  metadataQueuedMs: 1000,
+  metadataRunMs: 4000,
   fileUrlTtlMs: 900_000,
   exportRetentionMs: 86_400_000,
 };

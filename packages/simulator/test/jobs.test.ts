@@ -1,6 +1,6 @@
 // Job lifecycles on the simulator's clock, and @peaka/api's waiters, iterators and row stream on them.
 import { gunzipSync } from "node:zlib";
-import { fullRefreshCacheAndWait, iterateCacheExecutionHistory, refreshMaterializedQueryAndWait, iterateExports, PeakaJobFailedError, waitForCacheSync, waitForExport, type ExportJob } from "@peaka/api";
+import { fullRefreshCacheAndWait, iterateCacheExecutionHistory, refreshMaterializedQueryAndWait, refreshMetadataAndWait, iterateExports, PeakaJobFailedError, waitForCacheSync, waitForExport, type ExportJob } from "@peaka/api";
 import { streamRows } from "@peaka/api/sql";
 import { describe, expect, it } from "vitest";
 import type { PeakaSimulator } from "../src/index.js";
@@ -8,6 +8,17 @@ import { clientOf, simulator } from "./support.js";
 
 /** Poll options that move the simulator's clock by `step` ms at each status the waiter reports. */
 const advancing = (sim: PeakaSimulator, step: number) => ({ interval: 1, maxInterval: 1, timeout: 15_000, onProgress: () => sim.clock.advance(step) });
+
+/** Advances the simulator's clock by `step` ms at each turn of the event loop until `work` settles. */
+async function ticking<T>(sim: PeakaSimulator, step: number, work: Promise<T>): Promise<T> {
+  let settled = false;
+  const done = work.finally(() => (settled = true));
+  while (!settled) {
+    sim.clock.advance(step);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  return done;
+}
 
 async function newCache(sim: PeakaSimulator, tableName = "orders") {
   const peaka = clientOf(sim, sim.projectKey);
@@ -120,6 +131,37 @@ describe("materialized query refreshes", () => {
     expect(starts.slice(0, 3)).toEqual([null, null, null]); // baseline, then two stale reads
     expect(starts.at(-1)).toEqual(expect.any(String));
     expect(Date.parse(done.lastUpdateTime!) - Date.parse(done.lastExecutionStartTime!)).toBe(3000);
+  });
+});
+
+describe("metadata refreshes", () => {
+  it("go not-active (queued) -> active -> completed in kebab case; refreshMetadataAndWait sees the new job through", async () => {
+    const sim = simulator({ jobs: { metadataQueuedMs: 1000, metadataRunMs: 4000 } });
+    const peaka = clientOf(sim, sim.projectKey);
+    const { projectId, catalogId } = sim.seeded;
+    // what the simulator sent (the client hands back the upper-case form)
+    const raw = async () => {
+      await peaka.metadata.getRefreshStatus({ projectId, catalogId });
+      return sim.requests.at(-1)!.responseBody as { status: string };
+    };
+    expect((await raw()).status).toBe("not-active");
+    await peaka.metadata.refresh({ projectId, body: { catalogId } });
+    sim.clock.advance(999);
+    expect((await raw()).status).toBe("not-active");
+    sim.clock.advance(1);
+    expect((await raw()).status).toBe("active");
+    sim.clock.advance(4000);
+    expect((await raw()).status).toBe("completed");
+
+    // A queued job is not yet the waiter's run, so it reports no progress: move the clock from outside.
+    const done = await ticking(sim, 50, refreshMetadataAndWait(peaka, { projectId, catalogId }, { interval: 1, maxInterval: 1, timeout: 15_000 }));
+    expect(done.status).toBe("COMPLETED");
+    const states = sim.requests.filter((r) => r.operationId === "getMetadataRefreshStatus").map((r) => (r.responseBody as { status: string }).status);
+    // before the second trigger: the first job's end; then the waiter must have seen the new job run
+    expect(states[4]).toBe("completed");
+    expect(states.slice(5)).toContain("active");
+    expect(states.at(-1)).toBe("completed");
+    await expect(peaka.metadata.refresh({ projectId, body: {} })).rejects.toMatchObject({ status: 400 });
   });
 });
 

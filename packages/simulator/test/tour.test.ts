@@ -51,6 +51,9 @@ it("calls every modelled operation once with a 2xx answer", async () => {
   await call("cancelMaterializedQueryRefresh", { projectId, queryId: q.id });
   await call("deleteQuery", { projectId, queryId: q.id });
 
+  await call("getMetadataRefreshStatus", { projectId, catalogId });
+  await call("refreshMetadata", { projectId, body: { catalogId } });
+
   const cache = await call("createCache", { projectId, body: { catalogId, schemaName: "public", tableName: "orders" } });
   const cacheId = cache.id;
   await call("getCacheSettings", { projectId, cacheId });

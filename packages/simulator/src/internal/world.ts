@@ -47,6 +47,8 @@ export interface ProjectRecord {
   exports: ExportRecord[];
   /** Refresh runs of the materialized queries, by query id. */
   materialized: Map<string, MaterializedState>;
+  /** When the latest metadata refresh of each catalog was queued (simulator ms), by catalog id. */
+  metadataRefreshes: Map<string, number>;
 }
 
 export interface KeyRecord {
@@ -98,6 +100,7 @@ export function newProject(ids: IdSource, clock: SimulatorClock, fields: { name:
     caches: new Map(),
     exports: [],
     materialized: new Map(),
+    metadataRefreshes: new Map(),
   };
 }
 

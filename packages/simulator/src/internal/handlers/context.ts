@@ -30,6 +30,10 @@ export interface JobTimings {
   exportRunMs: number;
   /** A materialized query refresh, from trigger to COMPLETED. Default 3000. */
   materializedRunMs: number;
+  /** A metadata refresh stays queued (`not-active`) this long. Default 1000. */
+  metadataQueuedMs: number;
+  /** ... then `active` this long before `completed`. Default 4000. */
+  metadataRunMs: number;
   /** A signed file URL works this long after it is handed out. Default 900000 (15 minutes). */
   fileUrlTtlMs: number;
   /** A succeeded export's files are kept this long; then the job is EXPIRED. Default 86400000 (24 hours). */

@@ -5,5 +5,6 @@ import { dataHandlers } from "./data.js";
 import { exportHandlers } from "./exports.js";
 import { hierarchyHandlers } from "./hierarchy.js";
 import { materializedHandlers } from "./materialized.js";
+import { metadataHandlers } from "./metadata.js";
 
-export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers, ...materializedHandlers };
+export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers, ...materializedHandlers, ...metadataHandlers };
