@@ -153,3 +153,36 @@ describe("reset", () => {
     expect(again.id).toBe(first.id);
   });
 });
+
+describe("connections and catalogs", () => {
+  it("create, read, list, update and delete connections; an empty credential is refused as Peaka refuses it", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim, sim.projectKey);
+    const projectId = sim.seeded.projectId;
+    expect((await peaka.connections.list({ projectId })).map((c) => c.id)).toEqual([sim.seeded.connectionId]);
+    const refused = await peaka.connections.create({ projectId, body: { name: "crm", type: "hubspot", credential: {} } }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 400, errorCode: "INVALID_CREDENTIALS" });
+    const crm = await peaka.connections.create({ projectId, body: { name: "crm", type: "hubspot", credential: { accessToken: "t" } } });
+    expect(crm).toEqual({ id: expect.stringMatching(UUID), name: "crm", type: "hubspot" });
+    expect(await peaka.connections.getDetail({ projectId, connectionId: crm.id })).toEqual({ type: "hubspot" });
+    await peaka.connections.update({ projectId, connectionId: crm.id, body: { name: "crm 2", type: "hubspot", credential: { accessToken: "u" } } });
+    expect((await peaka.connections.get({ projectId, connectionId: crm.id })).name).toBe("crm 2");
+    await peaka.connections.delete({ projectId, connectionId: crm.id });
+    const gone = await peaka.connections.get({ projectId, connectionId: crm.id }).catch((e: unknown) => e);
+    expect(gone).toMatchObject({ status: 400, message: expect.stringContaining(`Connection ${crm.id} does not exist.`) });
+  });
+
+  it("make a catalog from a connection, refuse a duplicate name, delete it (never a built-in one)", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim, sim.projectKey);
+    const projectId = sim.seeded.projectId;
+    const catalog = await peaka.catalogs.create({ projectId, body: { name: "shop_copy", connectionId: sim.seeded.connectionId } });
+    expect(catalog).toMatchObject({ name: "shop_copy", catalogType: "postgresql", connectionId: sim.seeded.connectionId, id: expect.stringMatching(/^\d{18}$/) });
+    expect(await peaka.catalogs.listSchemas({ projectId, catalogId: catalog.id })).toEqual([]);
+    await expect(peaka.catalogs.create({ projectId, body: { name: "shop", connectionId: sim.seeded.connectionId } })).rejects.toMatchObject({ status: 400, errorCode: 100 });
+    await expect(peaka.catalogs.create({ projectId, body: { name: "x", connectionId: "nope" } })).rejects.toMatchObject({ status: 400 });
+    await peaka.catalogs.delete({ projectId, catalogId: catalog.id });
+    await expect(peaka.catalogs.get({ projectId, catalogId: catalog.id })).rejects.toBeInstanceOf(PeakaNotFoundError);
+    await expect(peaka.catalogs.delete({ projectId, catalogId: "1" })).rejects.toMatchObject({ status: 400 });
+  });
+});

@@ -33,6 +33,15 @@ it("calls every modelled operation once with a 2xx answer", async () => {
   await call("listApiKeys", { projectId });
   await call("deleteApiKey", { projectId, apiKeyId: key.apiKeyId });
 
+  await call("listConnections", { projectId });
+  const conn = await call("createConnection", { projectId, body: { name: "tour", type: "mysql", credential: { host: "h" } } });
+  await call("getConnection", { projectId, connectionId: conn.id });
+  await call("getConnectionDetail", { projectId, connectionId: conn.id });
+  await call("updateConnection", { projectId, connectionId: conn.id, body: { name: "tour 2", type: "mysql", credential: { host: "h2" } } });
+  const made = await call("createCatalog", { projectId, body: { name: "tour", connectionId: conn.id } });
+  await call("deleteCatalog", { projectId, catalogId: made.id });
+  await call("deleteConnection", { projectId, connectionId: conn.id });
+
   await call("listCatalogs", { projectId });
   await call("getCatalog", { projectId, catalogId });
   await call("listCatalogSchemas", { projectId, catalogId });

@@ -3,6 +3,7 @@
 import type { components } from "@peaka/api-types";
 import type { SimulatorClock } from "./clock.js";
 import { forbidden, notFound } from "./http.js";
+import type { ConnectionRecord } from "./handlers/connections.js";
 import type { MaterializedState } from "./handlers/materialized.js";
 import type { IdSource } from "./random.js";
 import { shopTables, type SampleTable } from "./shop.js";
@@ -49,6 +50,7 @@ export interface ProjectRecord {
   materialized: Map<string, MaterializedState>;
   /** When the latest metadata refresh of each catalog was queued (simulator ms), by catalog id. */
   metadataRefreshes: Map<string, number>;
+  connections: Map<string, ConnectionRecord>;
 }
 
 export interface KeyRecord {
@@ -72,6 +74,8 @@ export interface SeededIds {
   organizationId: string;
   workspaceId: string;
   projectId: string;
+  /** The PostgreSQL connection the `shop` catalog is made from. */
+  connectionId: string;
   /** The `shop` catalog (a PostgreSQL connection's catalog) with schema `public`. */
   catalogId: string;
   /** A saved query over the orders table. */
@@ -101,6 +105,7 @@ export function newProject(ids: IdSource, clock: SimulatorClock, fields: { name:
     exports: [],
     materialized: new Map(),
     metadataRefreshes: new Map(),
+    connections: new Map(),
   };
 }
 
@@ -118,9 +123,14 @@ export function seedWorld(ids: IdSource, clock: SimulatorClock, seed: number): {
     keys: new Map(),
   };
   const shop = newProject(ids, clock, { name: "shop", description: "Sample shop data", organizationId, workspaceId, owner: user.userId });
+  const connectionId = ids.uuid();
+  shop.connections.set(connectionId, {
+    connection: { id: connectionId, name: "shop-postgres", type: "postgresql" },
+    credential: { host: "shop-db.example.internal", port: 5432, database: "shop", user: "reader", password: "not-a-real-password" },
+  });
   const catalogId = ids.numeric();
   shop.catalogs.set(catalogId, {
-    catalog: { id: catalogId, name: "shop", displayName: "Shop", catalogType: "postgresql", connectionId: ids.uuid() },
+    catalog: { id: catalogId, name: "shop", displayName: "Shop", catalogType: "postgresql", connectionId },
     schemas: new Map([["public", new Map(shopTables(seed, clock.now()).map((t) => [t.name, t]))]]),
   });
   const queryId = ids.numeric();
@@ -135,7 +145,7 @@ export function seedWorld(ids: IdSource, clock: SimulatorClock, seed: number): {
   });
   world.projects.set(shop.project.id, shop);
   const projectKey = addKey(world, ids, shop.project.id, "seeded project key", null).secret;
-  return { world, seeded: { organizationId, workspaceId, projectId: shop.project.id, catalogId, queryId }, projectKey };
+  return { world, seeded: { organizationId, workspaceId, projectId: shop.project.id, connectionId, catalogId, queryId }, projectKey };
 }
 
 export function addKey(world: World, ids: IdSource, projectId: string, name: string, expiresAt: string | null): KeyRecord {

@@ -1,5 +1,6 @@
 // The operations the simulator answers from its state; every other operation of the spec answers 501.
 import { cacheHandlers } from "./cache.js";
+import { connectionHandlers } from "./connections.js";
 import type { HandlerTable } from "./context.js";
 import { dataHandlers } from "./data.js";
 import { exportHandlers } from "./exports.js";
@@ -7,4 +8,4 @@ import { hierarchyHandlers } from "./hierarchy.js";
 import { materializedHandlers } from "./materialized.js";
 import { metadataHandlers } from "./metadata.js";
 
-export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers, ...materializedHandlers, ...metadataHandlers };
+export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers, ...materializedHandlers, ...metadataHandlers, ...connectionHandlers };
