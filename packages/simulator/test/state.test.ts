@@ -108,6 +108,8 @@ describe("saved queries", () => {
     expect(q).toMatchObject({ name: "weeklyrevenue", queryType: "PLAIN", id: expect.stringMatching(/^\d{18}$/) });
     await expect(peaka.queries.create({ projectId, body: { displayName: "Weekly Revenue", inputQuery: "SELECT 2" } })).rejects.toBeInstanceOf(PeakaBadRequestError);
     await peaka.queries.update({ projectId, queryId: q.id, body: { inputQuery: "SELECT 3" } });
+    await peaka.queries.move({ projectId, queryId: q.id, body: { path: "/reports/weekly" } });
+    expect((await peaka.queries.get({ projectId, queryId: q.id })).path).toBe("/reports/weekly");
     expect((await peaka.queries.get({ projectId, queryId: q.id })).inputQuery).toBe("SELECT 3");
     expect((await peaka.queries.list({ projectId })).map((x) => x.name)).toEqual(["paid_orders", "weeklyrevenue"]);
     await peaka.queries.delete({ projectId, queryId: q.id });

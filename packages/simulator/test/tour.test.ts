@@ -58,6 +58,7 @@ it("calls every modelled operation once with a 2xx answer", async () => {
   await call("getMaterializedQueryStatus", { projectId, queryId: q.id });
   await call("listMaterializedQueryStatuses", { projectId });
   await call("cancelMaterializedQueryRefresh", { projectId, queryId: q.id });
+  await call("moveQuery", { projectId, queryId: q.id, body: { path: "/reports" } });
   await call("deleteQuery", { projectId, queryId: q.id });
 
   await call("getMetadataRefreshStatus", { projectId, catalogId });

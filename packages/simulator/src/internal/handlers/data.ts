@@ -130,6 +130,9 @@ export const dataHandlers: HandlerTable = {
     if (body.schedule !== undefined && q.queryType === "MATERIALIZED") q.schedule = body.schedule ? { ...body.schedule } : null;
     return q;
   },
+  moveQuery: (ctx) => {
+    queryOf(projectFor(ctx), ctx.params["queryId"]!).path = (ctx.body as S["QueryPathUpdate"]).path;
+  },
   deleteQuery: (ctx) => {
     const p = projectFor(ctx);
     queryOf(p, ctx.params["queryId"]!);
