@@ -76,6 +76,11 @@ export interface PeakaSimulator {
   clock: SimulatorClock;
   /** Answers the next `times` requests to `operationId` with the given status and body. */
   fail(operationId: string, fault: SimulatedFault): void;
+  /**
+   * Holds the answer to the next `times` (default 1) requests to `operationId` for `ms` milliseconds
+   * of wall-clock time (not the simulator's clock); the request's signal aborts the wait.
+   */
+  delay(operationId: string, delay: { ms: number; times?: number }): void;
   /** Every request answered so far, oldest first. */
   readonly requests: SimulatedRequest[];
   /** The operationIds the simulator answers from its state (the others answer 501). */
@@ -84,7 +89,7 @@ export interface PeakaSimulator {
   readonly world: World;
   /**
    * Puts back the seeded state (the same ids and keys as a fresh simulator with this seed), forgets
-   * every fault and empties the request log. The clock keeps its time and mode.
+   * every fault and delay and empties the request log. The clock keeps its time and mode.
    */
   reset(): void;
 }
@@ -102,6 +107,22 @@ export const DEFAULT_JOB_TIMINGS: JobTimings = {
   fileUrlTtlMs: 900_000,
   exportRetentionMs: 86_400_000,
 };
+
+/** Waits `ms` of wall-clock time; rejects with the signal's reason when it aborts first. */
+function wait(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
   return { status, body, contentType: "application/json", headers };
@@ -124,6 +145,7 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
   const model = specModel();
   const faults = new Map<string, Required<Omit<SimulatedFault, "headers">> & { headers: Record<string, string> }>();
   const requests: SimulatedRequest[] = [];
+  const delays = new Map<string, { ms: number; times: number }>();
   const signingKey = ids.secret("", 32);
   const sign = (path: string, expiresMs: number) => createHmac("sha256", signingKey).update(`${path}\n${expiresMs}`).digest("hex");
 
@@ -171,6 +193,11 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
     if ("pathOnly" in found) return json(405, { message: `Method ${request.method} is not supported on ${url.pathname}.` });
     const { route, params } = found;
     log.operationId = route.operationId;
+    const delay = delays.get(route.operationId);
+    if (delay) {
+      if (--delay.times <= 0) delays.delete(route.operationId);
+      await wait(delay.ms, request.signal);
+    }
     const fault = faults.get(route.operationId);
     if (fault) {
       if (--fault.times <= 0) faults.delete(route.operationId);
@@ -230,6 +257,7 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
       ({ world, seeded, projectKey } = seedWorld(ids, clock, seed));
       ids.secret("", 32); // the signing key's draw, so that later ids follow the same sequence as at creation
       faults.clear();
+      delays.clear();
       requests.length = 0;
     },
     clock,
@@ -238,6 +266,14 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
     },
     requests,
     modelled: Object.keys(handlers).sort(),
+    delay(operationId, delay) {
+      if (!model.byId.has(operationId)) throw new TypeError(`sim.delay: the spec has no operation ${JSON.stringify(operationId)}`);
+      const ms = delay?.ms;
+      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > 2 ** 31 - 1) throw new TypeError(`sim.delay: ms must be a number of milliseconds from 0 to 2^31-1, got ${String(ms)}`);
+      const times = delay.times ?? 1;
+      if (!(times > 0)) throw new TypeError(`sim.delay: times must be > 0, got ${String(times)}`);
+      delays.set(operationId, { ms, times });
+    },
     fail(operationId, fault) {
       if (!model.byId.has(operationId)) throw new TypeError(`sim.fail: the spec has no operation ${JSON.stringify(operationId)}`);
       if (!fault || !Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599) throw new TypeError(`sim.fail: status must be an HTTP status (100-599), got ${String(fault?.status)}`);

@@ -1,6 +1,6 @@
 // The fetch function: routing from the spec, keys, validation, the 501 of operations not modelled yet,
 // faults and the request log; and @peaka/api's client working on it.
-import { createPeakaClient, PeakaAuthenticationError, PeakaBadRequestError, PeakaPermissionDeniedError, PeakaServerError } from "@peaka/api";
+import { createPeakaClient, PeakaTimeoutError, PeakaAuthenticationError, PeakaBadRequestError, PeakaPermissionDeniedError, PeakaServerError } from "@peaka/api";
 import { listOperations } from "@peaka/mock/spec";
 import { describe, expect, it } from "vitest";
 import { specModel } from "../src/internal/spec.js";
@@ -148,6 +148,16 @@ describe("faults and the request log", () => {
     const retrying = createPeakaClient({ fetch: sim.fetch, apiKey: sim.partnerKey, maxRetries: 1 });
     expect(await retrying.info.get()).toMatchObject({ email: expect.any(String) });
     expect(sim.requests.map((r) => r.status)).toEqual([429, 200]);
+  });
+
+  it("holds an answer for the delay asked, and a client timeout cuts the wait short", async () => {
+    const sim = simulator();
+    sim.delay("getKeyInfo", { ms: 60_000 });
+    const impatient = createPeakaClient({ fetch: sim.fetch, apiKey: sim.partnerKey, maxRetries: 0, timeout: 50 });
+    await expect(impatient.info.get()).rejects.toBeInstanceOf(PeakaTimeoutError);
+    expect(sim.requests).toEqual([]); // the request never got its answer
+    expect(await impatient.info.get()).toMatchObject({ email: expect.any(String) }); // the delay was for one request
+    expect(() => sim.delay("getKeyInfo", { ms: -1 })).toThrow(/ms must be/);
   });
 
   it("refuses a fault for an operation the spec does not have, or with a status that is not one", () => {

@@ -146,6 +146,7 @@ describe("reset", () => {
     await peaka.legacyProjects.create({ body: { name: "scratch" } });
     await peaka.cache.create({ projectId: sim.seeded.projectId, body: { catalogId: sim.seeded.catalogId, schemaName: "public", tableName: "orders" } });
     sim.fail("listLegacyProjects", { status: 500, times: Infinity });
+    sim.delay("listLegacyProjects", { ms: 60_000, times: Infinity });
     sim.reset();
     expect(sim.requests).toEqual([]);
     expect((await peaka.legacyProjects.list()).map((p) => p.name)).toEqual(["shop"]);
