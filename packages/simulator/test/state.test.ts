@@ -117,6 +117,41 @@ describe("saved queries", () => {
   });
 });
 
+describe("query folders", () => {
+  it("nest, hold queries, rename and move with everything below them, and refuse taken paths and non-empty deletes", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim, sim.projectKey);
+    const projectId = sim.seeded.projectId;
+    const finance = await peaka.queryFolders.create({ projectId, body: { folderName: "finance" } });
+    expect(finance).toMatchObject({ name: "finance", path: "/finance", parentId: null, id: expect.stringMatching(UUID) });
+    const weekly = await peaka.queryFolders.createChild({ projectId, folderId: finance.id, body: { folderName: "weekly" } });
+    expect(weekly).toMatchObject({ path: "/finance/weekly", parentId: finance.id });
+    await expect(peaka.queryFolders.create({ projectId, body: { folderName: "finance" } })).rejects.toMatchObject({ status: 409 });
+
+    const filed = await peaka.queryFolders.updateQueries({ projectId, folderId: weekly.id, body: { queryIdsAdded: [sim.seeded.queryId], queryIdsRemoved: [] } });
+    expect(filed.queries?.map((q) => q.id)).toEqual([sim.seeded.queryId]);
+    expect((await peaka.queries.get({ projectId, queryId: sim.seeded.queryId })).path).toBe("/finance/weekly");
+    const tree = await peaka.queryFolders.getTree({ projectId, includeQueries: true });
+    expect(tree.tree).toMatchObject([{ name: "finance", queries: [], children: [{ name: "weekly", children: [], queries: [{ id: sim.seeded.queryId }] }] }]);
+    expect((await peaka.queryFolders.getTree({ projectId, rootFolderId: weekly.id })).tree).toEqual([{ id: weekly.id, name: "weekly", path: "/finance/weekly", children: [] }]);
+
+    const renamed = await peaka.queryFolders.rename({ projectId, folderId: finance.id, body: { name: "money" } });
+    expect(renamed.path).toBe("/money");
+    expect((await peaka.queryFolders.get({ projectId, folderId: weekly.id })).path).toBe("/money/weekly");
+    expect((await peaka.queries.get({ projectId, queryId: sim.seeded.queryId })).path).toBe("/money/weekly");
+    await expect(peaka.queryFolders.move({ projectId, folderId: renamed.id, body: { path: "/money/weekly/inside" } })).rejects.toMatchObject({ status: 409 });
+    const moved = await peaka.queryFolders.move({ projectId, folderId: weekly.id, body: { path: "/weekly" } });
+    expect(moved).toMatchObject({ path: "/weekly", parentId: null });
+    expect((await peaka.queryFolders.list({ projectId })).items.map((f) => f.path).sort()).toEqual(["/money", "/weekly"]);
+
+    await expect(peaka.queryFolders.delete({ projectId, folderId: weekly.id })).rejects.toMatchObject({ status: 409 });
+    await peaka.queryFolders.delete({ projectId, folderId: weekly.id, force: true });
+    await expect(peaka.queries.get({ projectId, queryId: sim.seeded.queryId })).rejects.toBeInstanceOf(PeakaNotFoundError);
+    await peaka.queryFolders.delete({ projectId, folderId: renamed.id });
+    expect((await peaka.queryFolders.list({ projectId })).items).toEqual([]);
+  });
+});
+
 describe("caches", () => {
   it("create, read settings, list statuses, update schedules and delete", async () => {
     const sim = simulator();

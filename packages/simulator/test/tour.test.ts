@@ -59,7 +59,18 @@ it("calls every modelled operation once with a 2xx answer", async () => {
   await call("listMaterializedQueryStatuses", { projectId });
   await call("cancelMaterializedQueryRefresh", { projectId, queryId: q.id });
   await call("moveQuery", { projectId, queryId: q.id, body: { path: "/reports" } });
-  await call("deleteQuery", { projectId, queryId: q.id });
+  const folder = await call("createQueryFolder", { projectId, body: { folderName: "tour" } });
+  const child = await call("createChildQueryFolder", { projectId, folderId: folder.id, body: { folderName: "inner" } });
+  await call("updateQueryFolderQueries", { projectId, folderId: child.id, body: { queryIdsAdded: [q.id], queryIdsRemoved: [] } });
+  await call("getQueryFolder", { projectId, folderId: folder.id });
+  await call("getQueryFolderTree", { projectId, includeQueries: true });
+  await call("listQueryFolders", { projectId });
+  await call("renameQueryFolder", { projectId, folderId: child.id, body: { name: "inner2" } });
+  await call("moveQueryFolder", { projectId, folderId: child.id, body: { path: "/inner3" } });
+  await call("deleteQueryFolder", { projectId, folderId: child.id, force: true });
+  await call("deleteQueryFolder", { projectId, folderId: folder.id });
+  const q2 = await call("createQuery", { projectId, body: { displayName: "Tour three", inputQuery: "SELECT 1" } });
+  await call("deleteQuery", { projectId, queryId: q2.id });
 
   await call("getMetadataRefreshStatus", { projectId, catalogId });
   await call("refreshMetadata", { projectId, body: { catalogId } });

@@ -51,6 +51,7 @@ export interface ProjectRecord {
   /** When the latest metadata refresh of each catalog was queued (simulator ms), by catalog id. */
   metadataRefreshes: Map<string, number>;
   connections: Map<string, ConnectionRecord>;
+  folders: Map<string, S["QueryFolder"]>;
 }
 
 export interface KeyRecord {
@@ -106,6 +107,7 @@ export function newProject(ids: IdSource, clock: SimulatorClock, fields: { name:
     materialized: new Map(),
     metadataRefreshes: new Map(),
     connections: new Map(),
+    folders: new Map(),
   };
 }
 

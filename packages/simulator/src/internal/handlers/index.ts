@@ -4,8 +4,9 @@ import { connectionHandlers } from "./connections.js";
 import type { HandlerTable } from "./context.js";
 import { dataHandlers } from "./data.js";
 import { exportHandlers } from "./exports.js";
+import { folderHandlers } from "./folders.js";
 import { hierarchyHandlers } from "./hierarchy.js";
 import { materializedHandlers } from "./materialized.js";
 import { metadataHandlers } from "./metadata.js";
 
-export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers, ...materializedHandlers, ...metadataHandlers, ...connectionHandlers };
+export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers, ...materializedHandlers, ...metadataHandlers, ...connectionHandlers, ...folderHandlers };
