@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createPeakaSimulator } from "../src/index.js";
+import "./support.js";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -20,7 +21,8 @@ describe("README", () => {
     // A scratch folder inside the package, so that "@peaka/api" resolves as it does for the tests.
     const dir = mkdtempSync(join(ROOT, "test", ".readme-"));
     const file = join(dir, "snippet.ts");
-    writeFileSync(file, code!.replace('"@peaka/simulator"', JSON.stringify(pathToFileURL(join(ROOT, "src/index.ts")).href)));
+    // The snippet's simulator is made through ./support.ts, so its answers are checked against the spec too.
+    writeFileSync(file, code!.replace('"@peaka/simulator"', JSON.stringify(pathToFileURL(join(ROOT, "test/support.ts")).href)));
     const logged: string[] = [];
     vi.spyOn(console, "log").mockImplementation((value: unknown) => void logged.push(Array.isArray(value) ? `[ ${value.map((v) => `'${v}'`).join(", ")} ]` : String(value)));
     try {

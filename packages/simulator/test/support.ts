@@ -40,6 +40,9 @@ export function simulator(options?: PeakaSimulatorOptions): PeakaSimulator {
   return sim;
 }
 
+/** `simulator` under the package's own name, for snippets written against `@peaka/simulator`. */
+export { simulator as createPeakaSimulator };
+
 export function clientOf(sim: PeakaSimulator, apiKey = sim.partnerKey) {
   return createPeakaClient({ fetch: sim.fetch, apiKey, maxRetries: 0 });
 }
