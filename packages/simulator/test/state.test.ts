@@ -152,6 +152,29 @@ describe("query folders", () => {
   });
 });
 
+describe("Peaka Tables", () => {
+  it("are created with system columns and `text`; columns keep their default, read back not-null and unique as false, and system columns stay", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim, sim.projectKey);
+    const projectId = sim.seeded.projectId;
+    const table = await peaka.tables.create({ projectId, tableName: "leads" });
+    expect(table).toMatchObject({ catalogName: "peaka", schemaName: "table", tableName: "leads" });
+    await expect(peaka.tables.create({ projectId, tableName: "leads" })).rejects.toMatchObject({ status: 400, errorCode: 100 });
+    expect((await peaka.tables.listColumns({ projectId, tableName: "leads" })).map((c) => c.name)).toEqual(["_id", "_version", "_created_time", "text"]);
+    const added = await peaka.tables.addColumns({ projectId, tableName: "leads", body: [{ name: "score", dataType: "BIGINT", defaultValue: "10", isNotNull: true, isUnique: true }] });
+    expect(added).toEqual([expect.objectContaining({ name: "score", dataType: "bigint", defaultValue: "10", isNotNull: false, isUnique: false, desc: null })]);
+    await expect(peaka.tables.addColumns({ projectId, tableName: "leads", body: [{ name: "doc", dataType: "JSON" as never }] })).rejects.toMatchObject({ status: 400 });
+    const [updated] = await peaka.tables.updateColumn({ projectId, tableName: "leads", columnName: "score", body: { name: "points", dataType: "DECIMAL" } });
+    expect(updated).toMatchObject({ name: "points", dataType: "decimal", id: added[0]!.id });
+    await expect(peaka.tables.deleteColumn({ projectId, tableName: "leads", columnName: "_id" })).rejects.toMatchObject({ status: 400 });
+    await peaka.tables.deleteColumn({ projectId, tableName: "leads", columnName: "points" });
+    expect((await peaka.tables.listColumns({ projectId, tableName: "leads" })).map((c) => c.name)).toEqual(["_id", "_version", "_created_time", "text"]);
+    expect((await peaka.tables.list({ projectId })).map((t) => t.tableName)).toEqual(["leads"]);
+    await peaka.tables.delete({ projectId, tableName: "leads" });
+    await expect(peaka.tables.listColumns({ projectId, tableName: "leads" })).rejects.toBeInstanceOf(PeakaNotFoundError);
+  });
+});
+
 describe("caches", () => {
   it("create, read settings, list statuses, update schedules and delete", async () => {
     const sim = simulator();

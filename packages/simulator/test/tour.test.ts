@@ -42,6 +42,14 @@ it("calls every modelled operation once with a 2xx answer", async () => {
   await call("deleteCatalog", { projectId, catalogId: made.id });
   await call("deleteConnection", { projectId, connectionId: conn.id });
 
+  await call("listInternalTables", { projectId });
+  await call("createInternalTable", { projectId, tableName: "tour" });
+  await call("listInternalTableColumns", { projectId, tableName: "tour" });
+  await call("addInternalTableColumns", { projectId, tableName: "tour", body: [{ name: "n", dataType: "BIGINT" }] });
+  await call("updateInternalTableColumn", { projectId, tableName: "tour", columnName: "n", body: { name: "m", dataType: "BIGINT" } });
+  await call("deleteInternalTableColumn", { projectId, tableName: "tour", columnName: "m" });
+  await call("deleteInternalTable", { projectId, tableName: "tour" });
+
   await call("listCatalogs", { projectId });
   await call("getCatalog", { projectId, catalogId });
   await call("listCatalogSchemas", { projectId, catalogId });

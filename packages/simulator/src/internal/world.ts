@@ -5,6 +5,7 @@ import type { SimulatorClock } from "./clock.js";
 import { forbidden, notFound } from "./http.js";
 import type { ConnectionRecord } from "./handlers/connections.js";
 import type { MaterializedState } from "./handlers/materialized.js";
+import type { PeakaTableRecord } from "./handlers/tables.js";
 import type { IdSource } from "./random.js";
 import { shopTables, type SampleTable } from "./shop.js";
 
@@ -52,6 +53,8 @@ export interface ProjectRecord {
   metadataRefreshes: Map<string, number>;
   connections: Map<string, ConnectionRecord>;
   folders: Map<string, S["QueryFolder"]>;
+  /** Peaka Tables by name. */
+  peakaTables: Map<string, PeakaTableRecord>;
 }
 
 export interface KeyRecord {
@@ -108,6 +111,7 @@ export function newProject(ids: IdSource, clock: SimulatorClock, fields: { name:
     metadataRefreshes: new Map(),
     connections: new Map(),
     folders: new Map(),
+    peakaTables: new Map(),
   };
 }
 

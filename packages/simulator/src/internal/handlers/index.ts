@@ -8,5 +8,6 @@ import { folderHandlers } from "./folders.js";
 import { hierarchyHandlers } from "./hierarchy.js";
 import { materializedHandlers } from "./materialized.js";
 import { metadataHandlers } from "./metadata.js";
+import { tableHandlers } from "./tables.js";
 
-export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers, ...materializedHandlers, ...metadataHandlers, ...connectionHandlers, ...folderHandlers };
+export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers, ...materializedHandlers, ...metadataHandlers, ...connectionHandlers, ...folderHandlers, ...tableHandlers };
