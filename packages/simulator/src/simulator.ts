@@ -59,7 +59,7 @@ export interface SimulatedRequest {
   contentType: string | undefined;
   /** The answer's body, parsed when it is JSON. */
   responseBody: unknown;
-  /** True when the answer came from `sim.fail` or is the simulator's 501 for an unmodelled operation. */
+  /** `fault` when the answer came from `sim.fail`, `not-modelled` for the 501 of an operation not modelled yet. */
   simulated: "fault" | "not-modelled" | undefined;
 }
 

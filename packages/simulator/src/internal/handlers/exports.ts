@@ -14,6 +14,7 @@ import { catalogOf, projectFor, tableOf } from "./data.js";
 type S = components["schemas"];
 
 export const FILES_PREFIX = "/__peaka-sim/files/";
+/** The page size when `limit` is left out: no source tells Peaka's; 50 is the client's default page. */
 const DEFAULT_PAGE = 50;
 
 function exportOf(p: ProjectRecord, id: string): ExportRecord {
