@@ -26,8 +26,8 @@ interface CallContext {
   repeatable: boolean;
   /** The answer keeps integers beyond 2^53 - 1 as their text (internal/json.ts), as the operation function's does. */
   exact?: boolean;
-  /** `parseAs: "stream"`: the body is handed to the caller unread. */
-  stream: boolean;
+  /** How openapi-fetch reads the body (`parseAs`, default "json"); "stream" hands it to the caller unread. */
+  parseAs: string;
   request?: PreparedRequest;
   response?: Response;
   text?: string;
@@ -90,14 +90,17 @@ async function lowFetch(transport: Transport, input: Request | string | URL, ini
   const response = await transport.send(prepared, per, async (answer) => {
     if (!answer.ok || answer.status === 204 || prepared.method === "HEAD") return answer;
     // Read here, under the attempt's time limit; openapi-fetch then reads it from memory.
-    if (ctx && !ctx.stream) serveBody(answer, await answer.arrayBuffer(), prepared, ctx, redact);
+    if (ctx && ctx.parseAs !== "stream") {
+      if (ctx.parseAs === "json" || ctx.parseAs === "text") serveText(answer, await answer.text(), prepared, ctx, redact);
+      else serveBody(answer, await answer.arrayBuffer(), prepared, ctx, redact);
+    }
     return answer;
   });
   if (ctx) {
     ctx.request = prepared;
     ctx.response = response;
   }
-  if (response.ok && !(ctx && !ctx.stream)) guardBody(response, prepared, ctx, per?.signal, redact);
+  if (response.ok && !(ctx && ctx.parseAs !== "stream")) guardBody(response, prepared, ctx, per?.signal, redact);
   return response;
 }
 
@@ -111,6 +114,13 @@ function jsonReader(response: Response, request: PreparedRequest, redact: (text:
       throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(value) }, { cause: jsonFailure(error, value.length) });
     }
   };
+}
+
+/** Serves a text body already read to openapi-fetch's `text` and `json` (what parseAs "json" and "text" call). */
+function serveText(response: Response, text: string, request: PreparedRequest, ctx: CallContext, redact: (text: string) => string): void {
+  ctx.text = text;
+  response.text = async () => text;
+  response.json = jsonReader(response, request, redact);
 }
 
 /** Serves a body already read to openapi-fetch's readers; JSON that does not parse is a PeakaResponseError. */
@@ -173,7 +183,11 @@ export function createLowLevel(baseUrl: string, transport: Transport, safe: Safe
   }) as AnyClient;
   const call = (method: string, url: string, init: Record<string | symbol, unknown> | undefined) => {
     const route = `${method} ${url}`;
-    const ctx: CallContext = { repeatable: safe.has(route), exact: EXACT_NUMBERS.includes(route), stream: init?.["parseAs"] === "stream" };
+    const ctx: CallContext = {
+      repeatable: safe.has(route),
+      exact: EXACT_NUMBERS.includes(route),
+      parseAs: typeof init?.["parseAs"] === "string" ? init["parseAs"] : "json",
+    };
     const run = (low as unknown as Record<string, (u: string, i: unknown) => Promise<unknown>>)[method] as (u: string, i: unknown) => Promise<unknown>;
     const result = run(url, { ...init, [CTX]: ctx });
     // openapi-fetch parses the JSON itself; where the operation keeps big integers exact, a result that

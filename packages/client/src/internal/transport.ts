@@ -16,11 +16,12 @@ import {
 } from "../errors.js";
 import { checkApiKey, type ApiKeySource, type ResolvedOptions } from "../options.js";
 import { VERSION } from "../version.js";
+import { AttemptTimer, type Attempt } from "./attempt.js";
 import { createLogSink, redactHeaders } from "./log.js";
 import { createSecrets, redactFields, type Secrets } from "./redact.js";
 import { refreshKey } from "./refresh.js";
 import { backoffDelay, IDEMPOTENT_METHODS, parseRetryAfter, RETRYABLE_STATUSES, sleep } from "./retry.js";
-import { checkBoolean, checkCount, checkHeaders, checkSignal, checkTimeout, setTimer, showValue } from "./validate.js";
+import { checkBoolean, checkCount, checkHeaders, checkSignal, checkTimeout, showValue } from "./validate.js";
 import { PeakaInvalidArgumentError } from "../errors.js";
 
 /** Options that apply to one request. */
@@ -45,6 +46,8 @@ export interface RequestOptions {
   /** Headers for this request only; they win over the client's. Default: none. */
   headers?: Record<string, string> | undefined;
 }
+
+export type { Attempt } from "./attempt.js";
 
 export const SDK_HEADER = "X-Peaka-Client";
 export const SDK_AGENT = `peaka-api-typescript/${VERSION}`;
@@ -73,18 +76,6 @@ export interface PreparedRequest {
    * to the next `Attempt.pause` (a chunk came), and ends with `Attempt.done`.
    */
   stream?: boolean | undefined;
-}
-
-/** The attempt an answer belongs to, for whoever reads its body. */
-export interface Attempt {
-  /** A stream's reader waits for the next chunk: the idle limit starts from now. */
-  touch(): void;
-  /** A stream's reader got its chunk and hands it on: the limit stops until the next `touch`. */
-  pause(): void;
-  /** The body has been read, or will not be: the attempt's time limit stops for good. */
-  done(): void;
-  /** The typed error for a failed body read: PeakaTimeoutError, PeakaAbortError or PeakaConnectionError. */
-  failure(error: unknown): PeakaError;
 }
 
 /**
@@ -197,7 +188,17 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
     const own = request.signal ?? undefined;
     const callerSignal = outer && own ? AbortSignal.any([outer, own]) : (outer ?? own);
     const aborted = () => new PeakaAbortError(`${method} ${info().path} was aborted`, { cause: callerSignal?.reason });
-    const timedOutError = (cause: unknown) => new PeakaTimeoutError(`${method} ${info().path} timed out after ${timeout} ms`, timeout, { cause });
+    const timeoutText = () => `${method} ${info().path} timed out after ${timeout} ms`;
+    const timedOutError = (cause: unknown) => new PeakaTimeoutError(timeoutText(), timeout, { cause });
+    // A body read that failed: the caller's abort, our own typed error, the attempt's timeout, or the connection.
+    const readFailure = (error: unknown, timedOut: boolean): PeakaError =>
+      callerSignal?.aborted
+        ? aborted()
+        : error instanceof PeakaError
+          ? error
+          : timedOut
+            ? timedOutError(error)
+            : new PeakaConnectionError(info(), { cause: error });
 
     // A form is encoded once, so that every attempt sends the same bytes with the same boundary.
     let body = request.body;
@@ -227,30 +228,9 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
 
       // The attempt's own timer: it runs until the body has been read (`done`), or, for a stream, as an
       // idle limit restarted by each chunk (`touch`). Its firing aborts the request and the body read.
-      let timedOut = false;
-      let timer: AbortController | undefined;
-      let cancelTimer: (() => void) | undefined;
-      let lastChunk = 0;
-      const fire = () => {
-        const left = lastChunk === 0 ? 0 : lastChunk + timeout - Date.now();
-        if (left > 0) {
-          cancelTimer = setTimer(fire, left);
-          return;
-        }
-        cancelTimer = undefined;
-        timedOut = true;
-        timer?.abort(new DOMException(`${method} ${info().path} timed out after ${timeout} ms`, "TimeoutError"));
-      };
-      if (timeout !== Infinity) {
-        timer = new AbortController();
-        cancelTimer = setTimer(fire, timeout);
-      }
-      let over = false;
-      const stopTimer = () => {
-        cancelTimer?.();
-        cancelTimer = undefined;
-      };
-      const signal = timer ? (callerSignal ? AbortSignal.any([callerSignal, timer.signal]) : timer.signal) : callerSignal;
+      const clock = new AttemptTimer(timeout, timeoutText, readFailure);
+      const timer = clock.signal;
+      const signal = timer ? (callerSignal ? AbortSignal.any([callerSignal, timer]) : timer) : callerSignal;
       const init: RequestInit = { method, headers };
       if (signal) init.signal = signal;
       if (body !== undefined) init.body = body as BodyInit;
@@ -279,7 +259,7 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
       } catch (error) {
         failure = callerSignal?.aborted
           ? aborted()
-          : timedOut
+          : clock.timedOut
             ? timedOutError(error)
             : error instanceof PeakaError
               ? error
@@ -287,7 +267,7 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
                 ? new PeakaRedirectError(info(), { cause: error })
                 : new PeakaConnectionError(info(), { cause: error });
       }
-      if (!read || failure) stopTimer();
+      if (!read || failure) clock.pause();
 
       let retryable =
         canRetry &&
@@ -307,7 +287,7 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
         // A 401 with a key function: ask it once for a fresh value and send the request again (a
         // refused credential means nothing was done, so this holds for every method).
         if (response?.status === 401 && typeof keySource === "function" && refreshed === undefined && key !== undefined) {
-          stopTimer();
+          clock.done();
           await response.body?.cancel().catch(() => undefined);
           refreshed = await refreshKey(keySource, key);
           secrets.add(checkApiKey(refreshed));
@@ -319,40 +299,20 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
         if (answer.status >= 400) answer = await cleanErrorResponse(answer);
         if (!read) return answer;
         // The body is read under the attempt's limit; a stream's reader takes the timer over.
-        if (request.stream) stopTimer();
-        const state: Attempt = {
-          touch: () => {
-            if (over || !timer) return;
-            lastChunk = Date.now();
-            cancelTimer ??= setTimer(fire, timeout);
-          },
-          pause: stopTimer,
-          done: () => {
-            over = true;
-            stopTimer();
-          },
-          failure: (error) =>
-            callerSignal?.aborted
-              ? aborted()
-              : error instanceof PeakaError
-                ? error
-                : timedOut
-                  ? timedOutError(error)
-                  : new PeakaConnectionError(info(), { cause: error }),
-        };
+        if (request.stream) clock.pause();
         try {
-          const value = await read(answer, state);
-          if (!request.stream) stopTimer();
+          const value = await read(answer, clock);
+          if (!request.stream) clock.done();
           return value;
         } catch (error) {
-          stopTimer();
-          failure = state.failure(error);
+          clock.done();
+          failure = clock.failure(error);
           retryable = canRetry && attempt <= maxRetries && (failure instanceof PeakaConnectionError || failure instanceof PeakaTimeoutError);
           if (!retryable) throw failure;
           response = undefined;
         }
       }
-      stopTimer();
+      clock.done();
       const wait =
         parseRetryAfter(response?.headers.get("retry-after") ?? null, backoff.maxRetryAfterMs) ?? backoffDelay(attempt - 1, backoff);
       log("warn", "peaka request, retrying", { ...fields(), retryInMs: wait });
