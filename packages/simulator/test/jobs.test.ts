@@ -256,7 +256,9 @@ describe("exports", () => {
     expect(seen.map((j) => j.id)).toEqual([...made].reverse());
     expect(seen.every((j) => j.files === undefined)).toBe(true);
     const cursors = sim.requests.filter((r) => r.operationId === "listExports").map((r) => new URL(r.url).searchParams.get("createdBefore"));
-    expect(cursors).toEqual([null, seen[2]!.createdAt, seen[5]!.createdAt, seen[6]!.createdAt]);
+    // iterateExports asks up to (and including) the last job's instant: createdBefore is that + 1 ms.
+    const after = (job: ExportJob) => new Date(Date.parse(job.createdAt!) + 1).toISOString();
+    expect(cursors).toEqual([null, after(seen[2]!), after(seen[5]!), after(seen[6]!)]);
 
     expect(await peaka.exports.list({ projectId: sim.seeded.projectId, limit: 500 })).toHaveLength(7);
     const succeeded = await peaka.exports.list({ projectId: sim.seeded.projectId, status: "SUCCEEDED" });

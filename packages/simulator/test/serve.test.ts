@@ -26,7 +26,7 @@ describe("serveSimulator", () => {
       const res = await fetch(file.url);
       expect(res.status).toBe(200);
       expect((await res.text()).split("\n")[0]).toBe("customer_id,name,email,country,created_at");
-      await expect(createPeakaClient({ baseUrl: served.url, apiKey: "wrong", maxRetries: 0 }).info.get()).rejects.toBeInstanceOf(PeakaAuthenticationError);
+      await expect(createPeakaClient({ baseUrl: served.url, apiKey: "wrong-key-0000", maxRetries: 0 }).info.get()).rejects.toBeInstanceOf(PeakaAuthenticationError);
     } finally {
       await served.close();
     }
