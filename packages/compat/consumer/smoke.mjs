@@ -38,8 +38,8 @@ export async function runSmoke(mod, baseUrl) {
   ok(`GET (low level) -> ${low.response.status}`);
 
   const transpiled = await peaka.sql.transpile({ dialect: "mysql", body: { query: "SELECT 1" } });
-  check(typeof transpiled.result === "string", "sql.transpile (POST with a JSON body) returns a result");
-  ok("sql.transpile (POST) -> result");
+  check(typeof (transpiled.query ?? transpiled.result) === "string", "sql.transpile (POST with a JSON body) returns the converted query");
+  ok("sql.transpile (POST) -> query");
 
   if (typeof mod.waitForCacheSync === "function") {
     let outcome;

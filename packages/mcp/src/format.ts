@@ -1,6 +1,6 @@
 // Turning answers and failures into MCP tool results: text within a size limit (cut with a note,
 // never silently), typed errors as readable messages, and the API key scrubbed from everything.
-import { createSecrets } from "@peaka/api/internal/sql";
+import { createRedactor } from "@peaka/api/internal/sql";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { PeakaApiError, PeakaError, PeakaJobFailedError } from "@peaka/api";
 
@@ -52,9 +52,7 @@ export function errorResult(error: unknown): CallToolResult {
  * The last line of defence: answers and errors are built without the key, and this makes sure.
  */
 export function redactor(secrets: readonly (string | undefined)[]): (value: string) => string {
-  const keys = createSecrets();
-  for (const secret of secrets) if (secret) keys.add(secret);
-  return keys.redact;
+  return createRedactor(secrets);
 }
 
 /** Applies `scrub` to every text of a tool result, structured content included. */

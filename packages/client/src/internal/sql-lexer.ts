@@ -17,6 +17,7 @@
 // this lexer returns one `error` token to the end of the text instead: text that cannot be lexed is
 // never mistaken for something harmless.
 import { PeakaInvalidArgumentError } from "@peaka/api";
+import { createSecrets } from "./redact.js";
 
 /** What a token is. */
 export type SqlTokenKind =
@@ -517,6 +518,13 @@ export function classifySqlEffect(text: string): SqlEffect {
   return { kind: "write", reason: `one ${first} statement that removes nothing` };
 }
 
-// The project's one redaction of keys (every form a key takes in text: as sent, %-escaped, JSON-escaped,
-// base64, base64url), shared through this internal entry with @peaka/mcp, which scrubs tool results with it.
-export { createSecrets, MIN_KEY_LENGTH, type Secrets } from "./redact.js";
+/**
+ * The project's one redaction of keys, shared through this internal entry with @peaka/mcp (which scrubs
+ * tool results with it): a function that replaces each of `keys` (8 characters or more) in a text, in
+ * every form a key takes there (as sent, %-escaped, JSON-escaped, base64, base64url), by `[redacted]`.
+ */
+export function createRedactor(keys: readonly (string | undefined)[]): (text: string) => string {
+  const secrets = createSecrets();
+  for (const key of keys) if (key) secrets.add(key);
+  return secrets.redact;
+}
