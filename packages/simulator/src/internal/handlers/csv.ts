@@ -119,7 +119,7 @@ export const csvHandlers: HandlerTable = {
     // Every value is converted before any row is written: one bad value fails the whole file.
     const rows = lines.map((cells) => {
       const row: Row = {};
-      for (const c of t.columns) row[c.name] = c.defaultValue ?? null;
+      for (const c of t.columns) row[c.name] = c.defaultValue == null ? null : convert(c.defaultValue, c.dataType);
       for (const { column, index } of targets) row[column.name] = index >= 0 && index < cells.length ? convert(cells[index]!, column.dataType) : null;
       return row;
     });
