@@ -54,6 +54,11 @@ describe("CSV import", () => {
     form.append("request", "{not json");
     const res = await sim.fetch(`${sim.baseUrl}/data/projects/${projectId}/table/leads/import`, { method: "POST", headers: { authorization: `Bearer ${sim.partnerKey}` }, body: form });
     expect(res.status).toBe(400);
+    const noFile = new FormData();
+    noFile.append("request", JSON.stringify(byHeader));
+    const missing = await sim.fetch(`${sim.baseUrl}/data/projects/${projectId}/table/leads/import`, { method: "POST", headers: { authorization: `Bearer ${sim.partnerKey}` }, body: noFile });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({ errorCode: 100, message: expect.stringContaining("'file'") });
     const json = await sim.fetch(`${sim.baseUrl}/data/projects/${projectId}/table/leads/import`, { method: "POST", headers: { authorization: `Bearer ${sim.partnerKey}`, "content-type": "application/json" }, body: "{}" });
     expect(json.status).toBe(400);
     await expect(clientOf(sim).tables.importCsv({ projectId, tableName: "nope", body: { file: "a\n", request: byHeader } })).rejects.toBeInstanceOf(PeakaNotFoundError);
