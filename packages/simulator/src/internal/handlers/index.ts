@@ -15,6 +15,7 @@ import { materializedHandlers } from "./materialized.js";
 import { metadataHandlers } from "./metadata.js";
 import { platformHandlers } from "./platform.js";
 import { semanticHandlers } from "./semantic.js";
+import { sqlHandlers } from "./sql.js";
 import { tableHandlers } from "./tables.js";
 
 export const handlers: HandlerTable = {
@@ -34,4 +35,5 @@ export const handlers: HandlerTable = {
   ...catalogTableHandlers,
   ...platformHandlers,
   ...agentHandlers,
+  ...sqlHandlers,
 };
