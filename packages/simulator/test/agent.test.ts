@@ -75,6 +75,8 @@ describe("chat", () => {
     expect(other.userIntentReasoning).toBe("USER_INTENT_NOT_CLEAR");
     expect(other.currentGeneratedQuery).toBeNull();
     expect(JSON.parse(other.messages![1]!.kwargs.content as string).summary).toMatch(/scripted agent.*not answered/);
+    // Each chat without a thread id started a thread of its own.
+    expect((await peaka.agent.listThreads({ projectId })).threads).toHaveLength(2);
   });
 
   it("says it cannot compute the top customers when the tables are switched off for AI", async () => {

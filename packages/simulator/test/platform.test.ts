@@ -18,6 +18,7 @@ describe("connectors", () => {
 
     const created = await peaka.connections.create({ projectId, body: { name: "crm", type: "salesforce", connectionCallback: "https://app.example.com/cb" } });
     const consent = new URL(created.url!);
+    expect(consent.hostname).toMatch(/(^|\.)example\.com$/);
     expect(consent.searchParams.get("redirect_uri")).toBe("https://app.example.com/cb");
     const state = consent.searchParams.get("state")!;
     await expect(peaka.catalogs.create({ projectId, body: { name: "crm", connectionId: created.id } })).rejects.toBeInstanceOf(PeakaBadRequestError);
@@ -91,6 +92,7 @@ describe("catalog features", () => {
     const table = await peaka.semanticCatalogs.createTable({ projectId, catalogId: catalog.id, body: { schemaName: "finance", tableName: "paid", queryId } });
     expect(table).toEqual({ tableId: expect.stringMatching(/^\d{18}$/), catalogId: catalog.id, catalogName: "model", schemaName: "finance", tableName: "paid" });
     expect((await peaka.catalogs.listTables({ projectId, catalogId: catalog.id, schemaName: "finance" })).map((t) => t.tableName)).toEqual(["paid"]);
+    expect(await peaka.catalogs.listColumns({ projectId, catalogId: catalog.id, schemaName: "finance", tableName: "paid" })).toEqual([]);
     await expect(peaka.semanticCatalogs.createTable({ projectId, catalogId: catalog.id, body: { schemaName: "finance", tableName: "x", queryId: "1" } })).rejects.toBeInstanceOf(PeakaBadRequestError);
     await expect(peaka.semanticCatalogs.createTable({ projectId, catalogId: sim.seeded.catalogId, body: { schemaName: "finance", tableName: "x", queryId } })).rejects.toBeInstanceOf(PeakaBadRequestError);
     const target = await peaka.projects.create({ organizationId, workspaceId, body: { name: "target" } });
