@@ -2,7 +2,9 @@
 // catalogs, parametric tables, batch caches; and the partner-only operations refused to a project key.
 import { PeakaBadRequestError, PeakaNotFoundError, PeakaPermissionDeniedError } from "@peaka/api";
 import { listOperations } from "@peaka/mock/spec";
-import { describe, expect, it } from "vitest";
+import { runSql } from "@peaka/api/sql";
+import { describe, expect, it, vi } from "vitest";
+import { moduleLoader, resetSqlModules } from "../src/internal/engine.js";
 import { specModel } from "../src/internal/spec.js";
 import { clientOf, simulator } from "./support.js";
 
@@ -92,7 +94,13 @@ describe("catalog features", () => {
     const table = await peaka.semanticCatalogs.createTable({ projectId, catalogId: catalog.id, body: { schemaName: "finance", tableName: "paid", queryId } });
     expect(table).toEqual({ tableId: expect.stringMatching(/^\d{18}$/), catalogId: catalog.id, catalogName: "model", schemaName: "finance", tableName: "paid" });
     expect((await peaka.catalogs.listTables({ projectId, catalogId: catalog.id, schemaName: "finance" })).map((t) => t.tableName)).toEqual(["paid"]);
-    expect(await peaka.catalogs.listColumns({ projectId, catalogId: catalog.id, schemaName: "finance", tableName: "paid" })).toEqual([]);
+    // The table holds what the saved query (the seeded paid orders) gave: its columns, and in SQL its rows.
+    const columns = await peaka.catalogs.listColumns({ projectId, catalogId: catalog.id, schemaName: "finance", tableName: "paid" });
+    expect(columns.map((c) => [c.name, c.dataType])).toEqual([["order_id", "bigint"], ["customer_id", "bigint"], ["status", "varchar"], ["total", "double"], ["placed_at", "timestamp(3) with time zone"], ["paid_at", "timestamp(3) with time zone"]]);
+    const paid = sim.world.projects.get(projectId)!.catalogs.get(sim.seeded.catalogId)!.schemas.get("public")!.get("orders")!.rows().filter((r) => r["paid_at"] !== null);
+    const count = async (sql: string) => (await runSql(peaka, projectId, sql)).rows[0]!["n"];
+    expect(await count('SELECT count(*) AS n FROM "model"."finance"."paid"')).toBe(paid.length);
+    expect(await count('SELECT count(*) AS n FROM "model"."finance"."paid" WHERE paid_at IS NULL')).toBe(0);
     await expect(peaka.semanticCatalogs.createTable({ projectId, catalogId: catalog.id, body: { schemaName: "finance", tableName: "x", queryId: "1" } })).rejects.toBeInstanceOf(PeakaBadRequestError);
     await expect(peaka.semanticCatalogs.createTable({ projectId, catalogId: sim.seeded.catalogId, body: { schemaName: "finance", tableName: "x", queryId } })).rejects.toBeInstanceOf(PeakaBadRequestError);
     const target = await peaka.projects.create({ organizationId, workspaceId, body: { name: "target" } });
@@ -101,6 +109,22 @@ describe("catalog features", () => {
     await peaka.semanticCatalogs.deleteTable({ projectId, catalogId: catalog.id, tableId: table.tableId });
     expect(await peaka.catalogs.listSchemas({ projectId, catalogId: catalog.id })).toEqual([]);
     await expect(peaka.semanticCatalogs.deleteTable({ projectId, catalogId: catalog.id, tableId: table.tableId })).rejects.toBeInstanceOf(PeakaNotFoundError);
+  });
+
+  it("a semantic table has no columns where the SQL engine cannot load", async () => {
+    vi.spyOn(moduleLoader, "importModule").mockRejectedValue(Object.assign(new Error("Cannot find package '@duckdb/node-api'"), { code: "ERR_MODULE_NOT_FOUND" }));
+    resetSqlModules();
+    try {
+      const sim = simulator();
+      const peaka = clientOf(sim);
+      const { projectId, queryId } = sim.seeded;
+      const catalog = await peaka.semanticCatalogs.create({ projectId, body: { name: "model" } });
+      await peaka.semanticCatalogs.createTable({ projectId, catalogId: catalog.id, body: { schemaName: "finance", tableName: "paid", queryId } });
+      expect(await peaka.catalogs.listColumns({ projectId, catalogId: catalog.id, schemaName: "finance", tableName: "paid" })).toEqual([]);
+    } finally {
+      vi.restoreAllMocks();
+      resetSqlModules();
+    }
   });
 
   it("a parametric table reads its source table under the new name until deleted; a taken name answers 400", async () => {

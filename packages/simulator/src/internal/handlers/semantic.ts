@@ -1,9 +1,12 @@
 // Semantic catalogs (no connection; tables defined from saved queries) and sharing a catalog with
-// another project. A shared catalog shows in the target project under a new id and reads the same
+// another project. A semantic table holds what its saved query gave when the table was made, run on
+// the SQL engine (where the engine cannot load, or the query fails, it has no columns and no rows). A shared catalog shows in the target project under a new id and reads the same
 // tables; the credentials stay with the source project's connection. A project key can share only
 // into its own project, like every other call it makes.
 import type { components } from "@peaka/api-types";
-import { badRequest, notFound } from "../http.js";
+import { engineOf } from "../engine.js";
+import { badRequest, notFound, PeakaSimError } from "../http.js";
+import type { Row, SampleTable } from "../shop.js";
 import type { ProjectRecord } from "../world.js";
 import { projectOf } from "../world.js";
 import type { HandlerContext, HandlerTable } from "./context.js";
@@ -38,6 +41,27 @@ function share(ctx: HandlerContext, source: ProjectRecord, catalogId: string, ta
   return id;
 }
 
+/** A JS value of the engine as a row cell. */
+function cell(v: unknown): Row[string] {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "bigint") return Number(v);
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "object") return JSON.stringify(v);
+  return v as string | number | boolean;
+}
+
+/** The table a saved query gives: its result, run now; no columns and no rows where it cannot run. */
+async function tableFromQuery(ctx: HandlerContext, p: ProjectRecord, name: string, sql: string): Promise<SampleTable> {
+  try {
+    const result = await engineOf(ctx.world).run(p, sql);
+    const rows = result.rows.map((r) => Object.fromEntries(result.columns.map((c, i) => [c.name, cell(r[i])])));
+    return { name, columns: result.columns.map((c) => ({ name: c.name, dataType: c.dataType, displayName: c.name, isNotNull: false })), rowCount: rows.length, rows: () => rows };
+  } catch (error) {
+    if (!(error instanceof PeakaSimError)) throw error;
+    return { name, columns: [], rowCount: 0, rows: () => [] };
+  }
+}
+
 export const semanticHandlers: HandlerTable = {
   createSemanticCatalog: (ctx) => {
     const p = projectFor(ctx);
@@ -48,16 +72,18 @@ export const semanticHandlers: HandlerTable = {
     p.catalogs.set(id, { catalog: { id, name, displayName: name, catalogType: SEMANTIC, connectionId: null }, schemas: new Map() });
     return { id, name, displayName: name, type: "SEMANTIC" };
   },
-  createSemanticTable: (ctx) => {
+  createSemanticTable: async (ctx) => {
     const p = projectFor(ctx);
     const c = semanticCatalogOf(p, ctx.params["catalogId"]!);
     const body = ctx.body as S["SemanticTableRequest"];
-    if (!p.queries.has(body.queryId)) throw badRequest(`Saved query ${body.queryId} does not exist`);
+    const query = p.queries.get(body.queryId);
+    if (!query) throw badRequest(`Saved query ${body.queryId} does not exist`);
     if (!/^[a-z_][a-z0-9_]*$/.test(body.schemaName) || !/^[a-z_][a-z0-9_]*$/.test(body.tableName)) throw badRequest("Schema and table names must be lower-case letters, digits and underscores");
-    const tables = c.schemas.get(body.schemaName) ?? new Map();
-    if (tables.has(body.tableName)) throw badRequest(`Table ${body.schemaName}.${body.tableName} already exists in catalog ${c.catalog.name}`);
-    // The simulator does not run the saved query: the table is listed, with no columns and no rows.
-    tables.set(body.tableName, { name: body.tableName, columns: [], rowCount: 0, rows: () => [] });
+    if (c.schemas.get(body.schemaName)?.has(body.tableName)) throw badRequest(`Table ${body.schemaName}.${body.tableName} already exists in catalog ${c.catalog.name}`);
+    const table = await tableFromQuery(ctx, p, body.tableName, query.inputQuery ?? "");
+    if (c.schemas.get(body.schemaName)?.has(body.tableName)) throw badRequest(`Table ${body.schemaName}.${body.tableName} already exists in catalog ${c.catalog.name}`);
+    const tables = c.schemas.get(body.schemaName) ?? new Map<string, SampleTable>();
+    tables.set(body.tableName, table);
     c.schemas.set(body.schemaName, tables);
     const record: SemanticTableRecord = { tableId: ctx.ids.numeric(), catalogId: c.catalog.id, schemaName: body.schemaName, tableName: body.tableName, queryId: body.queryId };
     p.semanticTables.set(record.tableId, record);
