@@ -58,7 +58,8 @@ function writeFiles(e: ExportRecord): void {
   }
   const gzip = request.compression === "GZIP";
   const plain = new TextEncoder().encode(text);
-  const bytes = gzip ? new Uint8Array(gzipSync(plain)) : plain;
+  // Level 1: a standard gzip file, written several times faster than at the default level (a 1,000,000-row export).
+  const bytes = gzip ? new Uint8Array(gzipSync(plain, { level: 1 })) : plain;
   const name = `part-00000.${format === "JSONL" ? "jsonl" : "csv"}${gzip ? ".gz" : ""}`;
   e.files = [{ name, bytes, contentType: gzip ? "application/gzip" : format === "JSONL" ? "application/x-ndjson" : "text/csv" }];
   Object.assign(e.job, { rowCount: rows.length, bytes: bytes.length });
