@@ -52,6 +52,24 @@ describe("without @duckdb/node-api", () => {
   });
 });
 
+describe("loading", () => {
+  it("loads nothing of the engine until the first SQL request", async () => {
+    const imported: string[] = [];
+    moduleLoader.importModule = (specifier) => {
+      imported.push(specifier);
+      return realImport(specifier);
+    };
+    resetSqlModules();
+    const sim = simulator();
+    const peaka = clientOf(sim);
+    await peaka.catalogs.listTables({ projectId: sim.seeded.projectId, catalogId: sim.seeded.catalogId, schemaName: "public" });
+    await peaka.queries.list({ projectId: sim.seeded.projectId });
+    expect(imported).toEqual([]);
+    await runSql(peaka, sim.seeded.projectId, "SELECT 1");
+    expect(imported).toContain("@duckdb/node-api");
+  });
+});
+
 describe("sim.ready()", () => {
   it("loads the engine and the seeded tables up front, then SQL answers", async () => {
     const sim = simulator();
