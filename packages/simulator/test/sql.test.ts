@@ -165,6 +165,25 @@ describe("executeQuery: statements", () => {
   });
 });
 
+describe("executeQuery: the engine follows the simulator's state", () => {
+  it("loads a Peaka Table whose record holds rows, reloads it when they change, drops it when the table goes", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim);
+    const projectId = sim.seeded.projectId;
+    await peaka.tables.create({ projectId, tableName: "notes" });
+    const record = sim.world.projects.get(projectId)!.peakaTables.get("notes")! as { rows?: Row[] };
+    const count = async () => (await runSql(peaka, projectId, 'SELECT count(*) AS n, max("text") AS last FROM "peaka"."table"."notes"')).rows[0];
+    // No rows held (the simulator has no CSV import yet): not a table of the engine.
+    await expect(count()).rejects.toBeInstanceOf(PeakaBadRequestError);
+    record.rows = [{ _id: "a", _version: 1, _created_time: "2026-01-05T09:00:00Z", text: "first" }];
+    expect(await count()).toEqual({ n: 1, last: "first" });
+    record.rows.push({ _id: "b", _version: 1, _created_time: "2026-01-05T09:01:00Z", text: "second" });
+    expect(await count()).toEqual({ n: 2, last: "second" });
+    await peaka.tables.delete({ projectId, tableName: "notes" });
+    await expect(count()).rejects.toBeInstanceOf(PeakaBadRequestError);
+  });
+});
+
 describe("executeQuery: only reads run", () => {
   const refused: Array<[string, string]> = [
     ["INSERT INTO shop.public.orders (order_id) VALUES (99999)", "Insert"],
