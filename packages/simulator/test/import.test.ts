@@ -90,6 +90,8 @@ describe("imported rows in SQL", () => {
     expect(await total()).toEqual({ n: 2, s: 11 });
     await importCsv("Name,Score\nCem,7\n", byHeader);
     expect(await total()).toEqual({ n: 3, s: 18 });
+    await peaka.tables.addBiColumns({ projectId, tableName: "events", body: [{ name: "kind", dataType: "VARCHAR" }] });
+    expect((await runSql(peaka, projectId, 'SELECT count(*) AS n FROM "peaka"."bitable"."events"')).rows).toEqual([{ n: 0 }]);
   });
 });
 

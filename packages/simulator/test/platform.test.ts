@@ -136,6 +136,7 @@ describe("catalog features", () => {
     expect(await peaka.parametricTables.list({ projectId, catalogId })).toEqual([body]);
     const columns = await peaka.catalogs.listColumns({ projectId, catalogId, schemaName: "reports", tableName: "recent_orders" });
     expect(columns).toEqual(await peaka.catalogs.listColumns({ projectId, catalogId, schemaName: "public", tableName: "orders" }));
+    expect((await runSql(peaka, projectId, 'SELECT count(*) AS n FROM "shop"."reports"."recent_orders"')).rows).toEqual([{ n: 2000 }]);
     await expect(peaka.parametricTables.create({ projectId, catalogId, body })).rejects.toBeInstanceOf(PeakaBadRequestError);
     await expect(peaka.parametricTables.create({ projectId, catalogId, body: { ...body, fromTable: "nope", toTable: "x" } })).rejects.toBeInstanceOf(PeakaBadRequestError);
     await peaka.parametricTables.delete({ projectId, catalogId, toSchema: "reports", toTable: "recent_orders" });

@@ -15,6 +15,7 @@ import type { ProjectRecord } from "../world.js";
 import type { HandlerContext, HandlerTable } from "./context.js";
 import { projectFor } from "./data.js";
 import { knowledgeOf, searchGoldenSqls } from "./knowledge.js";
+import { engineRows } from "./semantic.js";
 
 type S = components["schemas"];
 type State = S["AgentState"];
@@ -82,8 +83,7 @@ export const SCRIPT_ONLY_ANSWER =
 async function execute(ctx: HandlerContext, p: ProjectRecord, sql: string, compute: () => Array<Record<string, unknown>>): Promise<{ rows: Array<Record<string, unknown>>; error: string | null }> {
   try {
     const result = await engineOf(ctx.world).run(p, sql);
-    const rows = result.rows.map((r) => Object.fromEntries(result.columns.map((c, i) => [c.name, typeof r[i] === "bigint" ? Number(r[i]) : r[i]])));
-    return { rows, error: null };
+    return { rows: engineRows(result), error: null };
   } catch (error) {
     if (error instanceof SqlUnavailableError) return { rows: compute(), error: null };
     if (error instanceof PeakaSimError) return { rows: [], error: error.message };

@@ -4,7 +4,7 @@
 // tables; the credentials stay with the source project's connection. A project key can share only
 // into its own project, like every other call it makes.
 import type { components } from "@peaka/api-types";
-import { engineOf } from "../engine.js";
+import { engineOf, type EngineResult } from "../engine.js";
 import { badRequest, notFound, PeakaSimError } from "../http.js";
 import type { Row, SampleTable } from "../shop.js";
 import type { ProjectRecord } from "../world.js";
@@ -50,11 +50,16 @@ function cell(v: unknown): Row[string] {
   return v as string | number | boolean;
 }
 
+/** The rows of an engine result (held column by column) as objects keyed by column name, cells as rows hold them. */
+export function engineRows(result: EngineResult): Row[] {
+  return Array.from({ length: result.rowCount }, (_, i) => Object.fromEntries(result.columns.map((c, j) => [c.name, cell(result.values[j]![i])])));
+}
+
 /** The table a saved query gives: its result, run now; no columns and no rows where it cannot run. */
 async function tableFromQuery(ctx: HandlerContext, p: ProjectRecord, name: string, sql: string): Promise<SampleTable> {
   try {
     const result = await engineOf(ctx.world).run(p, sql);
-    const rows = result.rows.map((r) => Object.fromEntries(result.columns.map((c, i) => [c.name, cell(r[i])])));
+    const rows = engineRows(result);
     return { name, columns: result.columns.map((c) => ({ name: c.name, dataType: c.dataType, displayName: c.name, isNotNull: false })), rowCount: rows.length, rows: () => rows };
   } catch (error) {
     if (!(error instanceof PeakaSimError)) throw error;
