@@ -1,14 +1,14 @@
 // Semantic catalogs (no connection; tables defined from saved queries) and sharing a catalog with
 // another project. A semantic table holds what its saved query gave when the table was made, run on
-// the SQL engine (where the engine cannot load, or the query fails, it has no columns and no rows). A shared catalog shows in the target project under a new id and reads the same
-// tables; the credentials stay with the source project's connection. A project key can share only
-// into its own project, like every other call it makes.
+// the SQL engine (where the engine cannot load, or the query fails, it has no columns and no rows).
+// A shared catalog shows in the target project under a new id and reads the same tables; the
+// credentials stay with the source project's connection. A project key can share only into its own
+// project, like every other call it makes.
 import type { components } from "@peaka/api-types";
 import { engineOf, type EngineResult } from "../engine.js";
 import { badRequest, notFound, PeakaSimError } from "../http.js";
 import type { Row, SampleTable } from "../shop.js";
-import type { ProjectRecord } from "../world.js";
-import { projectOf } from "../world.js";
+import { projectOf, type ProjectRecord } from "../world.js";
 import type { HandlerContext, HandlerTable } from "./context.js";
 import { catalogOf, projectFor } from "./data.js";
 
