@@ -242,6 +242,8 @@ for (const [resource, methods] of byResource) {
     );
     // The error factory names the partner key in the 403 message of such operations (core.ts).
     if (partnerOnly) specParts.push("k: 1");
+    // Every API error of the operation carries its operationId (and names it in its message); `p` is its path template.
+    specParts.push(`i: ${quote(m.op.operationId)}`);
     if (EXACT_NUMBERS.has(m.op.operationId)) {
       specParts.push("j: parseExactJson");
       exactNumbers.push(`${m.op.method.toUpperCase()} ${m.op.path}`);

@@ -46,8 +46,12 @@ export interface RequestInfo {
 const EXCERPT = 500;
 const SECRET_QUERY = /^(api[-_]?key|key|token|access[-_]?token|secret|password|authorization)$/i;
 
-/** Method and path of a request, with key-like query values replaced by `[redacted]`. */
-export function describeRequest(method: string, url: string): RequestInfo {
+/**
+ * Method and path of a request, with key-like query values replaced by `[redacted]`. With `base` (the
+ * client's base URL), the base URL's own path (`/api/v1`) is left out: the path is the operation's, as
+ * in the spec (`/data/projects/p1/catalogs`).
+ */
+export function describeRequest(method: string, url: string, base?: string): RequestInfo {
   let path = url;
   try {
     const u = new URL(url);
@@ -55,16 +59,30 @@ export function describeRequest(method: string, url: string): RequestInfo {
       if (SECRET_QUERY.test(name)) u.searchParams.set(name, "[redacted]");
     }
     path = u.pathname + u.search;
+    if (base !== undefined && url.startsWith(base)) {
+      const prefix = new URL(base).pathname.replace(/\/+$/, "");
+      if (prefix && path.startsWith(`${prefix}/`)) path = path.slice(prefix.length);
+    }
   } catch {
     // not an absolute URL: keep what we were given
   }
   return { method: method.toUpperCase(), path };
 }
 
-interface ApiErrorInit {
+/** What an error knows of the operation that failed (from the spec, through the generated operation). */
+export interface OperationInfo {
+  /** The operation's operationId, e.g. `getCacheStatus`. */
+  operationId?: string | undefined;
+  /** The operation's path template, e.g. `/data/projects/{projectId}/cache/{cacheId}/status`. */
+  pathTemplate?: string | undefined;
+}
+
+interface ApiErrorInit extends OperationInfo {
   status: number;
   method: string;
   url: string;
+  /** The client's base URL, whose own path is left out of `path`. */
+  base?: string | undefined;
   headers?: Headers;
   bodyText: string;
   /** The operation accepts only a partner key (`x-peaka-key-types: [partner]` in the spec). */
@@ -86,9 +104,22 @@ export class PeakaApiError extends PeakaError {
    * sent. Some answers carry it with `errorCode: null` and nothing else to branch on.
    */
   readonly exception: string | undefined;
+  /**
+   * The operation that failed, by its operationId in the spec (e.g. `getCacheStatus`); also in the
+   * message. Undefined only for an error made by hand with `createApiError` without one.
+   */
+  readonly operationId: string | undefined;
+  /**
+   * The operation's path template from the spec (e.g. `/data/projects/{projectId}/cache/{cacheId}/status`):
+   * the same for every call of the operation, so errors can be grouped by it. `path` is the concrete one.
+   */
+  readonly pathTemplate: string | undefined;
   /** HTTP method of the request. */
   readonly method: string;
-  /** URL path (and query) of the request, without origin. */
+  /**
+   * URL path (and query) of the request as the operation's (e.g. `/data/projects/p1/catalogs`): without
+   * the origin and without the base URL's own path (`/api/v1`).
+   */
   readonly path: string;
   /** The request id of the answer (`x-request-id` or a similar header), when there is one. */
   readonly requestId: string | undefined;
@@ -98,11 +129,13 @@ export class PeakaApiError extends PeakaError {
   readonly headers: Headers;
 
   constructor(init: ApiErrorInit, message?: string) {
-    const info = describeRequest(init.method, init.url);
+    const info = describeRequest(init.method, init.url, init.base);
     const parsed = parseErrorBody(init.bodyText);
     const detail = parsed.message ?? excerpt(init.bodyText);
-    super(message ?? `${init.status} ${info.method} ${info.path}${detail ? `: ${detail}` : ""}`);
+    super(message ?? `${requestLine(init)}${detail ? `: ${detail}` : ""}`);
     this.status = init.status;
+    this.operationId = init.operationId;
+    this.pathTemplate = init.pathTemplate;
     this.errorCode = parsed.errorCode;
     this.exception = parsed.exception;
     this.method = info.method;
@@ -124,6 +157,8 @@ export class PeakaApiError extends PeakaError {
       status: this.status,
       errorCode: this.errorCode,
       exception: this.exception,
+      operationId: this.operationId,
+      pathTemplate: this.pathTemplate,
       method: this.method,
       path: this.path,
       requestId: this.requestId,
@@ -147,10 +182,16 @@ export class PeakaPermissionDeniedError extends PeakaApiError {
   }
 }
 
+/** "404 GET /data/projects/p1/catalogs/7 (getCatalog)": the start of an API error's message. */
+function requestLine(init: ApiErrorInit): string {
+  const info = describeRequest(init.method, init.url, init.base);
+  return `${init.status} ${info.method} ${info.path}${init.operationId ? ` (${init.operationId})` : ""}`;
+}
+
+/** A 403 from an operation only a partner key may call: says what may be the cause, not that it is. */
 function partnerKeyMessage(init: ApiErrorInit): string {
-  const info = describeRequest(init.method, init.url);
   const detail = parseErrorBody(init.bodyText).message ?? excerpt(init.bodyText);
-  return `${init.status} ${info.method} ${info.path}: this operation needs a partner key; project keys are refused${detail ? ` (${detail})` : ""}`;
+  return `${requestLine(init)}: this operation needs a partner key; a project key gets 403${detail ? ` (${detail})` : ""}`;
 }
 export class PeakaNotFoundError extends PeakaApiError {
   override name = "PeakaNotFoundError";
@@ -181,9 +222,7 @@ export function createApiError(init: ApiErrorInit): PeakaApiError {
 /** Reads the body of a non-2xx answer into a typed error; never throws a SyntaxError. */
 export async function apiErrorFromResponse(
   response: Response,
-  method: string,
-  url: string,
-  partnerKeyOnly?: boolean,
+  request: Omit<ApiErrorInit, "status" | "headers" | "bodyText">,
 ): Promise<PeakaApiError> {
   let bodyText = "";
   try {
@@ -191,7 +230,7 @@ export async function apiErrorFromResponse(
   } catch {
     // the connection dropped mid-body: keep what we have (nothing)
   }
-  return createApiError({ status: response.status, method, url, headers: response.headers, bodyText, partnerKeyOnly });
+  return createApiError({ ...request, status: response.status, headers: response.headers, bodyText });
 }
 
 /** No answer came: the connection was refused, reset or dropped. */
@@ -235,12 +274,29 @@ export class PeakaTimeoutError extends PeakaError {
   }
 }
 
-/** The caller's AbortSignal fired. `cause` holds the signal's reason. */
+/**
+ * The caller's AbortSignal fired. `cause` holds the signal's reason, and the message says it
+ * (`GET /info was aborted: shutting down`).
+ */
 export class PeakaAbortError extends PeakaError {
   override name = "PeakaAbortError";
   constructor(message = "The operation was aborted", options?: { cause?: unknown }) {
-    super(message, options);
+    const reason = options && "cause" in options ? reasonText(options.cause) : "";
+    super(reason ? `${message}: ${reason}` : message, options);
   }
+}
+
+/**
+ * An abort reason as a short text: an Error's message (a DOMException's too: "This operation was
+ * aborted"), a string as it is; nothing for `undefined` or an object without a message.
+ */
+function reasonText(reason: unknown): string {
+  const text = reason instanceof Error || (typeof reason === "object" && reason !== null && typeof (reason as { message?: unknown }).message === "string")
+    ? String((reason as { message: string }).message)
+    : typeof reason === "string" || typeof reason === "number"
+      ? String(reason)
+      : "";
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** A 2xx answer whose body was not what the operation promises (e.g. truncated JSON). */
@@ -251,8 +307,8 @@ export class PeakaResponseError extends PeakaError {
   readonly path: string;
   /** An excerpt of the body that could not be read. */
   readonly body: string;
-  constructor(init: { status: number; method: string; url: string; bodyText: string }, options?: { cause?: unknown }) {
-    const info = describeRequest(init.method, init.url);
+  constructor(init: { status: number; method: string; url: string; bodyText: string; base?: string | undefined }, options?: { cause?: unknown }) {
+    const info = describeRequest(init.method, init.url, init.base);
     super(
       init.bodyText === ""
         ? `${init.status} ${info.method} ${info.path}: the answer is empty, but the operation promises JSON`
