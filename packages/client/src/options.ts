@@ -1,6 +1,7 @@
 import { PeakaConfigError } from "./errors.js";
 import { MIN_KEY_LENGTH } from "./internal/redact.js";
-import type { Logger, LogLevel } from "./internal/log.js";
+import { readEnv, type EnvName, type PeakaEnv } from "./internal/env.js";
+import { stderrLogger, type Logger, type LogLevel } from "./internal/log.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./internal/retry.js";
 import { checkBoolean, checkCount, checkHeaders, checkTimeout, showValue } from "./internal/validate.js";
 
@@ -50,12 +51,14 @@ export interface PeakaClientOptions {
   apiKey?: ApiKeySource | undefined;
   /**
    * Which Peaka region to talk to: `"us"` (https://partner.peaka.studio/api/v1) or `"eu"`
-   * (https://partner.eu.peaka.studio/api/v1). Ignored when `baseUrl` is given. Default: `"us"`.
+   * (https://partner.eu.peaka.studio/api/v1). Ignored when `baseUrl` is given. Default: the
+   * `PEAKA_REGION` environment variable (ignored when `PEAKA_BASE_URL` is set), else `"us"`.
    */
   region?: Region | undefined;
   /**
    * Base URL of the API, including the `/api/v1` prefix, e.g. a mock server or a proxy.
-   * Overrides `region`. Default: the region's URL.
+   * Overrides `region`. Default: the `PEAKA_BASE_URL` environment variable (unless `region` is
+   * passed), else the region's URL.
    */
   baseUrl?: string | undefined;
   /**
@@ -71,7 +74,7 @@ export interface PeakaClientOptions {
   /**
    * How many times a failed request is retried (so at most `maxRetries + 1` attempts). Only
    * idempotent methods (GET, HEAD, PUT, DELETE) are retried unless a request opts in.
-   * Default: 2.
+   * Default: the `PEAKA_MAX_RETRIES` environment variable, else 2.
    */
   maxRetries?: number | undefined;
   /**
@@ -82,7 +85,7 @@ export interface PeakaClientOptions {
    * `parseAs: "stream"` the limit ends at the headers. A timed-out attempt (headers or body) is retried
    * like a connection error where the request may be repeated. `Infinity` means no limit; limits
    * above 2^31-1 ms (about 24.8 days, the most one timer holds) are kept exactly by chaining timers.
-   * Default: 60000 (60 s).
+   * Default: the `PEAKA_TIMEOUT_MS` environment variable, else 60000 (60 s).
    */
   timeout?: number | undefined;
   /**
@@ -92,9 +95,15 @@ export interface PeakaClientOptions {
    * Defaults: `initialDelayMs` 500, `maxDelayMs` 8000, `maxRetryAfterMs` 60000.
    */
   retryBackoff?: { initialDelayMs?: number | undefined; maxDelayMs?: number | undefined; maxRetryAfterMs?: number | undefined } | undefined;
-  /** Receives one line per attempt (method, path, status, attempt, duration). Default: no logging. */
+  /**
+   * Receives one line per attempt (method, path, status, attempt, duration). Default: none, or, when
+   * the `PEAKA_LOG` environment variable names a level, one line per entry on stderr.
+   */
   logger?: Logger | undefined;
-  /** The least severe level passed to `logger`. Default: `"info"`. */
+  /**
+   * The least severe level passed to `logger`. Default: the `PEAKA_LOG` environment variable (`"off"`
+   * turns logging off), else `"info"`.
+   */
   logLevel?: LogLevel | undefined;
   /** Also log request and response bodies (at `"debug"`). Secrets in headers are still redacted. Default: false. */
   logBodies?: boolean | undefined;
@@ -126,9 +135,51 @@ const CHECKED_URLS = new Map<string, string>();
 export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-function envApiKey(): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.["PEAKA_API_KEY"] || undefined;
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
+/** A variable's value in a message: short ones as they are, never a long one (it could be a key pasted in the wrong place). */
+function showEnv(value: string): string {
+  return value.length <= 32 ? JSON.stringify(value) : `a value of ${value.length} characters`;
+}
+
+/** A whole number of `min` or more from a variable, or undefined when it is unset. */
+function envCount(env: PeakaEnv, name: EnvName, min: number, unit: string): number | undefined {
+  const text = env[name];
+  if (text === undefined) return undefined;
+  const value = /^\s*\d{1,15}\s*$/.test(text) ? Number(text) : NaN;
+  if (!(value >= min)) {
+    throw new PeakaConfigError(`${name} must be a whole number${unit}, ${min} or more; got ${showEnv(text)}.`);
+  }
+  return value;
+}
+
+/** A base URL, checked; `from` names where it came from. A value from the environment is never shown. */
+function checkBaseUrl(value: string, from: string, show: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new PeakaConfigError(
+      `${from} is not a valid absolute URL${show ? `: ${JSON.stringify(String(value).slice(0, 200))}` : ""}. Example: "https://partner.peaka.studio/api/v1".`,
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new PeakaConfigError(`${from} must use http or https; got ${url.protocol}`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new PeakaConfigError(`${from} may not contain a query, a fragment or credentials.`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function regionUrl(region: unknown, from: string): string {
+  if (!Object.hasOwn(REGIONS, region as string)) {
+    const shown = typeof region === "string" && from !== "`region`" ? showEnv(region) : JSON.stringify(region);
+    throw new PeakaConfigError(
+      `Unknown region ${shown}${from === "`region`" ? "" : ` in ${from}`}: use one of ${Object.keys(REGIONS).map((r) => `"${r}"`).join(", ")}, or ${from === "`region`" ? "pass `baseUrl`" : "set PEAKA_BASE_URL"}.`,
+    );
+  }
+  return REGIONS[region as Region];
 }
 
 /** Printable ASCII (or tabs), at least MIN_KEY_LENGTH (8) characters. */
@@ -162,12 +213,20 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
   if (typeof options !== "object" || options === null) {
     throw new PeakaConfigError("createPeakaClient expects an options object, e.g. { apiKey }.");
   }
-  const apiKey = options.apiKey ?? envApiKey();
+  // The environment, read once; every option passed wins over its variable.
+  const env = readEnv();
+  const apiKey = options.apiKey ?? env.PEAKA_API_KEY;
   if (apiKey === undefined) {
     throw new PeakaConfigError("No API key: pass `apiKey` to createPeakaClient or set PEAKA_API_KEY.");
   }
-  if (typeof apiKey === "string") checkApiKey(apiKey);
-  else if (typeof apiKey !== "function") {
+  if (typeof apiKey === "string") {
+    try {
+      checkApiKey(apiKey);
+    } catch (error) {
+      if (options.apiKey === undefined) throw new PeakaConfigError(`PEAKA_API_KEY: ${(error as Error).message}`);
+      throw error;
+    }
+  } else if (typeof apiKey !== "function") {
     throw new PeakaConfigError("`apiKey` must be a string or a function that returns one.");
   }
 
@@ -176,30 +235,15 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
   if (known !== undefined) {
     baseUrl = known;
   } else if (options.baseUrl !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(options.baseUrl);
-    } catch {
-      throw new PeakaConfigError(
-        `\`baseUrl\` is not a valid absolute URL: ${JSON.stringify(String(options.baseUrl).slice(0, 200))}. Example: "https://partner.peaka.studio/api/v1".`,
-      );
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-      throw new PeakaConfigError(`\`baseUrl\` must use http or https; got ${url.protocol}`);
-    }
-    if (url.search || url.hash || url.username || url.password) {
-      throw new PeakaConfigError("`baseUrl` may not contain a query, a fragment or credentials.");
-    }
-    baseUrl = url.href.replace(/\/+$/, "");
+    baseUrl = checkBaseUrl(options.baseUrl, "`baseUrl`", true);
     if (CHECKED_URLS.size < 64) CHECKED_URLS.set(options.baseUrl, baseUrl);
+  } else if (options.region !== undefined) {
+    baseUrl = regionUrl(options.region, "`region`");
+  } else if (env.PEAKA_BASE_URL !== undefined) {
+    // PEAKA_BASE_URL wins over PEAKA_REGION, as `baseUrl` wins over `region`.
+    baseUrl = checkBaseUrl(env.PEAKA_BASE_URL, "PEAKA_BASE_URL", false);
   } else {
-    const region = options.region ?? "us";
-    if (!Object.hasOwn(REGIONS, region)) {
-      throw new PeakaConfigError(
-        `Unknown region ${JSON.stringify(region)}: use one of ${Object.keys(REGIONS).map((r) => `"${r}"`).join(", ")}, or pass \`baseUrl\`.`,
-      );
-    }
-    baseUrl = REGIONS[region];
+    baseUrl = regionUrl(env.PEAKA_REGION ?? "us", env.PEAKA_REGION === undefined ? "`region`" : "PEAKA_REGION");
   }
 
   const fetchImpl = options.fetch ?? globalFetch;
@@ -207,7 +251,12 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
     throw new PeakaConfigError("No fetch implementation: pass `fetch`, or run on a runtime that has globalThis.fetch.");
   }
   const headers: Record<string, string> = { ...checkHeaders("headers", options.headers, PeakaConfigError) };
-  const timeout = checkTimeout("timeout", options.timeout, DEFAULT_TIMEOUT_MS, PeakaConfigError);
+  const timeout = checkTimeout(
+    "timeout",
+    options.timeout ?? envCount(env, "PEAKA_TIMEOUT_MS", 1, " of milliseconds"),
+    DEFAULT_TIMEOUT_MS,
+    PeakaConfigError,
+  );
   const backoff = options.retryBackoff ?? {};
   if (typeof backoff !== "object" || backoff === null) {
     throw new PeakaConfigError("`retryBackoff` must be an object, e.g. { initialDelayMs: 500 }.");
@@ -217,19 +266,27 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
     maxDelayMs: checkCount("retryBackoff.maxDelayMs", backoff.maxDelayMs, DEFAULT_BACKOFF.maxDelayMs, 0, PeakaConfigError),
     maxRetryAfterMs: checkCount("retryBackoff.maxRetryAfterMs", backoff.maxRetryAfterMs, DEFAULT_BACKOFF.maxRetryAfterMs, 0, PeakaConfigError),
   };
-  const logLevel = options.logLevel ?? "info";
-  if (!["debug", "info", "warn", "error"].includes(logLevel as string)) {
+  // PEAKA_LOG stands for `logLevel` ("off": none) and, without a `logger`, logs to stderr.
+  const envLog = env.PEAKA_LOG?.trim().toLowerCase();
+  if (envLog !== undefined && envLog !== "off" && !(LOG_LEVELS as readonly string[]).includes(envLog)) {
+    throw new PeakaConfigError(`PEAKA_LOG must be one of "debug", "info", "warn", "error" or "off"; got ${showEnv(env.PEAKA_LOG as string)}.`);
+  }
+  const logLevel = options.logLevel ?? (envLog === "off" ? undefined : (envLog as LogLevel | undefined)) ?? "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel as string)) {
     throw new PeakaConfigError(`Unknown logLevel ${JSON.stringify(logLevel)}: use "debug", "info", "warn" or "error".`);
   }
+  const given = checkLogger(options.logger);
+  const logger =
+    options.logLevel === undefined && envLog === "off" ? undefined : (given ?? (envLog !== undefined && envLog !== "off" ? stderrLogger : undefined));
   return {
     apiKey,
     baseUrl,
     fetch: fetchImpl,
     headers,
-    maxRetries: checkCount("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES, 0, PeakaConfigError),
+    maxRetries: checkCount("maxRetries", options.maxRetries ?? envCount(env, "PEAKA_MAX_RETRIES", 0, ""), DEFAULT_MAX_RETRIES, 0, PeakaConfigError),
     timeout,
     retryBackoff,
-    logger: checkLogger(options.logger),
+    logger,
     logLevel,
     logBodies: checkBoolean("logBodies", options.logBodies, false, PeakaConfigError),
   };

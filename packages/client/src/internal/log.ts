@@ -29,6 +29,31 @@ export interface LogSink {
   log(level: LogLevel, message: string, fields: Record<string, unknown>): void;
 }
 
+/**
+ * The logger `PEAKA_LOG` turns on when no `logger` is passed: one line per entry on stderr
+ * (`console.error` where there is no `process.stderr`), the fields as JSON. The fields are redacted before any logger sees them.
+ */
+export const stderrLogger: Logger = {
+  debug: (message, fields) => writeLine("debug", message, fields),
+  info: (message, fields) => writeLine("info", message, fields),
+  warn: (message, fields) => writeLine("warn", message, fields),
+  error: (message, fields) => writeLine("error", message, fields),
+};
+
+function writeLine(level: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
+  let text = "";
+  try {
+    text = fields === undefined ? "" : ` ${JSON.stringify(fields)}`;
+  } catch {
+    text = " [fields not serializable]";
+  }
+  const line = `[peaka] ${level}: ${message}${text}`;
+  // Node.js, Bun and Deno have process.stderr; elsewhere (a browser) the console's error stream.
+  const stderr = (globalThis as { process?: { stderr?: { write?(chunk: string): unknown } } }).process?.stderr;
+  if (typeof stderr?.write === "function") stderr.write(`${line}\n`);
+  else console.error(line);
+}
+
 /** The sink of a client without a logger: one shared object, nothing to allocate per client. */
 const SILENT: LogSink = { enabled: () => false, log: () => undefined };
 
