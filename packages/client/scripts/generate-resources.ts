@@ -124,6 +124,18 @@ function resultOf(m: Method): { kind: string; type: string; accept?: string } {
   return { kind: "blob", type: "Blob", accept: first };
 }
 
+/**
+ * How a declaration names an operation's result. TypeDoc (0.28) renders a reference to an alias whose
+ * type is an array (`Promise<ListCatalogsResult>`) as `any[]`: it takes any reference to an array type
+ * for `Array<T>` and reads the missing `T`. An array result is therefore written as the array of its
+ * items (`ListCatalogsResult[number][]`), the same type for tsc, which TypeDoc renders as it is.
+ */
+function resultRef(m: Method, name: string): string {
+  const [, response] = successOf(m.op);
+  const schema = deref(spec, response?.content?.["application/json"]?.schema);
+  return schema?.type === "array" && !allowsEmpty(m.op) ? `${name}[number][]` : name;
+}
+
 function bodyOfOp(op: SpecOperation) {
   return bodyOf({ op } as Method);
 }
@@ -254,7 +266,7 @@ for (const [resource, methods] of byResource) {
     const signature = `args${optional ? "?" : ""}: ${m.typeBase}Args, options?: RequestOptions`;
     ifaceLines.push(`  ${m.name}: {`);
     const generic = by ? `args${optional ? "?" : ""}: ${m.typeBase}Args & { ${by.param}?: P }, options?: RequestOptions` : signature;
-    const resultName = by ? `${m.typeBase}Result<P>` : `${m.typeBase}Result`;
+    const resultName = by ? `${m.typeBase}Result<P>` : resultRef(m, `${m.typeBase}Result`);
     ifaceLines.push(`    ${typeParam}(${generic}): Promise<${resultName}>;`);
     ifaceLines.push(`    /** Like calling the method, but resolves with \`{ data, response }\`. */`);
     ifaceLines.push(`    withResponse${typeParam}(${generic}): Promise<WithResponse<${resultName}>>;`);
@@ -262,7 +274,7 @@ for (const [resource, methods] of byResource) {
     const fnType = optional ? "OptionalArgsOperationFunction" : "OperationFunction";
     specLines.push(
       `/**\n${comment(doc.join("\n")).replace(/^   /gm, " ")}\n */`,
-      `export const ${m.op.operationId}: ${by ? by.fn : `${fnType}<R.${m.typeBase}Args, R.${m.typeBase}Result>`} = /* @__PURE__ */ operation({ ${specParts.join(", ")} }${transform ? `, ${transform}` : ""});`,
+      `export const ${m.op.operationId}: ${by ? by.fn : `${fnType}<R.${m.typeBase}Args, ${resultRef(m, `R.${m.typeBase}Result`)}>`} = /* @__PURE__ */ operation({ ${specParts.join(", ")} }${transform ? `, ${transform}` : ""});`,
       "",
     );
   }
