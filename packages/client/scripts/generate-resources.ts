@@ -126,14 +126,18 @@ function resultOf(m: Method): { kind: string; type: string; accept?: string } {
 
 /**
  * How a declaration names an operation's result. TypeDoc (0.28) renders a reference to an alias whose
- * type is an array (`Promise<ListCatalogsResult>`) as `any[]`: it takes any reference to an array type
- * for `Array<T>` and reads the missing `T`. An array result is therefore written as the array of its
- * items (`ListCatalogsResult[number][]`), the same type for tsc, which TypeDoc renders as it is.
+ * type is an array (`Promise<ListCatalogsResult>`, also inside `ListCatalogsResult[number]`) as `any[]`:
+ * it takes any reference to an array type for `Array<T>` and reads the missing `T`. An array result is
+ * therefore written as the array of its items, named from the spec (`components["schemas"]["Catalog"][]`),
+ * the same type for tsc, which TypeDoc renders as it is (`pnpm docs` checks that none renders as any).
  */
 function resultRef(m: Method, name: string): string {
-  const [, response] = successOf(m.op);
+  const [code, response] = successOf(m.op);
   const schema = deref(spec, response?.content?.["application/json"]?.schema);
-  return schema?.type === "array" && !allowsEmpty(m.op) ? `${name}[number][]` : name;
+  if (schema?.type !== "array" || allowsEmpty(m.op)) return name;
+  const ref: unknown = schema.items?.$ref;
+  if (typeof ref === "string" && ref.startsWith("#/components/schemas/")) return `components["schemas"][${quote(ref.split("/").pop()!)}][]`;
+  return `operations[${quote(m.op.operationId)}]["responses"][${code}]["content"]["application/json"][number][]`;
 }
 
 function bodyOfOp(op: SpecOperation) {
@@ -340,6 +344,7 @@ const operationsText = [
   "// `await getCacheStatus(core, { projectId, cacheId })`. A bundler keeps only the ones a program imports.",
   `import { operation, type OperationFunction, type OptionalArgsOperationFunction } from "../internal/core.js";`,
   `import type * as R from "./resources.js";`,
+  `import type { components, operations } from "@peaka/api-types";`,
   ...(ops.some((o) => bodyOfOp(o).kind === "multipart") ? [`import { toFormData } from "../internal/multipart.js";`] : []),
   ...(usesEvents ? [`import { eventStream } from "../stream.js";`] : []),
   ...(exactNumbers.length ? [`import { parseExactJson } from "../internal/json.js";`] : []),

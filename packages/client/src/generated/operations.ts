@@ -5,6 +5,7 @@
 // `await getCacheStatus(core, { projectId, cacheId })`. A bundler keeps only the ones a program imports.
 import { operation, type OperationFunction, type OptionalArgsOperationFunction } from "../internal/core.js";
 import type * as R from "./resources.js";
+import type { components, operations } from "@peaka/api-types";
 import { toFormData } from "../internal/multipart.js";
 import { eventStream } from "../stream.js";
 import { parseExactJson } from "../internal/json.js";
@@ -31,7 +32,7 @@ export const getKeyInfo: OptionalArgsOperationFunction<R.GetKeyInfoArgs, R.GetKe
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const listOrganizations: OptionalArgsOperationFunction<R.ListOrganizationsArgs, R.ListOrganizationsResult[number][]> = /* @__PURE__ */ operation({ n: "organizations.list", m: "GET", p: "/organizations", r: "json", k: 1, i: "listOrganizations" });
+export const listOrganizations: OptionalArgsOperationFunction<R.ListOrganizationsArgs, components["schemas"]["Organization"][]> = /* @__PURE__ */ operation({ n: "organizations.list", m: "GET", p: "/organizations", r: "json", k: 1, i: "listOrganizations" });
 
 /**
  * Get an organization
@@ -53,7 +54,7 @@ export const getOrganization: OperationFunction<R.GetOrganizationArgs, R.GetOrga
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const listWorkspaces: OperationFunction<R.ListWorkspacesArgs, R.ListWorkspacesResult[number][]> = /* @__PURE__ */ operation({ n: "workspaces.list", m: "GET", p: "/organizations/{organizationId}/workspaces", r: "json", k: 1, i: "listWorkspaces" });
+export const listWorkspaces: OperationFunction<R.ListWorkspacesArgs, components["schemas"]["Workspace"][]> = /* @__PURE__ */ operation({ n: "workspaces.list", m: "GET", p: "/organizations/{organizationId}/workspaces", r: "json", k: 1, i: "listWorkspaces" });
 
 /**
  * Create a workspace
@@ -108,7 +109,7 @@ export const deleteWorkspace: OperationFunction<R.DeleteWorkspaceArgs, R.DeleteW
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const listProjects: OperationFunction<R.ListProjectsArgs, R.ListProjectsResult[number][]> = /* @__PURE__ */ operation({ n: "projects.list", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects", r: "json", k: 1, i: "listProjects" });
+export const listProjects: OperationFunction<R.ListProjectsArgs, components["schemas"]["Project"][]> = /* @__PURE__ */ operation({ n: "projects.list", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects", r: "json", k: 1, i: "listProjects" });
 
 /**
  * Create a project in a workspace
@@ -164,7 +165,7 @@ export const deleteProject: OperationFunction<R.DeleteProjectArgs, R.DeleteProje
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  * @deprecated This route is deprecated by Peaka.
  */
-export const listLegacyProjects: OptionalArgsOperationFunction<R.ListLegacyProjectsArgs, R.ListLegacyProjectsResult[number][]> = /* @__PURE__ */ operation({ n: "legacyProjects.list", m: "GET", p: "/projects", r: "json", k: 1, i: "listLegacyProjects" });
+export const listLegacyProjects: OptionalArgsOperationFunction<R.ListLegacyProjectsArgs, components["schemas"]["Project"][]> = /* @__PURE__ */ operation({ n: "legacyProjects.list", m: "GET", p: "/projects", r: "json", k: 1, i: "listLegacyProjects" });
 
 /**
  * Create a project (deprecated)
@@ -223,7 +224,7 @@ export const deleteLegacyProject: OperationFunction<R.DeleteLegacyProjectArgs, R
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const listApiKeys: OperationFunction<R.ListApiKeysArgs, R.ListApiKeysResult[number][]> = /* @__PURE__ */ operation({ n: "apiKeys.list", m: "GET", p: "/projects/{projectId}/apiKeys", r: "json", k: 1, i: "listApiKeys" });
+export const listApiKeys: OperationFunction<R.ListApiKeysArgs, components["schemas"]["ApiKey"][]> = /* @__PURE__ */ operation({ n: "apiKeys.list", m: "GET", p: "/projects/{projectId}/apiKeys", r: "json", k: 1, i: "listApiKeys" });
 
 /**
  * Create a project API key
@@ -256,7 +257,7 @@ export const deleteApiKey: OperationFunction<R.DeleteApiKeyArgs, R.DeleteApiKeyR
  *
  * Keys: a partner key or a project key.
  */
-export const listConnectionConfigs: OptionalArgsOperationFunction<R.ListConnectionConfigsArgs, R.ListConnectionConfigsResult[number][]> = /* @__PURE__ */ operation({ n: "connections.listConfigs", m: "GET", p: "/connections/config", r: "json", i: "listConnectionConfigs" });
+export const listConnectionConfigs: OptionalArgsOperationFunction<R.ListConnectionConfigsArgs, components["schemas"]["ConnectionConfiguration"][]> = /* @__PURE__ */ operation({ n: "connections.listConfigs", m: "GET", p: "/connections/config", r: "json", i: "listConnectionConfigs" });
 
 /**
  * Get one connector's configuration
@@ -278,7 +279,7 @@ export const getConnectionConfig: OperationFunction<R.GetConnectionConfigArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const listConnections: OperationFunction<R.ListConnectionsArgs, R.ListConnectionsResult[number][]> = /* @__PURE__ */ operation({ n: "connections.list", m: "GET", p: "/connections/{projectId}", r: "json", i: "listConnections" });
+export const listConnections: OperationFunction<R.ListConnectionsArgs, components["schemas"]["Connection"][]> = /* @__PURE__ */ operation({ n: "connections.list", m: "GET", p: "/connections/{projectId}", r: "json", i: "listConnections" });
 
 /**
  * Create a connection
@@ -355,7 +356,7 @@ export const getConnectionDetail: OperationFunction<R.GetConnectionDetailArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const listCatalogs: OperationFunction<R.ListCatalogsArgs, R.ListCatalogsResult[number][]> = /* @__PURE__ */ operation({ n: "catalogs.list", m: "GET", p: "/data/projects/{projectId}/catalogs", r: "json", i: "listCatalogs" });
+export const listCatalogs: OperationFunction<R.ListCatalogsArgs, components["schemas"]["Catalog"][]> = /* @__PURE__ */ operation({ n: "catalogs.list", m: "GET", p: "/data/projects/{projectId}/catalogs", r: "json", i: "listCatalogs" });
 
 /**
  * Create a catalog
@@ -399,7 +400,7 @@ export const deleteCatalog: OperationFunction<R.DeleteCatalogArgs, R.DeleteCatal
  *
  * Keys: a partner key or a project key.
  */
-export const listCatalogSchemas: OperationFunction<R.ListCatalogSchemasArgs, R.ListCatalogSchemasResult[number][]> = /* @__PURE__ */ operation({ n: "catalogs.listSchemas", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas", r: "json", i: "listCatalogSchemas" });
+export const listCatalogSchemas: OperationFunction<R.ListCatalogSchemasArgs, components["schemas"]["CatalogSchema"][]> = /* @__PURE__ */ operation({ n: "catalogs.listSchemas", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas", r: "json", i: "listCatalogSchemas" });
 
 /**
  * List the tables of a schema
@@ -410,7 +411,7 @@ export const listCatalogSchemas: OperationFunction<R.ListCatalogSchemasArgs, R.L
  *
  * Keys: a partner key or a project key.
  */
-export const listCatalogTables: OperationFunction<R.ListCatalogTablesArgs, R.ListCatalogTablesResult[number][]> = /* @__PURE__ */ operation({ n: "catalogs.listTables", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables", r: "json", i: "listCatalogTables" });
+export const listCatalogTables: OperationFunction<R.ListCatalogTablesArgs, components["schemas"]["CatalogTable"][]> = /* @__PURE__ */ operation({ n: "catalogs.listTables", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables", r: "json", i: "listCatalogTables" });
 
 /**
  * List the columns of a table
@@ -421,7 +422,7 @@ export const listCatalogTables: OperationFunction<R.ListCatalogTablesArgs, R.Lis
  *
  * Keys: a partner key or a project key.
  */
-export const listCatalogColumns: OperationFunction<R.ListCatalogColumnsArgs, R.ListCatalogColumnsResult[number][]> = /* @__PURE__ */ operation({ n: "catalogs.listColumns", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/columns", r: "json", i: "listCatalogColumns" });
+export const listCatalogColumns: OperationFunction<R.ListCatalogColumnsArgs, components["schemas"]["CatalogColumn"][]> = /* @__PURE__ */ operation({ n: "catalogs.listColumns", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/columns", r: "json", i: "listCatalogColumns" });
 
 /**
  * Tell whether a table is cached
@@ -476,7 +477,7 @@ export const searchCatalogs: OperationFunction<R.SearchCatalogsArgs, R.SearchCat
  *
  * Keys: a partner key or a project key.
  */
-export const listBiTables: OperationFunction<R.ListBiTablesArgs, R.ListBiTablesResult[number][]> = /* @__PURE__ */ operation({ n: "tables.listBiTables", m: "GET", p: "/data/projects/{projectId}/bitable", r: "json", i: "listBiTables" });
+export const listBiTables: OperationFunction<R.ListBiTablesArgs, components["schemas"]["InternalTable"][]> = /* @__PURE__ */ operation({ n: "tables.listBiTables", m: "GET", p: "/data/projects/{projectId}/bitable", r: "json", i: "listBiTables" });
 
 /**
  * Create a BI table
@@ -509,7 +510,7 @@ export const deleteBiTable: OperationFunction<R.DeleteBiTableArgs, R.DeleteBiTab
  *
  * Keys: a partner key or a project key.
  */
-export const listBiTableColumns: OperationFunction<R.ListBiTableColumnsArgs, R.ListBiTableColumnsResult[number][]> = /* @__PURE__ */ operation({ n: "tables.listBiColumns", m: "GET", p: "/data/projects/{projectId}/bitable/{tableName}/columns", r: "json", i: "listBiTableColumns" });
+export const listBiTableColumns: OperationFunction<R.ListBiTableColumnsArgs, components["schemas"]["InternalTableColumn"][]> = /* @__PURE__ */ operation({ n: "tables.listBiColumns", m: "GET", p: "/data/projects/{projectId}/bitable/{tableName}/columns", r: "json", i: "listBiTableColumns" });
 
 /**
  * Add columns to a BI table
@@ -520,7 +521,7 @@ export const listBiTableColumns: OperationFunction<R.ListBiTableColumnsArgs, R.L
  *
  * Keys: a partner key or a project key.
  */
-export const addBiTableColumns: OperationFunction<R.AddBiTableColumnsArgs, R.AddBiTableColumnsResult[number][]> = /* @__PURE__ */ operation({ n: "tables.addBiColumns", m: "POST", p: "/data/projects/{projectId}/bitable/{tableName}/columns", b: "json", r: "json", i: "addBiTableColumns" });
+export const addBiTableColumns: OperationFunction<R.AddBiTableColumnsArgs, components["schemas"]["InternalTableColumn"][]> = /* @__PURE__ */ operation({ n: "tables.addBiColumns", m: "POST", p: "/data/projects/{projectId}/bitable/{tableName}/columns", b: "json", r: "json", i: "addBiTableColumns" });
 
 /**
  * Change a column of a BI table
@@ -531,7 +532,7 @@ export const addBiTableColumns: OperationFunction<R.AddBiTableColumnsArgs, R.Add
  *
  * Keys: a partner key or a project key.
  */
-export const updateBiTableColumn: OperationFunction<R.UpdateBiTableColumnArgs, R.UpdateBiTableColumnResult[number][]> = /* @__PURE__ */ operation({ n: "tables.updateBiColumn", m: "PUT", p: "/data/projects/{projectId}/bitable/{tableName}/columns/{columnName}", b: "json", r: "json", i: "updateBiTableColumn" });
+export const updateBiTableColumn: OperationFunction<R.UpdateBiTableColumnArgs, components["schemas"]["InternalTableColumn"][]> = /* @__PURE__ */ operation({ n: "tables.updateBiColumn", m: "PUT", p: "/data/projects/{projectId}/bitable/{tableName}/columns/{columnName}", b: "json", r: "json", i: "updateBiTableColumn" });
 
 /**
  * Remove a column from a BI table
@@ -553,7 +554,7 @@ export const deleteBiTableColumn: OperationFunction<R.DeleteBiTableColumnArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const listInternalTables: OperationFunction<R.ListInternalTablesArgs, R.ListInternalTablesResult[number][]> = /* @__PURE__ */ operation({ n: "tables.list", m: "GET", p: "/data/projects/{projectId}/table", r: "json", i: "listInternalTables" });
+export const listInternalTables: OperationFunction<R.ListInternalTablesArgs, components["schemas"]["InternalTable"][]> = /* @__PURE__ */ operation({ n: "tables.list", m: "GET", p: "/data/projects/{projectId}/table", r: "json", i: "listInternalTables" });
 
 /**
  * Create a Peaka Table
@@ -586,7 +587,7 @@ export const deleteInternalTable: OperationFunction<R.DeleteInternalTableArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const listInternalTableColumns: OperationFunction<R.ListInternalTableColumnsArgs, R.ListInternalTableColumnsResult[number][]> = /* @__PURE__ */ operation({ n: "tables.listColumns", m: "GET", p: "/data/projects/{projectId}/table/{tableName}/columns", r: "json", i: "listInternalTableColumns" });
+export const listInternalTableColumns: OperationFunction<R.ListInternalTableColumnsArgs, components["schemas"]["InternalTableColumn"][]> = /* @__PURE__ */ operation({ n: "tables.listColumns", m: "GET", p: "/data/projects/{projectId}/table/{tableName}/columns", r: "json", i: "listInternalTableColumns" });
 
 /**
  * Add columns to a Peaka Table
@@ -597,7 +598,7 @@ export const listInternalTableColumns: OperationFunction<R.ListInternalTableColu
  *
  * Keys: a partner key or a project key.
  */
-export const addInternalTableColumns: OperationFunction<R.AddInternalTableColumnsArgs, R.AddInternalTableColumnsResult[number][]> = /* @__PURE__ */ operation({ n: "tables.addColumns", m: "POST", p: "/data/projects/{projectId}/table/{tableName}/columns", b: "json", r: "json", i: "addInternalTableColumns" });
+export const addInternalTableColumns: OperationFunction<R.AddInternalTableColumnsArgs, components["schemas"]["InternalTableColumn"][]> = /* @__PURE__ */ operation({ n: "tables.addColumns", m: "POST", p: "/data/projects/{projectId}/table/{tableName}/columns", b: "json", r: "json", i: "addInternalTableColumns" });
 
 /**
  * Change a column of a Peaka Table
@@ -608,7 +609,7 @@ export const addInternalTableColumns: OperationFunction<R.AddInternalTableColumn
  *
  * Keys: a partner key or a project key.
  */
-export const updateInternalTableColumn: OperationFunction<R.UpdateInternalTableColumnArgs, R.UpdateInternalTableColumnResult[number][]> = /* @__PURE__ */ operation({ n: "tables.updateColumn", m: "PUT", p: "/data/projects/{projectId}/table/{tableName}/columns/{columnName}", b: "json", r: "json", i: "updateInternalTableColumn" });
+export const updateInternalTableColumn: OperationFunction<R.UpdateInternalTableColumnArgs, components["schemas"]["InternalTableColumn"][]> = /* @__PURE__ */ operation({ n: "tables.updateColumn", m: "PUT", p: "/data/projects/{projectId}/table/{tableName}/columns/{columnName}", b: "json", r: "json", i: "updateInternalTableColumn" });
 
 /**
  * Remove a column from a Peaka Table
@@ -652,7 +653,7 @@ export const getInternalTableCsvSample: OperationFunction<R.GetInternalTableCsvS
  *
  * Keys: a partner key or a project key.
  */
-export const listQueries: OperationFunction<R.ListQueriesArgs, R.ListQueriesResult[number][]> = /* @__PURE__ */ operation({ n: "queries.list", m: "GET", p: "/data/projects/{projectId}/queries", r: "json", i: "listQueries" });
+export const listQueries: OperationFunction<R.ListQueriesArgs, components["schemas"]["SavedQuery"][]> = /* @__PURE__ */ operation({ n: "queries.list", m: "GET", p: "/data/projects/{projectId}/queries", r: "json", i: "listQueries" });
 
 /**
  * Save a new query
@@ -883,7 +884,7 @@ export const createCache: OperationFunction<R.CreateCacheArgs, R.CreateCacheResu
  *
  * Keys: a partner key or a project key.
  */
-export const createCacheBatch: OperationFunction<R.CreateCacheBatchArgs, R.CreateCacheBatchResult[number][]> = /* @__PURE__ */ operation({ n: "cache.createBatch", m: "POST", p: "/data/projects/{projectId}/cache/batch", b: "json", r: "json", i: "createCacheBatch" });
+export const createCacheBatch: OperationFunction<R.CreateCacheBatchArgs, components["schemas"]["CacheCreateStatus"][]> = /* @__PURE__ */ operation({ n: "cache.createBatch", m: "POST", p: "/data/projects/{projectId}/cache/batch", b: "json", r: "json", i: "createCacheBatch" });
 
 /**
  * List the status of every cache in a project
@@ -894,7 +895,7 @@ export const createCacheBatch: OperationFunction<R.CreateCacheBatchArgs, R.Creat
  *
  * Keys: a partner key or a project key.
  */
-export const listCacheStatusesByProject: OperationFunction<R.ListCacheStatusesByProjectArgs, R.ListCacheStatusesByProjectResult[number][]> = /* @__PURE__ */ operation({ n: "cache.listStatusesByProject", m: "GET", p: "/data/projects/{projectId}/cache/status", r: "json", i: "listCacheStatusesByProject" });
+export const listCacheStatusesByProject: OperationFunction<R.ListCacheStatusesByProjectArgs, components["schemas"]["CacheStatus"][]> = /* @__PURE__ */ operation({ n: "cache.listStatusesByProject", m: "GET", p: "/data/projects/{projectId}/cache/status", r: "json", i: "listCacheStatusesByProject" });
 
 /**
  * Get the settings of a cache
@@ -960,7 +961,7 @@ export const cancelCacheIncrementalUpdate: OperationFunction<R.CancelCacheIncrem
  *
  * Keys: a partner key or a project key.
  */
-export const listCacheExecutionHistory: OperationFunction<R.ListCacheExecutionHistoryArgs, R.ListCacheExecutionHistoryResult[number][]> = /* @__PURE__ */ operation({ n: "cache.listExecutionHistory", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}/executionHistory", q: ["limit", "offset"], r: "json", i: "listCacheExecutionHistory" });
+export const listCacheExecutionHistory: OperationFunction<R.ListCacheExecutionHistoryArgs, components["schemas"]["CacheExecutionInfo"][]> = /* @__PURE__ */ operation({ n: "cache.listExecutionHistory", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}/executionHistory", q: ["limit", "offset"], r: "json", i: "listCacheExecutionHistory" });
 
 /**
  * Start a full refresh of a cache now
@@ -1004,7 +1005,7 @@ export const getCacheStatus: OperationFunction<R.GetCacheStatusArgs, R.GetCacheS
  *
  * Keys: a partner key or a project key.
  */
-export const listCacheStatusesByCatalog: OperationFunction<R.ListCacheStatusesByCatalogArgs, R.ListCacheStatusesByCatalogResult[number][]> = /* @__PURE__ */ operation({ n: "cache.listStatusesByCatalog", m: "GET", p: "/data/projects/{projectId}/catalog/{catalogId}/cache/status", r: "json", i: "listCacheStatusesByCatalog" });
+export const listCacheStatusesByCatalog: OperationFunction<R.ListCacheStatusesByCatalogArgs, components["schemas"]["CacheStatus"][]> = /* @__PURE__ */ operation({ n: "cache.listStatusesByCatalog", m: "GET", p: "/data/projects/{projectId}/catalog/{catalogId}/cache/status", r: "json", i: "listCacheStatusesByCatalog" });
 
 /**
  * List the status of every cache in a schema
@@ -1015,7 +1016,7 @@ export const listCacheStatusesByCatalog: OperationFunction<R.ListCacheStatusesBy
  *
  * Keys: a partner key or a project key.
  */
-export const listCacheStatusesBySchema: OperationFunction<R.ListCacheStatusesBySchemaArgs, R.ListCacheStatusesBySchemaResult[number][]> = /* @__PURE__ */ operation({ n: "cache.listStatusesBySchema", m: "GET", p: "/data/projects/{projectId}/catalog/{catalogId}/schema/{schemaName}/cache/status", r: "json", i: "listCacheStatusesBySchema" });
+export const listCacheStatusesBySchema: OperationFunction<R.ListCacheStatusesBySchemaArgs, components["schemas"]["CacheStatus"][]> = /* @__PURE__ */ operation({ n: "cache.listStatusesBySchema", m: "GET", p: "/data/projects/{projectId}/catalog/{catalogId}/schema/{schemaName}/cache/status", r: "json", i: "listCacheStatusesBySchema" });
 
 /**
  * Start exporting a saved query's result
@@ -1048,7 +1049,7 @@ export const exportTable: OperationFunction<R.ExportTableArgs, R.ExportTableResu
  *
  * Keys: a partner key or a project key.
  */
-export const listExports: OperationFunction<R.ListExportsArgs, R.ListExportsResult[number][]> = /* @__PURE__ */ operation({ n: "exports.list", m: "GET", p: "/data/projects/{projectId}/exports", q: ["status", "limit", "createdBefore"], r: "json", i: "listExports" });
+export const listExports: OperationFunction<R.ListExportsArgs, components["schemas"]["ExportJob"][]> = /* @__PURE__ */ operation({ n: "exports.list", m: "GET", p: "/data/projects/{projectId}/exports", q: ["status", "limit", "createdBefore"], r: "json", i: "listExports" });
 
 /**
  * Get an export job and its files
@@ -1081,7 +1082,7 @@ export const cancelExport: OperationFunction<R.CancelExportArgs, R.CancelExportR
  *
  * Keys: a partner key or a project key.
  */
-export const listParametricTables: OperationFunction<R.ListParametricTablesArgs, R.ListParametricTablesResult[number][]> = /* @__PURE__ */ operation({ n: "parametricTables.list", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/parametricTables", r: "json", i: "listParametricTables" });
+export const listParametricTables: OperationFunction<R.ListParametricTablesArgs, components["schemas"]["ParametricTable"][]> = /* @__PURE__ */ operation({ n: "parametricTables.list", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/parametricTables", r: "json", i: "listParametricTables" });
 
 /**
  * Create a parametric table
@@ -1500,7 +1501,7 @@ export const transpileSql: OperationFunction<R.TranspileSqlArgs, R.TranspileSqlR
  *
  * Keys: a partner key or a project key.
  */
-export const listMaterializedQueryStatuses: OperationFunction<R.ListMaterializedQueryStatusesArgs, R.ListMaterializedQueryStatusesResult[number][]> = /* @__PURE__ */ operation({ n: "materializedQueries.listStatuses", m: "GET", p: "/data/projects/{projectId}/materialized-queries/status", r: "json", i: "listMaterializedQueryStatuses" });
+export const listMaterializedQueryStatuses: OperationFunction<R.ListMaterializedQueryStatusesArgs, components["schemas"]["MaterializedQueryStatus"][]> = /* @__PURE__ */ operation({ n: "materializedQueries.listStatuses", m: "GET", p: "/data/projects/{projectId}/materialized-queries/status", r: "json", i: "listMaterializedQueryStatuses" });
 
 /**
  * Cancel the running refresh of a materialized query
