@@ -59,10 +59,8 @@ export function describeRequest(method: string, url: string, base?: string): Req
       if (SECRET_QUERY.test(name)) u.searchParams.set(name, "[redacted]");
     }
     path = u.pathname + u.search;
-    if (base !== undefined && url.startsWith(base)) {
-      const prefix = new URL(base).pathname.replace(/\/+$/, "");
-      if (prefix && path.startsWith(`${prefix}/`)) path = path.slice(prefix.length);
-    }
+    // A base URL is kept without a trailing slash (options.ts): its path is "/api/v1", or "/" for none.
+    if (base && url.startsWith(base)) path = path.slice(new URL(base).pathname.replace(/\/$/, "").length);
   } catch {
     // not an absolute URL: keep what we were given
   }
@@ -132,7 +130,14 @@ export class PeakaApiError extends PeakaError {
     const info = describeRequest(init.method, init.url, init.base);
     const parsed = parseErrorBody(init.bodyText);
     const detail = parsed.message ?? excerpt(init.bodyText);
-    super(message ?? `${requestLine(init)}${detail ? `: ${detail}` : ""}`);
+    // A 403 from an operation only a partner key may call: the likely cause, not a claim about the key sent.
+    const hint = init.partnerKeyOnly && init.status === 403 ? "this operation needs a partner key; a project key gets 403" : "";
+    super(
+      message ??
+        `${init.status} ${info.method} ${info.path}${init.operationId ? ` (${init.operationId})` : ""}${hint ? `: ${hint}` : ""}${
+          detail ? (hint ? ` (${detail})` : `: ${detail}`) : ""
+        }`,
+    );
     this.status = init.status;
     this.operationId = init.operationId;
     this.pathTemplate = init.pathTemplate;
@@ -177,21 +182,9 @@ export class PeakaPermissionDeniedError extends PeakaApiError {
   /** True when the operation accepts only a partner key, so a project key can never pass it. */
   readonly partnerKeyOnly: boolean;
   constructor(init: ApiErrorInit, message?: string) {
-    super(init, message ?? (init.partnerKeyOnly ? partnerKeyMessage(init) : undefined));
+    super(init, message);
     this.partnerKeyOnly = init.partnerKeyOnly === true;
   }
-}
-
-/** "404 GET /data/projects/p1/catalogs/7 (getCatalog)": the start of an API error's message. */
-function requestLine(init: ApiErrorInit): string {
-  const info = describeRequest(init.method, init.url, init.base);
-  return `${init.status} ${info.method} ${info.path}${init.operationId ? ` (${init.operationId})` : ""}`;
-}
-
-/** A 403 from an operation only a partner key may call: says what may be the cause, not that it is. */
-function partnerKeyMessage(init: ApiErrorInit): string {
-  const detail = parseErrorBody(init.bodyText).message ?? excerpt(init.bodyText);
-  return `${requestLine(init)}: this operation needs a partner key; a project key gets 403${detail ? ` (${detail})` : ""}`;
 }
 export class PeakaNotFoundError extends PeakaApiError {
   override name = "PeakaNotFoundError";
@@ -275,28 +268,17 @@ export class PeakaTimeoutError extends PeakaError {
 }
 
 /**
- * The caller's AbortSignal fired. `cause` holds the signal's reason, and the message says it
- * (`GET /info was aborted: shutting down`).
+ * The caller's AbortSignal fired. `cause` holds the signal's reason, and the message ends with it
+ * (`GET /info was aborted: shutting down`) when it is an Error or a string.
  */
 export class PeakaAbortError extends PeakaError {
   override name = "PeakaAbortError";
   constructor(message = "The operation was aborted", options?: { cause?: unknown }) {
-    const reason = options && "cause" in options ? reasonText(options.cause) : "";
-    super(reason ? `${message}: ${reason}` : message, options);
+    // The reason's text: an Error's message (a DOMException's too), a string as it is.
+    const reason = options?.cause;
+    const text = reason instanceof Error ? reason.message : typeof reason === "string" ? reason : "";
+    super(text ? `${message}: ${text}` : message, options);
   }
-}
-
-/**
- * An abort reason as a short text: an Error's message (a DOMException's too: "This operation was
- * aborted"), a string as it is; nothing for `undefined` or an object without a message.
- */
-function reasonText(reason: unknown): string {
-  const text = reason instanceof Error || (typeof reason === "object" && reason !== null && typeof (reason as { message?: unknown }).message === "string")
-    ? String((reason as { message: string }).message)
-    : typeof reason === "string" || typeof reason === "number"
-      ? String(reason)
-      : "";
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** A 2xx answer whose body was not what the operation promises (e.g. truncated JSON). */

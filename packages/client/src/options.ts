@@ -1,7 +1,7 @@
 import { PeakaConfigError } from "./errors.js";
 import { MIN_KEY_LENGTH } from "./internal/redact.js";
-import { readEnv, type EnvName, type PeakaEnv } from "./internal/env.js";
-import { stderrLogger, type Logger, type LogLevel } from "./internal/log.js";
+import { readEnv, type EnvName } from "./internal/env.js";
+import { LOG_LEVELS, stderrLogger, type Logger, type LogLevel } from "./internal/log.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./internal/retry.js";
 import { checkBoolean, checkCount, checkHeaders, checkTimeout, showValue } from "./internal/validate.js";
 
@@ -135,32 +135,31 @@ const CHECKED_URLS = new Map<string, string>();
 export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
-/** A variable's value in a message: short ones as they are, never a long one (it could be a key pasted in the wrong place). */
-function showEnv(value: string): string {
-  return value.length <= 32 ? JSON.stringify(value) : `a value of ${value.length} characters`;
+/**
+ * A variable's value, or undefined when it is unset; a value `ok` refuses throws, naming the variable and
+ * showing the value only when it is short (a long one could be a key pasted in the wrong place).
+ */
+function envValue(name: EnvName, ok: (value: string) => boolean, expected: string): string | undefined {
+  const value = readEnv(name);
+  if (value === undefined || ok(value)) return value;
+  throw new PeakaConfigError(`${name} must be ${expected}; got ${value.length > 32 ? `a value of ${value.length} characters` : JSON.stringify(value)}.`);
 }
 
-/** A whole number of `min` or more from a variable, or undefined when it is unset. */
-function envCount(env: PeakaEnv, name: EnvName, min: number, unit: string): number | undefined {
-  const text = env[name];
-  if (text === undefined) return undefined;
-  const value = /^\s*\d{1,15}\s*$/.test(text) ? Number(text) : NaN;
-  if (!(value >= min)) {
-    throw new PeakaConfigError(`${name} must be a whole number${unit}, ${min} or more; got ${showEnv(text)}.`);
-  }
-  return value;
-}
+/** A whole number of `min` or more from a variable (at most 15 digits), or undefined when it is unset. */
+const envCount = (name: EnvName, min: number, unit: string): number | undefined => {
+  const text = envValue(name, (v) => /^\d{1,15}$/.test(v) && +v >= min, `a whole number${unit}, ${min} or more`);
+  return text === undefined ? undefined : +text;
+};
 
-/** A base URL, checked; `from` names where it came from. A value from the environment is never shown. */
-function checkBaseUrl(value: string, from: string, show: boolean): string {
+/** A base URL, checked; `from` names where it came from. The value is never shown (it could hold a secret). */
+function checkBaseUrl(value: string, from: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new PeakaConfigError(
-      `${from} is not a valid absolute URL${show ? `: ${JSON.stringify(String(value).slice(0, 200))}` : ""}. Example: "https://partner.peaka.studio/api/v1".`,
+      `${from} is not a valid absolute URL. Example: "https://partner.peaka.studio/api/v1".`,
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
@@ -172,11 +171,10 @@ function checkBaseUrl(value: string, from: string, show: boolean): string {
   return url.href.replace(/\/+$/, "");
 }
 
-function regionUrl(region: unknown, from: string): string {
+function regionUrl(region: unknown): string {
   if (!Object.hasOwn(REGIONS, region as string)) {
-    const shown = typeof region === "string" && from !== "`region`" ? showEnv(region) : JSON.stringify(region);
     throw new PeakaConfigError(
-      `Unknown region ${shown}${from === "`region`" ? "" : ` in ${from}`}: use one of ${Object.keys(REGIONS).map((r) => `"${r}"`).join(", ")}, or ${from === "`region`" ? "pass `baseUrl`" : "set PEAKA_BASE_URL"}.`,
+      `Unknown region ${JSON.stringify(region)}: use one of ${Object.keys(REGIONS).map((r) => `"${r}"`).join(", ")}, or pass \`baseUrl\`.`,
     );
   }
   return REGIONS[region as Region];
@@ -185,8 +183,8 @@ function regionUrl(region: unknown, from: string): string {
 /** Printable ASCII (or tabs), at least MIN_KEY_LENGTH (8) characters. */
 const PRINTABLE = /^[\t\x20-\x7e]{8,}$/;
 
-/** Checks an API key's characters; the message never contains the key. */
-export function checkApiKey(key: unknown): string {
+/** Checks an API key's characters; the message never contains the key. `name`: what the message calls it. */
+export function checkApiKey(key: unknown, name = "The API key"): string {
   // The common case in one test: printable ASCII (or tabs), not blank. The checks below name the problem.
   if (typeof key === "string" && PRINTABLE.test(key) && key.trim() !== "") return key;
   if (typeof key !== "string" || key.trim() === "") {
@@ -194,15 +192,15 @@ export function checkApiKey(key: unknown): string {
   }
   if (/[\r\n]/.test(key)) {
     throw new PeakaConfigError(
-      "The API key contains a line break (CR or LF), which cannot be sent in a header; check how it was read (a trailing newline from a file?).",
+      `${name} contains a line break (CR or LF), which cannot be sent in a header; check how it was read (a trailing newline from a file?).`,
     );
   }
   if (/[^\t\x20-\x7e]/.test(key)) {
-    throw new PeakaConfigError("The API key contains a character that cannot be sent in a header.");
+    throw new PeakaConfigError(`${name} contains a character that cannot be sent in a header.`);
   }
   if (key.length < MIN_KEY_LENGTH) {
     throw new PeakaConfigError(
-      `The API key has ${key.length} characters, fewer than ${MIN_KEY_LENGTH}: too short to redact safely.`,
+      `${name} has ${key.length} characters, fewer than ${MIN_KEY_LENGTH}: too short to redact safely.`,
     );
   }
   return key;
@@ -213,20 +211,13 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
   if (typeof options !== "object" || options === null) {
     throw new PeakaConfigError("createPeakaClient expects an options object, e.g. { apiKey }.");
   }
-  // The environment, read once; every option passed wins over its variable.
-  const env = readEnv();
-  const apiKey = options.apiKey ?? env.PEAKA_API_KEY;
+  // The environment: each variable read once, and only where no option in code stands for it.
+  const apiKey = options.apiKey ?? readEnv("PEAKA_API_KEY");
   if (apiKey === undefined) {
     throw new PeakaConfigError("No API key: pass `apiKey` to createPeakaClient or set PEAKA_API_KEY.");
   }
-  if (typeof apiKey === "string") {
-    try {
-      checkApiKey(apiKey);
-    } catch (error) {
-      if (options.apiKey === undefined) throw new PeakaConfigError(`PEAKA_API_KEY: ${(error as Error).message}`);
-      throw error;
-    }
-  } else if (typeof apiKey !== "function") {
+  if (typeof apiKey === "string") checkApiKey(apiKey, options.apiKey === undefined ? "PEAKA_API_KEY" : undefined);
+  else if (typeof apiKey !== "function") {
     throw new PeakaConfigError("`apiKey` must be a string or a function that returns one.");
   }
 
@@ -235,15 +226,15 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
   if (known !== undefined) {
     baseUrl = known;
   } else if (options.baseUrl !== undefined) {
-    baseUrl = checkBaseUrl(options.baseUrl, "`baseUrl`", true);
+    baseUrl = checkBaseUrl(options.baseUrl, "`baseUrl`");
     if (CHECKED_URLS.size < 64) CHECKED_URLS.set(options.baseUrl, baseUrl);
   } else if (options.region !== undefined) {
-    baseUrl = regionUrl(options.region, "`region`");
-  } else if (env.PEAKA_BASE_URL !== undefined) {
+    baseUrl = regionUrl(options.region);
+  } else if ((baseUrl = readEnv("PEAKA_BASE_URL") as string)) {
     // PEAKA_BASE_URL wins over PEAKA_REGION, as `baseUrl` wins over `region`.
-    baseUrl = checkBaseUrl(env.PEAKA_BASE_URL, "PEAKA_BASE_URL", false);
+    baseUrl = checkBaseUrl(baseUrl, "PEAKA_BASE_URL");
   } else {
-    baseUrl = regionUrl(env.PEAKA_REGION ?? "us", env.PEAKA_REGION === undefined ? "`region`" : "PEAKA_REGION");
+    baseUrl = REGIONS[(envValue("PEAKA_REGION", (v) => Object.hasOwn(REGIONS, v), '"us" or "eu"') ?? "us") as Region];
   }
 
   const fetchImpl = options.fetch ?? globalFetch;
@@ -253,7 +244,7 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
   const headers: Record<string, string> = { ...checkHeaders("headers", options.headers, PeakaConfigError) };
   const timeout = checkTimeout(
     "timeout",
-    options.timeout ?? envCount(env, "PEAKA_TIMEOUT_MS", 1, " of milliseconds"),
+    options.timeout ?? envCount("PEAKA_TIMEOUT_MS", 1, " of milliseconds"),
     DEFAULT_TIMEOUT_MS,
     PeakaConfigError,
   );
@@ -267,10 +258,7 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
     maxRetryAfterMs: checkCount("retryBackoff.maxRetryAfterMs", backoff.maxRetryAfterMs, DEFAULT_BACKOFF.maxRetryAfterMs, 0, PeakaConfigError),
   };
   // PEAKA_LOG stands for `logLevel` ("off": none) and, without a `logger`, logs to stderr.
-  const envLog = env.PEAKA_LOG?.trim().toLowerCase();
-  if (envLog !== undefined && envLog !== "off" && !(LOG_LEVELS as readonly string[]).includes(envLog)) {
-    throw new PeakaConfigError(`PEAKA_LOG must be one of "debug", "info", "warn", "error" or "off"; got ${showEnv(env.PEAKA_LOG as string)}.`);
-  }
+  const envLog = envValue("PEAKA_LOG", (v) => [...LOG_LEVELS, "off"].includes(v.toLowerCase()), '"debug", "info", "warn", "error" or "off"')?.toLowerCase();
   const logLevel = options.logLevel ?? (envLog === "off" ? undefined : (envLog as LogLevel | undefined)) ?? "info";
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel as string)) {
     throw new PeakaConfigError(`Unknown logLevel ${JSON.stringify(logLevel)}: use "debug", "info", "warn" or "error".`);
@@ -283,7 +271,7 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
     baseUrl,
     fetch: fetchImpl,
     headers,
-    maxRetries: checkCount("maxRetries", options.maxRetries ?? envCount(env, "PEAKA_MAX_RETRIES", 0, ""), DEFAULT_MAX_RETRIES, 0, PeakaConfigError),
+    maxRetries: checkCount("maxRetries", options.maxRetries ?? envCount("PEAKA_MAX_RETRIES", 0, ""), DEFAULT_MAX_RETRIES, 0, PeakaConfigError),
     timeout,
     retryBackoff,
     logger,

@@ -41,12 +41,11 @@ function configError(options: PeakaClientOptions = {}): PeakaConfigError {
   return caught as PeakaConfigError;
 }
 
-/** What the client wrote to stderr (console.error) while `run` ran. */
+/** What the client wrote to stderr (console.error, which writes there) while `run` ran, a line per call. */
 async function stderrOf(run: () => Promise<unknown>): Promise<string> {
   const lines: string[] = [];
-  const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
+  const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    lines.push(`${args.join(" ")}\n`);
   });
   try {
     await run().catch(() => undefined);
@@ -65,10 +64,14 @@ describe("PEAKA_API_KEY", () => {
     expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${KEY}`, "Bearer sk-passed-in-code-91"]);
   });
 
-  it("a bad value names the variable and is not shown", () => {
+  it("is trimmed (a trailing newline from a file); a bad value names the variable and is not shown", async () => {
+    const server = await startServer(json(200, { status: "COMPLETED" }));
     vi.stubEnv("PEAKA_API_KEY", `${KEY}\n`);
+    await createPeakaClient({ baseUrl: server.baseUrl }).cache.getStatus(ids);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${KEY}`]);
+    vi.stubEnv("PEAKA_API_KEY", `${KEY}\r\nX-Injected: 1`);
     const error = configError();
-    expect(error.message).toMatch(/^PEAKA_API_KEY: .*line break/);
+    expect(error.message).toMatch(/^PEAKA_API_KEY contains a line break/);
     expect(error.message).not.toContain(KEY);
   });
 });
@@ -110,7 +113,7 @@ describe("PEAKA_BASE_URL and PEAKA_REGION", () => {
 
   it("a bad PEAKA_REGION names the variable", () => {
     vi.stubEnv("PEAKA_REGION", "asia");
-    expect(configError({ apiKey: KEY }).message).toBe('Unknown region "asia" in PEAKA_REGION: use one of "us", "eu", or set PEAKA_BASE_URL.');
+    expect(configError({ apiKey: KEY }).message).toBe('PEAKA_REGION must be "us" or "eu"; got "asia".');
   });
 });
 
@@ -195,7 +198,7 @@ describe("PEAKA_LOG", () => {
 
   it("a bad value names the variable", () => {
     vi.stubEnv("PEAKA_LOG", "verbose");
-    expect(configError({ apiKey: KEY }).message).toBe('PEAKA_LOG must be one of "debug", "info", "warn", "error" or "off"; got "verbose".');
+    expect(configError({ apiKey: KEY }).message).toBe('PEAKA_LOG must be "debug", "info", "warn", "error" or "off"; got "verbose".');
   });
 });
 

@@ -149,14 +149,7 @@ export async function callWithResponse(
   const request = buildRequest(core, op, args);
   const transport = core[TRANSPORT];
   const failed = (response: Response) =>
-    apiErrorFromResponse(response, {
-      method: request.method,
-      url: request.url,
-      base: request.base,
-      operationId: op.i,
-      pathTemplate: op.p,
-      partnerKeyOnly: op.k === 1,
-    });
+    apiErrorFromResponse(response, { ...request, operationId: op.i, pathTemplate: op.p, partnerKeyOnly: op.k === 1 });
   if (op.r === "stream") {
     // The stream's own controller: leaving the loop aborts the request; the caller's signal is
     // combined with it by AbortSignal.any (no listener on the caller's signal).

@@ -1,7 +1,9 @@
 // Optional logging. One line per attempt: method, path, status, attempt and duration. Headers are shown
 // only at debug level and always redacted; bodies only when `logBodies` is set.
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
+/** The levels, least severe first. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Anything with console-like methods; `console` itself works. */
 export interface Logger {
@@ -29,30 +31,17 @@ export interface LogSink {
   log(level: LogLevel, message: string, fields: Record<string, unknown>): void;
 }
 
-/**
- * The logger `PEAKA_LOG` turns on when no `logger` is passed: one line per entry on stderr
- * (`console.error` where there is no `process.stderr`), the fields as JSON. The fields are redacted before any logger sees them.
- */
-export const stderrLogger: Logger = {
-  debug: (message, fields) => writeLine("debug", message, fields),
-  info: (message, fields) => writeLine("info", message, fields),
-  warn: (message, fields) => writeLine("warn", message, fields),
-  error: (message, fields) => writeLine("error", message, fields),
-};
+/** One line on stderr (`console.error`): level, message and the (already redacted) fields as JSON. */
+const line =
+  (level: LogLevel) =>
+  (message: string, fields?: Record<string, unknown>): void =>
+    console.error(`[peaka] ${level}: ${message}`, JSON.stringify(fields));
 
-function writeLine(level: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
-  let text = "";
-  try {
-    text = fields === undefined ? "" : ` ${JSON.stringify(fields)}`;
-  } catch {
-    text = " [fields not serializable]";
-  }
-  const line = `[peaka] ${level}: ${message}${text}`;
-  // Node.js, Bun and Deno have process.stderr; elsewhere (a browser) the console's error stream.
-  const stderr = (globalThis as { process?: { stderr?: { write?(chunk: string): unknown } } }).process?.stderr;
-  if (typeof stderr?.write === "function") stderr.write(`${line}\n`);
-  else console.error(line);
-}
+/**
+ * The logger `PEAKA_LOG` turns on when no `logger` is passed: one line per entry on stderr, the fields
+ * as JSON. The fields are redacted before any logger sees them.
+ */
+export const stderrLogger: Logger = Object.fromEntries(LOG_LEVELS.map((level) => [level, line(level)]));
 
 /** The sink of a client without a logger: one shared object, nothing to allocate per client. */
 const SILENT: LogSink = { enabled: () => false, log: () => undefined };
