@@ -1,9 +1,9 @@
 // Optional logging. One line per attempt: method, path, status, attempt and duration. Headers are shown
 // only at debug level and always redacted; bodies only when `logBodies` is set.
 
+export type LogLevel = "debug" | "info" | "warn" | "error";
 /** The levels, least severe first. */
-export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 /** Anything with console-like methods; `console` itself works. */
 export interface Logger {
