@@ -58,6 +58,19 @@ export async function snippets() {
 
   createPeakaClient({ apiKey, logger: console, logLevel: "info" });
 
+  // README "Usage" and the "Errors and retries" guide: the operation an error belongs to.
+  try {
+    await peaka.catalogs.get({ projectId, catalogId: "1" });
+  } catch (error) {
+    if (error instanceof PeakaApiError) console.log(error.operationId, error.pathTemplate, error.path, `peaka.${error.operationId}.${error.status}`);
+  }
+  // The "Testing your code" guide: a fetch of your own instead of the network.
+  const faked = createPeakaClient({
+    apiKey: "sk-test-key-0000",
+    fetch: async () => Response.json({ id: "c-1", status: "COMPLETED" }),
+  });
+  await faked.cache.getStatus({ projectId, cacheId });
+
   await fullRefreshCacheAndWait(peaka, { projectId, cacheId }, {
     interval: 2_000,
     timeout: 30 * 60_000,

@@ -124,6 +124,22 @@ function resultOf(m: Method): { kind: string; type: string; accept?: string } {
   return { kind: "blob", type: "Blob", accept: first };
 }
 
+/**
+ * How a declaration names an operation's result. TypeDoc (0.28) renders a reference to an alias whose
+ * type is an array (`Promise<ListCatalogsResult>`, also inside `ListCatalogsResult[number]`) as `any[]`:
+ * it takes any reference to an array type for `Array<T>` and reads the missing `T`. An array result is
+ * therefore written as the array of its items, named from the spec (`components["schemas"]["Catalog"][]`),
+ * the same type for tsc, which TypeDoc renders as it is (`pnpm docs` checks that none renders as any).
+ */
+function resultRef(m: Method, name: string): string {
+  const [code, response] = successOf(m.op);
+  const schema = deref(spec, response?.content?.["application/json"]?.schema);
+  if (schema?.type !== "array" || allowsEmpty(m.op)) return name;
+  const ref: unknown = schema.items?.$ref;
+  if (typeof ref === "string" && ref.startsWith("#/components/schemas/")) return `components["schemas"][${quote(ref.split("/").pop()!)}][]`;
+  return `operations[${quote(m.op.operationId)}]["responses"][${code}]["content"]["application/json"][number][]`;
+}
+
 function bodyOfOp(op: SpecOperation) {
   return bodyOf({ op } as Method);
 }
@@ -242,6 +258,8 @@ for (const [resource, methods] of byResource) {
     );
     // The error factory names the partner key in the 403 message of such operations (core.ts).
     if (partnerOnly) specParts.push("k: 1");
+    // Every API error of the operation carries its operationId (and names it in its message); `p` is its path template.
+    specParts.push(`i: ${quote(m.op.operationId)}`);
     if (EXACT_NUMBERS.has(m.op.operationId)) {
       specParts.push("j: parseExactJson");
       exactNumbers.push(`${m.op.method.toUpperCase()} ${m.op.path}`);
@@ -252,7 +270,7 @@ for (const [resource, methods] of byResource) {
     const signature = `args${optional ? "?" : ""}: ${m.typeBase}Args, options?: RequestOptions`;
     ifaceLines.push(`  ${m.name}: {`);
     const generic = by ? `args${optional ? "?" : ""}: ${m.typeBase}Args & { ${by.param}?: P }, options?: RequestOptions` : signature;
-    const resultName = by ? `${m.typeBase}Result<P>` : `${m.typeBase}Result`;
+    const resultName = by ? `${m.typeBase}Result<P>` : resultRef(m, `${m.typeBase}Result`);
     ifaceLines.push(`    ${typeParam}(${generic}): Promise<${resultName}>;`);
     ifaceLines.push(`    /** Like calling the method, but resolves with \`{ data, response }\`. */`);
     ifaceLines.push(`    withResponse${typeParam}(${generic}): Promise<WithResponse<${resultName}>>;`);
@@ -260,7 +278,7 @@ for (const [resource, methods] of byResource) {
     const fnType = optional ? "OptionalArgsOperationFunction" : "OperationFunction";
     specLines.push(
       `/**\n${comment(doc.join("\n")).replace(/^   /gm, " ")}\n */`,
-      `export const ${m.op.operationId}: ${by ? by.fn : `${fnType}<R.${m.typeBase}Args, R.${m.typeBase}Result>`} = /* @__PURE__ */ operation({ ${specParts.join(", ")} }${transform ? `, ${transform}` : ""});`,
+      `export const ${m.op.operationId}: ${by ? by.fn : `${fnType}<R.${m.typeBase}Args, ${resultRef(m, `R.${m.typeBase}Result`)}>`} = /* @__PURE__ */ operation({ ${specParts.join(", ")} }${transform ? `, ${transform}` : ""});`,
       "",
     );
   }
@@ -326,6 +344,7 @@ const operationsText = [
   "// `await getCacheStatus(core, { projectId, cacheId })`. A bundler keeps only the ones a program imports.",
   `import { operation, type OperationFunction, type OptionalArgsOperationFunction } from "../internal/core.js";`,
   `import type * as R from "./resources.js";`,
+  `import type { components, operations } from "@peaka/api-types";`,
   ...(ops.some((o) => bodyOfOp(o).kind === "multipart") ? [`import { toFormData } from "../internal/multipart.js";`] : []),
   ...(usesEvents ? [`import { eventStream } from "../stream.js";`] : []),
   ...(exactNumbers.length ? [`import { parseExactJson } from "../internal/json.js";`] : []),

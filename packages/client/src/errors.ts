@@ -46,8 +46,12 @@ export interface RequestInfo {
 const EXCERPT = 500;
 const SECRET_QUERY = /^(api[-_]?key|key|token|access[-_]?token|secret|password|authorization)$/i;
 
-/** Method and path of a request, with key-like query values replaced by `[redacted]`. */
-export function describeRequest(method: string, url: string): RequestInfo {
+/**
+ * Method and path of a request, with key-like query values replaced by `[redacted]`. With `base` (the
+ * client's base URL), the base URL's own path (`/api/v1`) is left out: the path is the operation's, as
+ * in the spec (`/data/projects/p1/catalogs`).
+ */
+export function describeRequest(method: string, url: string, base?: string): RequestInfo {
   let path = url;
   try {
     const u = new URL(url);
@@ -55,16 +59,28 @@ export function describeRequest(method: string, url: string): RequestInfo {
       if (SECRET_QUERY.test(name)) u.searchParams.set(name, "[redacted]");
     }
     path = u.pathname + u.search;
+    // A base URL is kept without a trailing slash (options.ts): its path is "/api/v1", or "/" for none.
+    if (base && url.startsWith(base)) path = path.slice(new URL(base).pathname.replace(/\/$/, "").length);
   } catch {
     // not an absolute URL: keep what we were given
   }
   return { method: method.toUpperCase(), path };
 }
 
-interface ApiErrorInit {
+/** What an error knows of the operation that failed (from the spec, through the generated operation). */
+export interface OperationInfo {
+  /** The operation's operationId, e.g. `getCacheStatus`. */
+  operationId?: string | undefined;
+  /** The operation's path template, e.g. `/data/projects/{projectId}/cache/{cacheId}/status`. */
+  pathTemplate?: string | undefined;
+}
+
+interface ApiErrorInit extends OperationInfo {
   status: number;
   method: string;
   url: string;
+  /** The client's base URL, whose own path is left out of `path`. */
+  base?: string | undefined;
   headers?: Headers;
   bodyText: string;
   /** The operation accepts only a partner key (`x-peaka-key-types: [partner]` in the spec). */
@@ -86,9 +102,22 @@ export class PeakaApiError extends PeakaError {
    * sent. Some answers carry it with `errorCode: null` and nothing else to branch on.
    */
   readonly exception: string | undefined;
+  /**
+   * The operation that failed, by its operationId in the spec (e.g. `getCacheStatus`); also in the
+   * message. Undefined only for an error made by hand with `createApiError` without one.
+   */
+  readonly operationId: string | undefined;
+  /**
+   * The operation's path template from the spec (e.g. `/data/projects/{projectId}/cache/{cacheId}/status`):
+   * the same for every call of the operation, so errors can be grouped by it. `path` is the concrete one.
+   */
+  readonly pathTemplate: string | undefined;
   /** HTTP method of the request. */
   readonly method: string;
-  /** URL path (and query) of the request, without origin. */
+  /**
+   * URL path (and query) of the request as the operation's (e.g. `/data/projects/p1/catalogs`): without
+   * the origin and without the base URL's own path (`/api/v1`).
+   */
   readonly path: string;
   /** The request id of the answer (`x-request-id` or a similar header), when there is one. */
   readonly requestId: string | undefined;
@@ -98,11 +127,20 @@ export class PeakaApiError extends PeakaError {
   readonly headers: Headers;
 
   constructor(init: ApiErrorInit, message?: string) {
-    const info = describeRequest(init.method, init.url);
+    const info = describeRequest(init.method, init.url, init.base);
     const parsed = parseErrorBody(init.bodyText);
     const detail = parsed.message ?? excerpt(init.bodyText);
-    super(message ?? `${init.status} ${info.method} ${info.path}${detail ? `: ${detail}` : ""}`);
+    // A 403 from an operation only a partner key may call: the likely cause, not a claim about the key sent.
+    const hint = init.partnerKeyOnly && init.status === 403 ? "this operation needs a partner key; a project key gets 403" : "";
+    super(
+      message ??
+        `${init.status} ${info.method} ${info.path}${init.operationId ? ` (${init.operationId})` : ""}${hint ? `: ${hint}` : ""}${
+          detail ? (hint ? ` (${detail})` : `: ${detail}`) : ""
+        }`,
+    );
     this.status = init.status;
+    this.operationId = init.operationId;
+    this.pathTemplate = init.pathTemplate;
     this.errorCode = parsed.errorCode;
     this.exception = parsed.exception;
     this.method = info.method;
@@ -124,6 +162,8 @@ export class PeakaApiError extends PeakaError {
       status: this.status,
       errorCode: this.errorCode,
       exception: this.exception,
+      operationId: this.operationId,
+      pathTemplate: this.pathTemplate,
       method: this.method,
       path: this.path,
       requestId: this.requestId,
@@ -142,15 +182,9 @@ export class PeakaPermissionDeniedError extends PeakaApiError {
   /** True when the operation accepts only a partner key, so a project key can never pass it. */
   readonly partnerKeyOnly: boolean;
   constructor(init: ApiErrorInit, message?: string) {
-    super(init, message ?? (init.partnerKeyOnly ? partnerKeyMessage(init) : undefined));
+    super(init, message);
     this.partnerKeyOnly = init.partnerKeyOnly === true;
   }
-}
-
-function partnerKeyMessage(init: ApiErrorInit): string {
-  const info = describeRequest(init.method, init.url);
-  const detail = parseErrorBody(init.bodyText).message ?? excerpt(init.bodyText);
-  return `${init.status} ${info.method} ${info.path}: this operation needs a partner key; project keys are refused${detail ? ` (${detail})` : ""}`;
 }
 export class PeakaNotFoundError extends PeakaApiError {
   override name = "PeakaNotFoundError";
@@ -181,9 +215,7 @@ export function createApiError(init: ApiErrorInit): PeakaApiError {
 /** Reads the body of a non-2xx answer into a typed error; never throws a SyntaxError. */
 export async function apiErrorFromResponse(
   response: Response,
-  method: string,
-  url: string,
-  partnerKeyOnly?: boolean,
+  request: Omit<ApiErrorInit, "status" | "headers" | "bodyText">,
 ): Promise<PeakaApiError> {
   let bodyText = "";
   try {
@@ -191,7 +223,7 @@ export async function apiErrorFromResponse(
   } catch {
     // the connection dropped mid-body: keep what we have (nothing)
   }
-  return createApiError({ status: response.status, method, url, headers: response.headers, bodyText, partnerKeyOnly });
+  return createApiError({ ...request, status: response.status, headers: response.headers, bodyText });
 }
 
 /** No answer came: the connection was refused, reset or dropped. */
@@ -235,11 +267,17 @@ export class PeakaTimeoutError extends PeakaError {
   }
 }
 
-/** The caller's AbortSignal fired. `cause` holds the signal's reason. */
+/**
+ * The caller's AbortSignal fired. `cause` holds the signal's reason, and the message ends with it
+ * (`GET /info was aborted: shutting down`) when it is an Error or a string.
+ */
 export class PeakaAbortError extends PeakaError {
   override name = "PeakaAbortError";
   constructor(message = "The operation was aborted", options?: { cause?: unknown }) {
-    super(message, options);
+    // The reason's text: an Error's message (a DOMException's too), a string as it is.
+    const reason = options?.cause;
+    const text = reason instanceof Error ? reason.message : typeof reason === "string" ? reason : "";
+    super(text ? `${message}: ${text}` : message, options);
   }
 }
 
@@ -251,8 +289,8 @@ export class PeakaResponseError extends PeakaError {
   readonly path: string;
   /** An excerpt of the body that could not be read. */
   readonly body: string;
-  constructor(init: { status: number; method: string; url: string; bodyText: string }, options?: { cause?: unknown }) {
-    const info = describeRequest(init.method, init.url);
+  constructor(init: { status: number; method: string; url: string; bodyText: string; base?: string | undefined }, options?: { cause?: unknown }) {
+    const info = describeRequest(init.method, init.url, init.base);
     super(
       init.bodyText === ""
         ? `${init.status} ${info.method} ${info.path}: the answer is empty, but the operation promises JSON`

@@ -1,6 +1,7 @@
 import { PeakaConfigError } from "./errors.js";
 import { MIN_KEY_LENGTH } from "./internal/redact.js";
-import type { Logger, LogLevel } from "./internal/log.js";
+import { readEnv, type EnvName } from "./internal/env.js";
+import { LOG_LEVELS, stderrLogger, type Logger, type LogLevel } from "./internal/log.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./internal/retry.js";
 import { checkBoolean, checkCount, checkHeaders, checkTimeout, showValue } from "./internal/validate.js";
 
@@ -50,12 +51,14 @@ export interface PeakaClientOptions {
   apiKey?: ApiKeySource | undefined;
   /**
    * Which Peaka region to talk to: `"us"` (https://partner.peaka.studio/api/v1) or `"eu"`
-   * (https://partner.eu.peaka.studio/api/v1). Ignored when `baseUrl` is given. Default: `"us"`.
+   * (https://partner.eu.peaka.studio/api/v1). Ignored when `baseUrl` is given. Default: the
+   * `PEAKA_REGION` environment variable (ignored when `PEAKA_BASE_URL` is set), else `"us"`.
    */
   region?: Region | undefined;
   /**
    * Base URL of the API, including the `/api/v1` prefix, e.g. a mock server or a proxy.
-   * Overrides `region`. Default: the region's URL.
+   * Overrides `region`. Default: the `PEAKA_BASE_URL` environment variable (unless `region` is
+   * passed), else the region's URL.
    */
   baseUrl?: string | undefined;
   /**
@@ -71,7 +74,7 @@ export interface PeakaClientOptions {
   /**
    * How many times a failed request is retried (so at most `maxRetries + 1` attempts). Only
    * idempotent methods (GET, HEAD, PUT, DELETE) are retried unless a request opts in.
-   * Default: 2.
+   * Default: the `PEAKA_MAX_RETRIES` environment variable, else 2.
    */
   maxRetries?: number | undefined;
   /**
@@ -82,7 +85,7 @@ export interface PeakaClientOptions {
    * `parseAs: "stream"` the limit ends at the headers. A timed-out attempt (headers or body) is retried
    * like a connection error where the request may be repeated. `Infinity` means no limit; limits
    * above 2^31-1 ms (about 24.8 days, the most one timer holds) are kept exactly by chaining timers.
-   * Default: 60000 (60 s).
+   * Default: the `PEAKA_TIMEOUT_MS` environment variable, else 60000 (60 s).
    */
   timeout?: number | undefined;
   /**
@@ -92,9 +95,15 @@ export interface PeakaClientOptions {
    * Defaults: `initialDelayMs` 500, `maxDelayMs` 8000, `maxRetryAfterMs` 60000.
    */
   retryBackoff?: { initialDelayMs?: number | undefined; maxDelayMs?: number | undefined; maxRetryAfterMs?: number | undefined } | undefined;
-  /** Receives one line per attempt (method, path, status, attempt, duration). Default: no logging. */
+  /**
+   * Receives one line per attempt (method, path, status, attempt, duration). Default: none, or, when
+   * the `PEAKA_LOG` environment variable names a level, one line per entry on stderr.
+   */
   logger?: Logger | undefined;
-  /** The least severe level passed to `logger`. Default: `"info"`. */
+  /**
+   * The least severe level passed to `logger`. Default: the `PEAKA_LOG` environment variable (`"off"`
+   * turns logging off), else `"info"`.
+   */
   logLevel?: LogLevel | undefined;
   /** Also log request and response bodies (at `"debug"`). Secrets in headers are still redacted. Default: false. */
   logBodies?: boolean | undefined;
@@ -126,16 +135,56 @@ const CHECKED_URLS = new Map<string, string>();
 export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-function envApiKey(): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.["PEAKA_API_KEY"] || undefined;
+
+/**
+ * A variable's value, or undefined when it is unset; a value `ok` refuses throws, naming the variable and
+ * showing the value only when it is short (a long one could be a key pasted in the wrong place).
+ */
+function envValue(name: EnvName, ok: (value: string) => boolean, expected: string): string | undefined {
+  const value = readEnv(name);
+  if (value === undefined || ok(value)) return value;
+  throw new PeakaConfigError(`${name} must be ${expected}; got ${value.length > 32 ? `a value of ${value.length} characters` : JSON.stringify(value)}.`);
+}
+
+/** A whole number of `min` or more from a variable (at most 15 digits), or undefined when it is unset. */
+const envCount = (name: EnvName, min: number, unit: string): number | undefined => {
+  const text = envValue(name, (v) => /^\d{1,15}$/.test(v) && +v >= min, `a whole number${unit}, ${min} or more`);
+  return text === undefined ? undefined : +text;
+};
+
+/** A base URL, checked; `from` names where it came from. The value is never shown (it could hold a secret). */
+function checkBaseUrl(value: string, from: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new PeakaConfigError(
+      `${from} is not a valid absolute URL. Example: "https://partner.peaka.studio/api/v1".`,
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new PeakaConfigError(`${from} must use http or https; got ${url.protocol}`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new PeakaConfigError(`${from} may not contain a query, a fragment or credentials.`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function regionUrl(region: unknown): string {
+  if (!Object.hasOwn(REGIONS, region as string)) {
+    throw new PeakaConfigError(
+      `Unknown region ${JSON.stringify(region)}: use one of ${Object.keys(REGIONS).map((r) => `"${r}"`).join(", ")}, or pass \`baseUrl\`.`,
+    );
+  }
+  return REGIONS[region as Region];
 }
 
 /** Printable ASCII (or tabs), at least MIN_KEY_LENGTH (8) characters. */
 const PRINTABLE = /^[\t\x20-\x7e]{8,}$/;
 
-/** Checks an API key's characters; the message never contains the key. */
-export function checkApiKey(key: unknown): string {
+/** Checks an API key's characters; the message never contains the key. `name`: what the message calls it. */
+export function checkApiKey(key: unknown, name = "The API key"): string {
   // The common case in one test: printable ASCII (or tabs), not blank. The checks below name the problem.
   if (typeof key === "string" && PRINTABLE.test(key) && key.trim() !== "") return key;
   if (typeof key !== "string" || key.trim() === "") {
@@ -143,15 +192,15 @@ export function checkApiKey(key: unknown): string {
   }
   if (/[\r\n]/.test(key)) {
     throw new PeakaConfigError(
-      "The API key contains a line break (CR or LF), which cannot be sent in a header; check how it was read (a trailing newline from a file?).",
+      `${name} contains a line break (CR or LF), which cannot be sent in a header; check how it was read (a trailing newline from a file?).`,
     );
   }
   if (/[^\t\x20-\x7e]/.test(key)) {
-    throw new PeakaConfigError("The API key contains a character that cannot be sent in a header.");
+    throw new PeakaConfigError(`${name} contains a character that cannot be sent in a header.`);
   }
   if (key.length < MIN_KEY_LENGTH) {
     throw new PeakaConfigError(
-      `The API key has ${key.length} characters, fewer than ${MIN_KEY_LENGTH}: too short to redact safely.`,
+      `${name} has ${key.length} characters, fewer than ${MIN_KEY_LENGTH}: too short to redact safely.`,
     );
   }
   return key;
@@ -162,11 +211,12 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
   if (typeof options !== "object" || options === null) {
     throw new PeakaConfigError("createPeakaClient expects an options object, e.g. { apiKey }.");
   }
-  const apiKey = options.apiKey ?? envApiKey();
+  // The environment: each variable read once, and only where no option in code stands for it.
+  const apiKey = options.apiKey ?? readEnv("PEAKA_API_KEY");
   if (apiKey === undefined) {
     throw new PeakaConfigError("No API key: pass `apiKey` to createPeakaClient or set PEAKA_API_KEY.");
   }
-  if (typeof apiKey === "string") checkApiKey(apiKey);
+  if (typeof apiKey === "string") checkApiKey(apiKey, options.apiKey === undefined ? "PEAKA_API_KEY" : undefined);
   else if (typeof apiKey !== "function") {
     throw new PeakaConfigError("`apiKey` must be a string or a function that returns one.");
   }
@@ -176,30 +226,15 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
   if (known !== undefined) {
     baseUrl = known;
   } else if (options.baseUrl !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(options.baseUrl);
-    } catch {
-      throw new PeakaConfigError(
-        `\`baseUrl\` is not a valid absolute URL: ${JSON.stringify(String(options.baseUrl).slice(0, 200))}. Example: "https://partner.peaka.studio/api/v1".`,
-      );
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-      throw new PeakaConfigError(`\`baseUrl\` must use http or https; got ${url.protocol}`);
-    }
-    if (url.search || url.hash || url.username || url.password) {
-      throw new PeakaConfigError("`baseUrl` may not contain a query, a fragment or credentials.");
-    }
-    baseUrl = url.href.replace(/\/+$/, "");
+    baseUrl = checkBaseUrl(options.baseUrl, "`baseUrl`");
     if (CHECKED_URLS.size < 64) CHECKED_URLS.set(options.baseUrl, baseUrl);
+  } else if (options.region !== undefined) {
+    baseUrl = regionUrl(options.region);
+  } else if ((baseUrl = readEnv("PEAKA_BASE_URL") as string)) {
+    // PEAKA_BASE_URL wins over PEAKA_REGION, as `baseUrl` wins over `region`.
+    baseUrl = checkBaseUrl(baseUrl, "PEAKA_BASE_URL");
   } else {
-    const region = options.region ?? "us";
-    if (!Object.hasOwn(REGIONS, region)) {
-      throw new PeakaConfigError(
-        `Unknown region ${JSON.stringify(region)}: use one of ${Object.keys(REGIONS).map((r) => `"${r}"`).join(", ")}, or pass \`baseUrl\`.`,
-      );
-    }
-    baseUrl = REGIONS[region];
+    baseUrl = REGIONS[(envValue("PEAKA_REGION", (v) => Object.hasOwn(REGIONS, v), '"us" or "eu"') ?? "us") as Region];
   }
 
   const fetchImpl = options.fetch ?? globalFetch;
@@ -207,7 +242,12 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
     throw new PeakaConfigError("No fetch implementation: pass `fetch`, or run on a runtime that has globalThis.fetch.");
   }
   const headers: Record<string, string> = { ...checkHeaders("headers", options.headers, PeakaConfigError) };
-  const timeout = checkTimeout("timeout", options.timeout, DEFAULT_TIMEOUT_MS, PeakaConfigError);
+  const timeout = checkTimeout(
+    "timeout",
+    options.timeout ?? envCount("PEAKA_TIMEOUT_MS", 1, " of milliseconds"),
+    DEFAULT_TIMEOUT_MS,
+    PeakaConfigError,
+  );
   const backoff = options.retryBackoff ?? {};
   if (typeof backoff !== "object" || backoff === null) {
     throw new PeakaConfigError("`retryBackoff` must be an object, e.g. { initialDelayMs: 500 }.");
@@ -217,19 +257,24 @@ export function resolveOptions(options: PeakaClientOptions = {}): ResolvedOption
     maxDelayMs: checkCount("retryBackoff.maxDelayMs", backoff.maxDelayMs, DEFAULT_BACKOFF.maxDelayMs, 0, PeakaConfigError),
     maxRetryAfterMs: checkCount("retryBackoff.maxRetryAfterMs", backoff.maxRetryAfterMs, DEFAULT_BACKOFF.maxRetryAfterMs, 0, PeakaConfigError),
   };
-  const logLevel = options.logLevel ?? "info";
-  if (!["debug", "info", "warn", "error"].includes(logLevel as string)) {
+  // PEAKA_LOG stands for `logLevel` ("off": none) and, without a `logger`, logs to stderr.
+  const envLog = envValue("PEAKA_LOG", (v) => [...LOG_LEVELS, "off"].includes(v.toLowerCase()), '"debug", "info", "warn", "error" or "off"')?.toLowerCase();
+  const logLevel = options.logLevel ?? (envLog === "off" ? undefined : (envLog as LogLevel | undefined)) ?? "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel as string)) {
     throw new PeakaConfigError(`Unknown logLevel ${JSON.stringify(logLevel)}: use "debug", "info", "warn" or "error".`);
   }
+  const given = checkLogger(options.logger);
+  const logger =
+    options.logLevel === undefined && envLog === "off" ? undefined : (given ?? (envLog !== undefined && envLog !== "off" ? stderrLogger : undefined));
   return {
     apiKey,
     baseUrl,
     fetch: fetchImpl,
     headers,
-    maxRetries: checkCount("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES, 0, PeakaConfigError),
+    maxRetries: checkCount("maxRetries", options.maxRetries ?? envCount("PEAKA_MAX_RETRIES", 0, ""), DEFAULT_MAX_RETRIES, 0, PeakaConfigError),
     timeout,
     retryBackoff,
-    logger: checkLogger(options.logger),
+    logger,
     logLevel,
     logBodies: checkBoolean("logBodies", options.logBodies, false, PeakaConfigError),
   };

@@ -39,11 +39,11 @@ function parseData(text: string): unknown {
  */
 export function eventStream<T>(
   response: Response,
-  request: { method: string; url: string },
+  request: { method: string; url: string; base?: string | undefined },
   abort: () => void,
   options: { signal?: AbortSignal | undefined; redact?: (text: string) => string; attempt?: Attempt | undefined } = {},
 ): PeakaEventStream<T> {
-  const info = describeRequest(request.method, request.url);
+  const info = describeRequest(request.method, request.url, request.base);
   const body = response.body;
   // Set by `stream.abort()`: the consumer asked for the end, so the loop ends without an error.
   let stopped = false;

@@ -10,6 +10,9 @@ import { scanDir } from "./check-names.mjs";
 // @ts-expect-error plain ESM script without declarations
 import { compareFields, describeMetadata, expectedFields } from "./metadata.mjs";
 
+/** The Node.js versions the published packages support, as the README says. */
+export const NODE_ENGINES = ">=20.19";
+
 type Json = Record<string, unknown>;
 export interface WorkspacePackage {
   name: string;
@@ -133,7 +136,10 @@ export async function checkPublished(opts: {
 
     const fields: string[] = [];
     if (m["sideEffects"] === undefined) fields.push("sideEffects is missing");
-    if (!(m["engines"] as Json | undefined)?.["node"]) fields.push("engines.node is missing");
+    const node = (m["engines"] as Json | undefined)?.["node"];
+    if (!node) fields.push("engines.node is missing");
+    // The README's promise ("Node.js 20.19 or newer"): require(esm) and the APIs the client uses.
+    else if (node !== NODE_ENGINES) fields.push(`engines.node is ${JSON.stringify(node)}, not ${JSON.stringify(NODE_ENGINES)} (what the README says)`);
     if (!m["exports"]) fields.push("exports is missing");
     if (!m["types"]) fields.push("types is missing");
     if ((m["publishConfig"] as Json | undefined)?.["access"] !== "public") fields.push("publishConfig.access is not public");

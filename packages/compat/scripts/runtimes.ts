@@ -1,5 +1,5 @@
 // pnpm test:runtimes — the smoke program (consumer/smoke.mjs) against a Prism mock on Node 20, 22 and
-// 24, Bun, Deno and headless Chromium (and on each Node, @peaka/mcp's stdio server: consumer/mcp-smoke.mjs), each using the packed packages installed with npm in a project
+// 24, Bun, Deno (also without --allow-env: consumer/deno-env.mjs) and headless Chromium (and on each Node, @peaka/mcp's stdio server: consumer/mcp-smoke.mjs), each using the packed packages installed with npm in a project
 // outside the workspace. Each smoke row also runs the `@peaka/api/sql` smoke (runSqlSmoke: the `sql` tag,
 // runSql against Prism, streamRows over gzip JSONL and CSV exports served by lib.ts sqlFixtureHandler
 // from the page server, which the browser reaches as its own origin); its result is the "sql" column. Node 22/24, Bun and Deno come from their npm packages, installed once (pinned)
@@ -79,7 +79,7 @@ await new Promise<void>((done) => page.listen(0, "127.0.0.1", done));
 const pageAddress = page.address();
 const pageUrl = `http://127.0.0.1:${typeof pageAddress === "object" && pageAddress ? pageAddress.port : 0}/`;
 
-async function cli(runtime: string, bin: string, versionArgs: string[], args: string[]) {
+async function cli(runtime: string, bin: string, versionArgs: string[], args: string[], env: Record<string, string> = {}) {
   const t = Date.now();
   let version = "?";
   try {
@@ -89,8 +89,8 @@ async function cli(runtime: string, bin: string, versionArgs: string[], args: st
     failures.push(`${runtime}: cannot start ${bin}`);
     return;
   }
-  const withSql = !args.includes("mcp-smoke.mjs");
-  const r = await run(bin, [...args, mock.url, pageUrl.replace(/\/$/, "")], { cwd: project.dir, env: cleanEnv({ NO_COLOR: "1" }) });
+  const withSql = !args.includes("mcp-smoke.mjs") && !args.includes("deno-env.mjs");
+  const r = await run(bin, [...args, mock.url, pageUrl.replace(/\/$/, "")], { cwd: project.dir, env: cleanEnv({ NO_COLOR: "1", ...env }) });
   const report = smokeReport(r.stdout);
   const leakedTo = [report?.resolved, report?.sqlResolved]
     .map((where) => where?.replace(/^file:\/\//, ""))
@@ -121,6 +121,11 @@ try {
   await cli("Bun (ESM)", bun, ["--version"], ["esm.mjs"]);
   await cli("Bun (CJS)", bun, ["--version"], ["cjs.cjs"]);
   await cli("Deno (ESM, npm package from node_modules)", deno, ["--version"], ["run", "--allow-net", "--allow-env", "--allow-read", "esm.mjs"]);
+  // Deno without --allow-env (consumer/deno-env.mjs): making a client reads no variable it may not read,
+  // and asks for none (--no-prompt turns a read into an error); variables that would fail if read are set.
+  const envTrap = { PEAKA_API_KEY: "sk-deno-env-trap-0123", PEAKA_BASE_URL: "http://127.0.0.1:9/api/v1", PEAKA_TIMEOUT_MS: "soon", PEAKA_LOG: "verbose" };
+  await cli("Deno (no --allow-env)", deno, ["--version"], ["run", "--no-prompt", "--allow-net", "--allow-read", "deno-env.mjs"], envTrap);
+  await cli("Deno (--allow-env=PEAKA_BASE_URL only)", deno, ["--version"], ["run", "--no-prompt", "--allow-net", "--allow-read", "--allow-env=PEAKA_BASE_URL", "deno-env.mjs"], envTrap);
 
   const t = Date.now();
   if (!existsSync(CHROMIUM)) {

@@ -35,7 +35,7 @@ function goodPackage(name, directory, extra = {}) {
       sideEffects: false,
       exports: { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" }, "./package.json": "./package.json" },
       types: "./dist/index.d.ts",
-      engines: { node: ">=20" },
+      engines: { node: ">=20.19" },
       publishConfig: { access: "public", provenance: true },
       ...extra,
     },
@@ -148,6 +148,10 @@ test("sideEffects, engines, exports and types must be present", async () => {
     delete p["@peaka/api"].manifest.types;
   });
   assert.match(f, /sideEffects is missing; engines\.node is missing; types is missing/);
+});
+
+test("engines.node must say what the README says (>=20.19)", async () => {
+  assert.match(await failuresOf((p) => (p["@peaka/api"].manifest.engines = { node: ">=20" })), /engines\.node is ">=20", not ">=20\.19" \(what the README says\)/);
 });
 
 test("repository, homepage and bugs must be the ones release/metadata.json gives", async () => {

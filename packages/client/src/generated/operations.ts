@@ -5,6 +5,7 @@
 // `await getCacheStatus(core, { projectId, cacheId })`. A bundler keeps only the ones a program imports.
 import { operation, type OperationFunction, type OptionalArgsOperationFunction } from "../internal/core.js";
 import type * as R from "./resources.js";
+import type { components, operations } from "@peaka/api-types";
 import { toFormData } from "../internal/multipart.js";
 import { eventStream } from "../stream.js";
 import { parseExactJson } from "../internal/json.js";
@@ -20,7 +21,7 @@ import type { ExecuteQueryFunction } from "../query-rows.js";
  *
  * Keys: a partner key or a project key.
  */
-export const getKeyInfo: OptionalArgsOperationFunction<R.GetKeyInfoArgs, R.GetKeyInfoResult> = /* @__PURE__ */ operation({ n: "info.get", m: "GET", p: "/info", r: "json" });
+export const getKeyInfo: OptionalArgsOperationFunction<R.GetKeyInfoArgs, R.GetKeyInfoResult> = /* @__PURE__ */ operation({ n: "info.get", m: "GET", p: "/info", r: "json", i: "getKeyInfo" });
 
 /**
  * List organizations
@@ -31,7 +32,7 @@ export const getKeyInfo: OptionalArgsOperationFunction<R.GetKeyInfoArgs, R.GetKe
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const listOrganizations: OptionalArgsOperationFunction<R.ListOrganizationsArgs, R.ListOrganizationsResult> = /* @__PURE__ */ operation({ n: "organizations.list", m: "GET", p: "/organizations", r: "json", k: 1 });
+export const listOrganizations: OptionalArgsOperationFunction<R.ListOrganizationsArgs, components["schemas"]["Organization"][]> = /* @__PURE__ */ operation({ n: "organizations.list", m: "GET", p: "/organizations", r: "json", k: 1, i: "listOrganizations" });
 
 /**
  * Get an organization
@@ -42,7 +43,7 @@ export const listOrganizations: OptionalArgsOperationFunction<R.ListOrganization
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const getOrganization: OperationFunction<R.GetOrganizationArgs, R.GetOrganizationResult> = /* @__PURE__ */ operation({ n: "organizations.get", m: "GET", p: "/organizations/{organizationId}", r: "json", k: 1 });
+export const getOrganization: OperationFunction<R.GetOrganizationArgs, R.GetOrganizationResult> = /* @__PURE__ */ operation({ n: "organizations.get", m: "GET", p: "/organizations/{organizationId}", r: "json", k: 1, i: "getOrganization" });
 
 /**
  * List the workspaces of an organization
@@ -53,7 +54,7 @@ export const getOrganization: OperationFunction<R.GetOrganizationArgs, R.GetOrga
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const listWorkspaces: OperationFunction<R.ListWorkspacesArgs, R.ListWorkspacesResult> = /* @__PURE__ */ operation({ n: "workspaces.list", m: "GET", p: "/organizations/{organizationId}/workspaces", r: "json", k: 1 });
+export const listWorkspaces: OperationFunction<R.ListWorkspacesArgs, components["schemas"]["Workspace"][]> = /* @__PURE__ */ operation({ n: "workspaces.list", m: "GET", p: "/organizations/{organizationId}/workspaces", r: "json", k: 1, i: "listWorkspaces" });
 
 /**
  * Create a workspace
@@ -64,7 +65,7 @@ export const listWorkspaces: OperationFunction<R.ListWorkspacesArgs, R.ListWorks
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const createWorkspace: OperationFunction<R.CreateWorkspaceArgs, R.CreateWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.create", m: "POST", p: "/organizations/{organizationId}/workspaces", b: "json", r: "json", k: 1 });
+export const createWorkspace: OperationFunction<R.CreateWorkspaceArgs, R.CreateWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.create", m: "POST", p: "/organizations/{organizationId}/workspaces", b: "json", r: "json", k: 1, i: "createWorkspace" });
 
 /**
  * Get a workspace
@@ -75,7 +76,7 @@ export const createWorkspace: OperationFunction<R.CreateWorkspaceArgs, R.CreateW
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const getWorkspace: OperationFunction<R.GetWorkspaceArgs, R.GetWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.get", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}", r: "json", k: 1 });
+export const getWorkspace: OperationFunction<R.GetWorkspaceArgs, R.GetWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.get", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}", r: "json", k: 1, i: "getWorkspace" });
 
 /**
  * Update a workspace
@@ -86,7 +87,7 @@ export const getWorkspace: OperationFunction<R.GetWorkspaceArgs, R.GetWorkspaceR
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const updateWorkspace: OperationFunction<R.UpdateWorkspaceArgs, R.UpdateWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.update", m: "PUT", p: "/organizations/{organizationId}/workspaces/{workspaceId}", b: "json", r: "json", k: 1 });
+export const updateWorkspace: OperationFunction<R.UpdateWorkspaceArgs, R.UpdateWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.update", m: "PUT", p: "/organizations/{organizationId}/workspaces/{workspaceId}", b: "json", r: "json", k: 1, i: "updateWorkspace" });
 
 /**
  * Delete a workspace
@@ -97,7 +98,7 @@ export const updateWorkspace: OperationFunction<R.UpdateWorkspaceArgs, R.UpdateW
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const deleteWorkspace: OperationFunction<R.DeleteWorkspaceArgs, R.DeleteWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.delete", m: "DELETE", p: "/organizations/{organizationId}/workspaces/{workspaceId}", r: "none", k: 1 });
+export const deleteWorkspace: OperationFunction<R.DeleteWorkspaceArgs, R.DeleteWorkspaceResult> = /* @__PURE__ */ operation({ n: "workspaces.delete", m: "DELETE", p: "/organizations/{organizationId}/workspaces/{workspaceId}", r: "none", k: 1, i: "deleteWorkspace" });
 
 /**
  * List the projects of a workspace
@@ -108,7 +109,7 @@ export const deleteWorkspace: OperationFunction<R.DeleteWorkspaceArgs, R.DeleteW
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const listProjects: OperationFunction<R.ListProjectsArgs, R.ListProjectsResult> = /* @__PURE__ */ operation({ n: "projects.list", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects", r: "json", k: 1 });
+export const listProjects: OperationFunction<R.ListProjectsArgs, components["schemas"]["Project"][]> = /* @__PURE__ */ operation({ n: "projects.list", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects", r: "json", k: 1, i: "listProjects" });
 
 /**
  * Create a project in a workspace
@@ -119,7 +120,7 @@ export const listProjects: OperationFunction<R.ListProjectsArgs, R.ListProjectsR
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const createProject: OperationFunction<R.CreateProjectArgs, R.CreateProjectResult> = /* @__PURE__ */ operation({ n: "projects.create", m: "POST", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects", b: "json", r: "json", k: 1 });
+export const createProject: OperationFunction<R.CreateProjectArgs, R.CreateProjectResult> = /* @__PURE__ */ operation({ n: "projects.create", m: "POST", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects", b: "json", r: "json", k: 1, i: "createProject" });
 
 /**
  * Get a project
@@ -130,7 +131,7 @@ export const createProject: OperationFunction<R.CreateProjectArgs, R.CreateProje
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const getProject: OperationFunction<R.GetProjectArgs, R.GetProjectResult> = /* @__PURE__ */ operation({ n: "projects.get", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}", r: "json", k: 1 });
+export const getProject: OperationFunction<R.GetProjectArgs, R.GetProjectResult> = /* @__PURE__ */ operation({ n: "projects.get", m: "GET", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}", r: "json", k: 1, i: "getProject" });
 
 /**
  * Update a project
@@ -141,7 +142,7 @@ export const getProject: OperationFunction<R.GetProjectArgs, R.GetProjectResult>
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const updateProject: OperationFunction<R.UpdateProjectArgs, R.UpdateProjectResult> = /* @__PURE__ */ operation({ n: "projects.update", m: "PUT", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}", b: "json", r: "json", k: 1 });
+export const updateProject: OperationFunction<R.UpdateProjectArgs, R.UpdateProjectResult> = /* @__PURE__ */ operation({ n: "projects.update", m: "PUT", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}", b: "json", r: "json", k: 1, i: "updateProject" });
 
 /**
  * Delete a project
@@ -152,7 +153,7 @@ export const updateProject: OperationFunction<R.UpdateProjectArgs, R.UpdateProje
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const deleteProject: OperationFunction<R.DeleteProjectArgs, R.DeleteProjectResult> = /* @__PURE__ */ operation({ n: "projects.delete", m: "DELETE", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}", r: "none", k: 1 });
+export const deleteProject: OperationFunction<R.DeleteProjectArgs, R.DeleteProjectResult> = /* @__PURE__ */ operation({ n: "projects.delete", m: "DELETE", p: "/organizations/{organizationId}/workspaces/{workspaceId}/projects/{projectId}", r: "none", k: 1, i: "deleteProject" });
 
 /**
  * List projects (deprecated)
@@ -164,7 +165,7 @@ export const deleteProject: OperationFunction<R.DeleteProjectArgs, R.DeleteProje
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  * @deprecated This route is deprecated by Peaka.
  */
-export const listLegacyProjects: OptionalArgsOperationFunction<R.ListLegacyProjectsArgs, R.ListLegacyProjectsResult> = /* @__PURE__ */ operation({ n: "legacyProjects.list", m: "GET", p: "/projects", r: "json", k: 1 });
+export const listLegacyProjects: OptionalArgsOperationFunction<R.ListLegacyProjectsArgs, components["schemas"]["Project"][]> = /* @__PURE__ */ operation({ n: "legacyProjects.list", m: "GET", p: "/projects", r: "json", k: 1, i: "listLegacyProjects" });
 
 /**
  * Create a project (deprecated)
@@ -176,7 +177,7 @@ export const listLegacyProjects: OptionalArgsOperationFunction<R.ListLegacyProje
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  * @deprecated This route is deprecated by Peaka.
  */
-export const createLegacyProject: OperationFunction<R.CreateLegacyProjectArgs, R.CreateLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.create", m: "POST", p: "/projects", b: "json", r: "json", k: 1 });
+export const createLegacyProject: OperationFunction<R.CreateLegacyProjectArgs, R.CreateLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.create", m: "POST", p: "/projects", b: "json", r: "json", k: 1, i: "createLegacyProject" });
 
 /**
  * Get a project (deprecated)
@@ -188,7 +189,7 @@ export const createLegacyProject: OperationFunction<R.CreateLegacyProjectArgs, R
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  * @deprecated This route is deprecated by Peaka.
  */
-export const getLegacyProject: OperationFunction<R.GetLegacyProjectArgs, R.GetLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.get", m: "GET", p: "/projects/{projectId}", r: "json", k: 1 });
+export const getLegacyProject: OperationFunction<R.GetLegacyProjectArgs, R.GetLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.get", m: "GET", p: "/projects/{projectId}", r: "json", k: 1, i: "getLegacyProject" });
 
 /**
  * Update a project (deprecated)
@@ -200,7 +201,7 @@ export const getLegacyProject: OperationFunction<R.GetLegacyProjectArgs, R.GetLe
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  * @deprecated This route is deprecated by Peaka.
  */
-export const updateLegacyProject: OperationFunction<R.UpdateLegacyProjectArgs, R.UpdateLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.update", m: "PUT", p: "/projects/{projectId}", b: "json", r: "json", k: 1 });
+export const updateLegacyProject: OperationFunction<R.UpdateLegacyProjectArgs, R.UpdateLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.update", m: "PUT", p: "/projects/{projectId}", b: "json", r: "json", k: 1, i: "updateLegacyProject" });
 
 /**
  * Delete a project (deprecated)
@@ -212,7 +213,7 @@ export const updateLegacyProject: OperationFunction<R.UpdateLegacyProjectArgs, R
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  * @deprecated This route is deprecated by Peaka.
  */
-export const deleteLegacyProject: OperationFunction<R.DeleteLegacyProjectArgs, R.DeleteLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.delete", m: "DELETE", p: "/projects/{projectId}", r: "none", k: 1 });
+export const deleteLegacyProject: OperationFunction<R.DeleteLegacyProjectArgs, R.DeleteLegacyProjectResult> = /* @__PURE__ */ operation({ n: "legacyProjects.delete", m: "DELETE", p: "/projects/{projectId}", r: "none", k: 1, i: "deleteLegacyProject" });
 
 /**
  * List a project's API keys
@@ -223,7 +224,7 @@ export const deleteLegacyProject: OperationFunction<R.DeleteLegacyProjectArgs, R
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const listApiKeys: OperationFunction<R.ListApiKeysArgs, R.ListApiKeysResult> = /* @__PURE__ */ operation({ n: "apiKeys.list", m: "GET", p: "/projects/{projectId}/apiKeys", r: "json", k: 1 });
+export const listApiKeys: OperationFunction<R.ListApiKeysArgs, components["schemas"]["ApiKey"][]> = /* @__PURE__ */ operation({ n: "apiKeys.list", m: "GET", p: "/projects/{projectId}/apiKeys", r: "json", k: 1, i: "listApiKeys" });
 
 /**
  * Create a project API key
@@ -234,7 +235,7 @@ export const listApiKeys: OperationFunction<R.ListApiKeysArgs, R.ListApiKeysResu
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const createApiKey: OperationFunction<R.CreateApiKeyArgs, R.CreateApiKeyResult> = /* @__PURE__ */ operation({ n: "apiKeys.create", m: "POST", p: "/projects/{projectId}/apiKeys", b: "json", r: "json", k: 1 });
+export const createApiKey: OperationFunction<R.CreateApiKeyArgs, R.CreateApiKeyResult> = /* @__PURE__ */ operation({ n: "apiKeys.create", m: "POST", p: "/projects/{projectId}/apiKeys", b: "json", r: "json", k: 1, i: "createApiKey" });
 
 /**
  * Revoke a project API key
@@ -245,7 +246,7 @@ export const createApiKey: OperationFunction<R.CreateApiKeyArgs, R.CreateApiKeyR
  *
  * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
  */
-export const deleteApiKey: OperationFunction<R.DeleteApiKeyArgs, R.DeleteApiKeyResult> = /* @__PURE__ */ operation({ n: "apiKeys.delete", m: "DELETE", p: "/projects/{projectId}/apiKeys/{apiKeyId}", r: "none", k: 1 });
+export const deleteApiKey: OperationFunction<R.DeleteApiKeyArgs, R.DeleteApiKeyResult> = /* @__PURE__ */ operation({ n: "apiKeys.delete", m: "DELETE", p: "/projects/{projectId}/apiKeys/{apiKeyId}", r: "none", k: 1, i: "deleteApiKey" });
 
 /**
  * List connector configurations
@@ -256,7 +257,7 @@ export const deleteApiKey: OperationFunction<R.DeleteApiKeyArgs, R.DeleteApiKeyR
  *
  * Keys: a partner key or a project key.
  */
-export const listConnectionConfigs: OptionalArgsOperationFunction<R.ListConnectionConfigsArgs, R.ListConnectionConfigsResult> = /* @__PURE__ */ operation({ n: "connections.listConfigs", m: "GET", p: "/connections/config", r: "json" });
+export const listConnectionConfigs: OptionalArgsOperationFunction<R.ListConnectionConfigsArgs, components["schemas"]["ConnectionConfiguration"][]> = /* @__PURE__ */ operation({ n: "connections.listConfigs", m: "GET", p: "/connections/config", r: "json", i: "listConnectionConfigs" });
 
 /**
  * Get one connector's configuration
@@ -267,7 +268,7 @@ export const listConnectionConfigs: OptionalArgsOperationFunction<R.ListConnecti
  *
  * Keys: a partner key or a project key.
  */
-export const getConnectionConfig: OperationFunction<R.GetConnectionConfigArgs, R.GetConnectionConfigResult> = /* @__PURE__ */ operation({ n: "connections.getConfig", m: "GET", p: "/connections/config/{connectionType}", r: "json" });
+export const getConnectionConfig: OperationFunction<R.GetConnectionConfigArgs, R.GetConnectionConfigResult> = /* @__PURE__ */ operation({ n: "connections.getConfig", m: "GET", p: "/connections/config/{connectionType}", r: "json", i: "getConnectionConfig" });
 
 /**
  * List a project's connections
@@ -278,7 +279,7 @@ export const getConnectionConfig: OperationFunction<R.GetConnectionConfigArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const listConnections: OperationFunction<R.ListConnectionsArgs, R.ListConnectionsResult> = /* @__PURE__ */ operation({ n: "connections.list", m: "GET", p: "/connections/{projectId}", r: "json" });
+export const listConnections: OperationFunction<R.ListConnectionsArgs, components["schemas"]["Connection"][]> = /* @__PURE__ */ operation({ n: "connections.list", m: "GET", p: "/connections/{projectId}", r: "json", i: "listConnections" });
 
 /**
  * Create a connection
@@ -289,7 +290,7 @@ export const listConnections: OperationFunction<R.ListConnectionsArgs, R.ListCon
  *
  * Keys: a partner key or a project key.
  */
-export const createConnection: OperationFunction<R.CreateConnectionArgs, R.CreateConnectionResult> = /* @__PURE__ */ operation({ n: "connections.create", m: "POST", p: "/connections/{projectId}", b: "json", r: "json" });
+export const createConnection: OperationFunction<R.CreateConnectionArgs, R.CreateConnectionResult> = /* @__PURE__ */ operation({ n: "connections.create", m: "POST", p: "/connections/{projectId}", b: "json", r: "json", i: "createConnection" });
 
 /**
  * Complete an OAuth2 connection
@@ -300,7 +301,7 @@ export const createConnection: OperationFunction<R.CreateConnectionArgs, R.Creat
  *
  * Keys: a partner key or a project key.
  */
-export const completeConnectionOAuth2: OperationFunction<R.CompleteConnectionOAuth2Args, R.CompleteConnectionOAuth2Result> = /* @__PURE__ */ operation({ n: "connections.completeOAuth2", m: "POST", p: "/connections/{projectId}/oauth2", b: "json", r: "json" });
+export const completeConnectionOAuth2: OperationFunction<R.CompleteConnectionOAuth2Args, R.CompleteConnectionOAuth2Result> = /* @__PURE__ */ operation({ n: "connections.completeOAuth2", m: "POST", p: "/connections/{projectId}/oauth2", b: "json", r: "json", i: "completeConnectionOAuth2" });
 
 /**
  * Get a connection
@@ -311,7 +312,7 @@ export const completeConnectionOAuth2: OperationFunction<R.CompleteConnectionOAu
  *
  * Keys: a partner key or a project key.
  */
-export const getConnection: OperationFunction<R.GetConnectionArgs, R.GetConnectionResult> = /* @__PURE__ */ operation({ n: "connections.get", m: "GET", p: "/connections/{projectId}/{connectionId}", r: "json" });
+export const getConnection: OperationFunction<R.GetConnectionArgs, R.GetConnectionResult> = /* @__PURE__ */ operation({ n: "connections.get", m: "GET", p: "/connections/{projectId}/{connectionId}", r: "json", i: "getConnection" });
 
 /**
  * Update a connection
@@ -322,7 +323,7 @@ export const getConnection: OperationFunction<R.GetConnectionArgs, R.GetConnecti
  *
  * Keys: a partner key or a project key.
  */
-export const updateConnection: OperationFunction<R.UpdateConnectionArgs, R.UpdateConnectionResult> = /* @__PURE__ */ operation({ n: "connections.update", m: "PUT", p: "/connections/{projectId}/{connectionId}", b: "json", r: "json" });
+export const updateConnection: OperationFunction<R.UpdateConnectionArgs, R.UpdateConnectionResult> = /* @__PURE__ */ operation({ n: "connections.update", m: "PUT", p: "/connections/{projectId}/{connectionId}", b: "json", r: "json", i: "updateConnection" });
 
 /**
  * Delete a connection
@@ -333,7 +334,7 @@ export const updateConnection: OperationFunction<R.UpdateConnectionArgs, R.Updat
  *
  * Keys: a partner key or a project key.
  */
-export const deleteConnection: OperationFunction<R.DeleteConnectionArgs, R.DeleteConnectionResult> = /* @__PURE__ */ operation({ n: "connections.delete", m: "DELETE", p: "/connections/{projectId}/{connectionId}", r: "none" });
+export const deleteConnection: OperationFunction<R.DeleteConnectionArgs, R.DeleteConnectionResult> = /* @__PURE__ */ operation({ n: "connections.delete", m: "DELETE", p: "/connections/{projectId}/{connectionId}", r: "none", i: "deleteConnection" });
 
 /**
  * Get a connection's non-secret settings
@@ -344,7 +345,7 @@ export const deleteConnection: OperationFunction<R.DeleteConnectionArgs, R.Delet
  *
  * Keys: a partner key or a project key.
  */
-export const getConnectionDetail: OperationFunction<R.GetConnectionDetailArgs, R.GetConnectionDetailResult> = /* @__PURE__ */ operation({ n: "connections.getDetail", m: "GET", p: "/connections/{projectId}/{connectionId}/detail", r: "json" });
+export const getConnectionDetail: OperationFunction<R.GetConnectionDetailArgs, R.GetConnectionDetailResult> = /* @__PURE__ */ operation({ n: "connections.getDetail", m: "GET", p: "/connections/{projectId}/{connectionId}/detail", r: "json", i: "getConnectionDetail" });
 
 /**
  * List a project's catalogs
@@ -355,7 +356,7 @@ export const getConnectionDetail: OperationFunction<R.GetConnectionDetailArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const listCatalogs: OperationFunction<R.ListCatalogsArgs, R.ListCatalogsResult> = /* @__PURE__ */ operation({ n: "catalogs.list", m: "GET", p: "/data/projects/{projectId}/catalogs", r: "json" });
+export const listCatalogs: OperationFunction<R.ListCatalogsArgs, components["schemas"]["Catalog"][]> = /* @__PURE__ */ operation({ n: "catalogs.list", m: "GET", p: "/data/projects/{projectId}/catalogs", r: "json", i: "listCatalogs" });
 
 /**
  * Create a catalog
@@ -366,7 +367,7 @@ export const listCatalogs: OperationFunction<R.ListCatalogsArgs, R.ListCatalogsR
  *
  * Keys: a partner key or a project key.
  */
-export const createCatalog: OperationFunction<R.CreateCatalogArgs, R.CreateCatalogResult> = /* @__PURE__ */ operation({ n: "catalogs.create", m: "POST", p: "/data/projects/{projectId}/catalogs", b: "json", r: "json" });
+export const createCatalog: OperationFunction<R.CreateCatalogArgs, R.CreateCatalogResult> = /* @__PURE__ */ operation({ n: "catalogs.create", m: "POST", p: "/data/projects/{projectId}/catalogs", b: "json", r: "json", i: "createCatalog" });
 
 /**
  * Get a catalog
@@ -377,7 +378,7 @@ export const createCatalog: OperationFunction<R.CreateCatalogArgs, R.CreateCatal
  *
  * Keys: a partner key or a project key.
  */
-export const getCatalog: OperationFunction<R.GetCatalogArgs, R.GetCatalogResult> = /* @__PURE__ */ operation({ n: "catalogs.get", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}", r: "json" });
+export const getCatalog: OperationFunction<R.GetCatalogArgs, R.GetCatalogResult> = /* @__PURE__ */ operation({ n: "catalogs.get", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}", r: "json", i: "getCatalog" });
 
 /**
  * Delete a catalog
@@ -388,7 +389,7 @@ export const getCatalog: OperationFunction<R.GetCatalogArgs, R.GetCatalogResult>
  *
  * Keys: a partner key or a project key.
  */
-export const deleteCatalog: OperationFunction<R.DeleteCatalogArgs, R.DeleteCatalogResult> = /* @__PURE__ */ operation({ n: "catalogs.delete", m: "DELETE", p: "/data/projects/{projectId}/catalogs/{catalogId}", r: "none" });
+export const deleteCatalog: OperationFunction<R.DeleteCatalogArgs, R.DeleteCatalogResult> = /* @__PURE__ */ operation({ n: "catalogs.delete", m: "DELETE", p: "/data/projects/{projectId}/catalogs/{catalogId}", r: "none", i: "deleteCatalog" });
 
 /**
  * List a catalog's schemas
@@ -399,7 +400,7 @@ export const deleteCatalog: OperationFunction<R.DeleteCatalogArgs, R.DeleteCatal
  *
  * Keys: a partner key or a project key.
  */
-export const listCatalogSchemas: OperationFunction<R.ListCatalogSchemasArgs, R.ListCatalogSchemasResult> = /* @__PURE__ */ operation({ n: "catalogs.listSchemas", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas", r: "json" });
+export const listCatalogSchemas: OperationFunction<R.ListCatalogSchemasArgs, components["schemas"]["CatalogSchema"][]> = /* @__PURE__ */ operation({ n: "catalogs.listSchemas", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas", r: "json", i: "listCatalogSchemas" });
 
 /**
  * List the tables of a schema
@@ -410,7 +411,7 @@ export const listCatalogSchemas: OperationFunction<R.ListCatalogSchemasArgs, R.L
  *
  * Keys: a partner key or a project key.
  */
-export const listCatalogTables: OperationFunction<R.ListCatalogTablesArgs, R.ListCatalogTablesResult> = /* @__PURE__ */ operation({ n: "catalogs.listTables", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables", r: "json" });
+export const listCatalogTables: OperationFunction<R.ListCatalogTablesArgs, components["schemas"]["CatalogTable"][]> = /* @__PURE__ */ operation({ n: "catalogs.listTables", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables", r: "json", i: "listCatalogTables" });
 
 /**
  * List the columns of a table
@@ -421,7 +422,7 @@ export const listCatalogTables: OperationFunction<R.ListCatalogTablesArgs, R.Lis
  *
  * Keys: a partner key or a project key.
  */
-export const listCatalogColumns: OperationFunction<R.ListCatalogColumnsArgs, R.ListCatalogColumnsResult> = /* @__PURE__ */ operation({ n: "catalogs.listColumns", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/columns", r: "json" });
+export const listCatalogColumns: OperationFunction<R.ListCatalogColumnsArgs, components["schemas"]["CatalogColumn"][]> = /* @__PURE__ */ operation({ n: "catalogs.listColumns", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/columns", r: "json", i: "listCatalogColumns" });
 
 /**
  * Tell whether a table is cached
@@ -432,7 +433,7 @@ export const listCatalogColumns: OperationFunction<R.ListCatalogColumnsArgs, R.L
  *
  * Keys: a partner key or a project key.
  */
-export const getCatalogTableCacheState: OperationFunction<R.GetCatalogTableCacheStateArgs, R.GetCatalogTableCacheStateResult> = /* @__PURE__ */ operation({ n: "catalogs.getTableCacheState", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/isCached", r: "json" });
+export const getCatalogTableCacheState: OperationFunction<R.GetCatalogTableCacheStateArgs, R.GetCatalogTableCacheStateResult> = /* @__PURE__ */ operation({ n: "catalogs.getTableCacheState", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/isCached", r: "json", i: "getCatalogTableCacheState" });
 
 /**
  * Get a table's statistics
@@ -443,7 +444,7 @@ export const getCatalogTableCacheState: OperationFunction<R.GetCatalogTableCache
  *
  * Keys: a partner key or a project key.
  */
-export const getCatalogTableStatistics: OperationFunction<R.GetCatalogTableStatisticsArgs, R.GetCatalogTableStatisticsResult> = /* @__PURE__ */ operation({ n: "catalogs.getTableStatistics", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/statistics", r: "json" });
+export const getCatalogTableStatistics: OperationFunction<R.GetCatalogTableStatisticsArgs, R.GetCatalogTableStatisticsResult> = /* @__PURE__ */ operation({ n: "catalogs.getTableStatistics", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/statistics", r: "json", i: "getCatalogTableStatistics" });
 
 /**
  * Share a catalog with another project
@@ -454,7 +455,7 @@ export const getCatalogTableStatistics: OperationFunction<R.GetCatalogTableStati
  *
  * Keys: a partner key or a project key.
  */
-export const shareCatalog: OperationFunction<R.ShareCatalogArgs, R.ShareCatalogResult> = /* @__PURE__ */ operation({ n: "catalogs.share", m: "POST", p: "/data/projects/{projectId}/catalogs/{catalogId}/share", b: "json", r: "json" });
+export const shareCatalog: OperationFunction<R.ShareCatalogArgs, R.ShareCatalogResult> = /* @__PURE__ */ operation({ n: "catalogs.share", m: "POST", p: "/data/projects/{projectId}/catalogs/{catalogId}/share", b: "json", r: "json", i: "shareCatalog" });
 
 /**
  * Search catalogs, schemas and tables by name
@@ -465,7 +466,7 @@ export const shareCatalog: OperationFunction<R.ShareCatalogArgs, R.ShareCatalogR
  *
  * Keys: a partner key or a project key.
  */
-export const searchCatalogs: OperationFunction<R.SearchCatalogsArgs, R.SearchCatalogsResult> = /* @__PURE__ */ operation({ n: "catalogs.search", m: "POST", p: "/data/projects/{projectId}/search", b: "json", r: "json", x: true });
+export const searchCatalogs: OperationFunction<R.SearchCatalogsArgs, R.SearchCatalogsResult> = /* @__PURE__ */ operation({ n: "catalogs.search", m: "POST", p: "/data/projects/{projectId}/search", b: "json", r: "json", x: true, i: "searchCatalogs" });
 
 /**
  * List BI tables
@@ -476,7 +477,7 @@ export const searchCatalogs: OperationFunction<R.SearchCatalogsArgs, R.SearchCat
  *
  * Keys: a partner key or a project key.
  */
-export const listBiTables: OperationFunction<R.ListBiTablesArgs, R.ListBiTablesResult> = /* @__PURE__ */ operation({ n: "tables.listBiTables", m: "GET", p: "/data/projects/{projectId}/bitable", r: "json" });
+export const listBiTables: OperationFunction<R.ListBiTablesArgs, components["schemas"]["InternalTable"][]> = /* @__PURE__ */ operation({ n: "tables.listBiTables", m: "GET", p: "/data/projects/{projectId}/bitable", r: "json", i: "listBiTables" });
 
 /**
  * Create a BI table
@@ -487,7 +488,7 @@ export const listBiTables: OperationFunction<R.ListBiTablesArgs, R.ListBiTablesR
  *
  * Keys: a partner key or a project key.
  */
-export const createBiTable: OperationFunction<R.CreateBiTableArgs, R.CreateBiTableResult> = /* @__PURE__ */ operation({ n: "tables.createBiTable", m: "POST", p: "/data/projects/{projectId}/bitable/{tableName}", r: "json" });
+export const createBiTable: OperationFunction<R.CreateBiTableArgs, R.CreateBiTableResult> = /* @__PURE__ */ operation({ n: "tables.createBiTable", m: "POST", p: "/data/projects/{projectId}/bitable/{tableName}", r: "json", i: "createBiTable" });
 
 /**
  * Delete a BI table
@@ -498,7 +499,7 @@ export const createBiTable: OperationFunction<R.CreateBiTableArgs, R.CreateBiTab
  *
  * Keys: a partner key or a project key.
  */
-export const deleteBiTable: OperationFunction<R.DeleteBiTableArgs, R.DeleteBiTableResult> = /* @__PURE__ */ operation({ n: "tables.deleteBiTable", m: "DELETE", p: "/data/projects/{projectId}/bitable/{tableName}", r: "none" });
+export const deleteBiTable: OperationFunction<R.DeleteBiTableArgs, R.DeleteBiTableResult> = /* @__PURE__ */ operation({ n: "tables.deleteBiTable", m: "DELETE", p: "/data/projects/{projectId}/bitable/{tableName}", r: "none", i: "deleteBiTable" });
 
 /**
  * List the columns of a BI table
@@ -509,7 +510,7 @@ export const deleteBiTable: OperationFunction<R.DeleteBiTableArgs, R.DeleteBiTab
  *
  * Keys: a partner key or a project key.
  */
-export const listBiTableColumns: OperationFunction<R.ListBiTableColumnsArgs, R.ListBiTableColumnsResult> = /* @__PURE__ */ operation({ n: "tables.listBiColumns", m: "GET", p: "/data/projects/{projectId}/bitable/{tableName}/columns", r: "json" });
+export const listBiTableColumns: OperationFunction<R.ListBiTableColumnsArgs, components["schemas"]["InternalTableColumn"][]> = /* @__PURE__ */ operation({ n: "tables.listBiColumns", m: "GET", p: "/data/projects/{projectId}/bitable/{tableName}/columns", r: "json", i: "listBiTableColumns" });
 
 /**
  * Add columns to a BI table
@@ -520,7 +521,7 @@ export const listBiTableColumns: OperationFunction<R.ListBiTableColumnsArgs, R.L
  *
  * Keys: a partner key or a project key.
  */
-export const addBiTableColumns: OperationFunction<R.AddBiTableColumnsArgs, R.AddBiTableColumnsResult> = /* @__PURE__ */ operation({ n: "tables.addBiColumns", m: "POST", p: "/data/projects/{projectId}/bitable/{tableName}/columns", b: "json", r: "json" });
+export const addBiTableColumns: OperationFunction<R.AddBiTableColumnsArgs, components["schemas"]["InternalTableColumn"][]> = /* @__PURE__ */ operation({ n: "tables.addBiColumns", m: "POST", p: "/data/projects/{projectId}/bitable/{tableName}/columns", b: "json", r: "json", i: "addBiTableColumns" });
 
 /**
  * Change a column of a BI table
@@ -531,7 +532,7 @@ export const addBiTableColumns: OperationFunction<R.AddBiTableColumnsArgs, R.Add
  *
  * Keys: a partner key or a project key.
  */
-export const updateBiTableColumn: OperationFunction<R.UpdateBiTableColumnArgs, R.UpdateBiTableColumnResult> = /* @__PURE__ */ operation({ n: "tables.updateBiColumn", m: "PUT", p: "/data/projects/{projectId}/bitable/{tableName}/columns/{columnName}", b: "json", r: "json" });
+export const updateBiTableColumn: OperationFunction<R.UpdateBiTableColumnArgs, components["schemas"]["InternalTableColumn"][]> = /* @__PURE__ */ operation({ n: "tables.updateBiColumn", m: "PUT", p: "/data/projects/{projectId}/bitable/{tableName}/columns/{columnName}", b: "json", r: "json", i: "updateBiTableColumn" });
 
 /**
  * Remove a column from a BI table
@@ -542,7 +543,7 @@ export const updateBiTableColumn: OperationFunction<R.UpdateBiTableColumnArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const deleteBiTableColumn: OperationFunction<R.DeleteBiTableColumnArgs, R.DeleteBiTableColumnResult> = /* @__PURE__ */ operation({ n: "tables.deleteBiColumn", m: "DELETE", p: "/data/projects/{projectId}/bitable/{tableName}/columns/{columnName}", r: "none" });
+export const deleteBiTableColumn: OperationFunction<R.DeleteBiTableColumnArgs, R.DeleteBiTableColumnResult> = /* @__PURE__ */ operation({ n: "tables.deleteBiColumn", m: "DELETE", p: "/data/projects/{projectId}/bitable/{tableName}/columns/{columnName}", r: "none", i: "deleteBiTableColumn" });
 
 /**
  * List Peaka Tables
@@ -553,7 +554,7 @@ export const deleteBiTableColumn: OperationFunction<R.DeleteBiTableColumnArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const listInternalTables: OperationFunction<R.ListInternalTablesArgs, R.ListInternalTablesResult> = /* @__PURE__ */ operation({ n: "tables.list", m: "GET", p: "/data/projects/{projectId}/table", r: "json" });
+export const listInternalTables: OperationFunction<R.ListInternalTablesArgs, components["schemas"]["InternalTable"][]> = /* @__PURE__ */ operation({ n: "tables.list", m: "GET", p: "/data/projects/{projectId}/table", r: "json", i: "listInternalTables" });
 
 /**
  * Create a Peaka Table
@@ -564,7 +565,7 @@ export const listInternalTables: OperationFunction<R.ListInternalTablesArgs, R.L
  *
  * Keys: a partner key or a project key.
  */
-export const createInternalTable: OperationFunction<R.CreateInternalTableArgs, R.CreateInternalTableResult> = /* @__PURE__ */ operation({ n: "tables.create", m: "POST", p: "/data/projects/{projectId}/table/{tableName}", r: "json" });
+export const createInternalTable: OperationFunction<R.CreateInternalTableArgs, R.CreateInternalTableResult> = /* @__PURE__ */ operation({ n: "tables.create", m: "POST", p: "/data/projects/{projectId}/table/{tableName}", r: "json", i: "createInternalTable" });
 
 /**
  * Delete a Peaka Table
@@ -575,7 +576,7 @@ export const createInternalTable: OperationFunction<R.CreateInternalTableArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const deleteInternalTable: OperationFunction<R.DeleteInternalTableArgs, R.DeleteInternalTableResult> = /* @__PURE__ */ operation({ n: "tables.delete", m: "DELETE", p: "/data/projects/{projectId}/table/{tableName}", r: "none" });
+export const deleteInternalTable: OperationFunction<R.DeleteInternalTableArgs, R.DeleteInternalTableResult> = /* @__PURE__ */ operation({ n: "tables.delete", m: "DELETE", p: "/data/projects/{projectId}/table/{tableName}", r: "none", i: "deleteInternalTable" });
 
 /**
  * List the columns of a Peaka Table
@@ -586,7 +587,7 @@ export const deleteInternalTable: OperationFunction<R.DeleteInternalTableArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const listInternalTableColumns: OperationFunction<R.ListInternalTableColumnsArgs, R.ListInternalTableColumnsResult> = /* @__PURE__ */ operation({ n: "tables.listColumns", m: "GET", p: "/data/projects/{projectId}/table/{tableName}/columns", r: "json" });
+export const listInternalTableColumns: OperationFunction<R.ListInternalTableColumnsArgs, components["schemas"]["InternalTableColumn"][]> = /* @__PURE__ */ operation({ n: "tables.listColumns", m: "GET", p: "/data/projects/{projectId}/table/{tableName}/columns", r: "json", i: "listInternalTableColumns" });
 
 /**
  * Add columns to a Peaka Table
@@ -597,7 +598,7 @@ export const listInternalTableColumns: OperationFunction<R.ListInternalTableColu
  *
  * Keys: a partner key or a project key.
  */
-export const addInternalTableColumns: OperationFunction<R.AddInternalTableColumnsArgs, R.AddInternalTableColumnsResult> = /* @__PURE__ */ operation({ n: "tables.addColumns", m: "POST", p: "/data/projects/{projectId}/table/{tableName}/columns", b: "json", r: "json" });
+export const addInternalTableColumns: OperationFunction<R.AddInternalTableColumnsArgs, components["schemas"]["InternalTableColumn"][]> = /* @__PURE__ */ operation({ n: "tables.addColumns", m: "POST", p: "/data/projects/{projectId}/table/{tableName}/columns", b: "json", r: "json", i: "addInternalTableColumns" });
 
 /**
  * Change a column of a Peaka Table
@@ -608,7 +609,7 @@ export const addInternalTableColumns: OperationFunction<R.AddInternalTableColumn
  *
  * Keys: a partner key or a project key.
  */
-export const updateInternalTableColumn: OperationFunction<R.UpdateInternalTableColumnArgs, R.UpdateInternalTableColumnResult> = /* @__PURE__ */ operation({ n: "tables.updateColumn", m: "PUT", p: "/data/projects/{projectId}/table/{tableName}/columns/{columnName}", b: "json", r: "json" });
+export const updateInternalTableColumn: OperationFunction<R.UpdateInternalTableColumnArgs, components["schemas"]["InternalTableColumn"][]> = /* @__PURE__ */ operation({ n: "tables.updateColumn", m: "PUT", p: "/data/projects/{projectId}/table/{tableName}/columns/{columnName}", b: "json", r: "json", i: "updateInternalTableColumn" });
 
 /**
  * Remove a column from a Peaka Table
@@ -619,7 +620,7 @@ export const updateInternalTableColumn: OperationFunction<R.UpdateInternalTableC
  *
  * Keys: a partner key or a project key.
  */
-export const deleteInternalTableColumn: OperationFunction<R.DeleteInternalTableColumnArgs, R.DeleteInternalTableColumnResult> = /* @__PURE__ */ operation({ n: "tables.deleteColumn", m: "DELETE", p: "/data/projects/{projectId}/table/{tableName}/columns/{columnName}", r: "none" });
+export const deleteInternalTableColumn: OperationFunction<R.DeleteInternalTableColumnArgs, R.DeleteInternalTableColumnResult> = /* @__PURE__ */ operation({ n: "tables.deleteColumn", m: "DELETE", p: "/data/projects/{projectId}/table/{tableName}/columns/{columnName}", r: "none", i: "deleteInternalTableColumn" });
 
 /**
  * Import a CSV file into a Peaka Table
@@ -630,7 +631,7 @@ export const deleteInternalTableColumn: OperationFunction<R.DeleteInternalTableC
  *
  * Keys: a partner key or a project key.
  */
-export const importInternalTableCsv: OperationFunction<R.ImportInternalTableCsvArgs, R.ImportInternalTableCsvResult> = /* @__PURE__ */ operation({ n: "tables.importCsv", m: "POST", p: "/data/projects/{projectId}/table/{tableName}/import", b: "multipart", f: ["file"], r: "json", e: toFormData });
+export const importInternalTableCsv: OperationFunction<R.ImportInternalTableCsvArgs, R.ImportInternalTableCsvResult> = /* @__PURE__ */ operation({ n: "tables.importCsv", m: "POST", p: "/data/projects/{projectId}/table/{tableName}/import", b: "multipart", f: ["file"], r: "json", e: toFormData, i: "importInternalTableCsv" });
 
 /**
  * Download a sample CSV for a Peaka Table
@@ -641,7 +642,7 @@ export const importInternalTableCsv: OperationFunction<R.ImportInternalTableCsvA
  *
  * Keys: a partner key or a project key.
  */
-export const getInternalTableCsvSample: OperationFunction<R.GetInternalTableCsvSampleArgs, R.GetInternalTableCsvSampleResult> = /* @__PURE__ */ operation({ n: "tables.getCsvSample", m: "GET", p: "/data/projects/{projectId}/table/{tableName}/sample", r: "text", a: "text/csv" });
+export const getInternalTableCsvSample: OperationFunction<R.GetInternalTableCsvSampleArgs, R.GetInternalTableCsvSampleResult> = /* @__PURE__ */ operation({ n: "tables.getCsvSample", m: "GET", p: "/data/projects/{projectId}/table/{tableName}/sample", r: "text", a: "text/csv", i: "getInternalTableCsvSample" });
 
 /**
  * List the saved queries of a project
@@ -652,7 +653,7 @@ export const getInternalTableCsvSample: OperationFunction<R.GetInternalTableCsvS
  *
  * Keys: a partner key or a project key.
  */
-export const listQueries: OperationFunction<R.ListQueriesArgs, R.ListQueriesResult> = /* @__PURE__ */ operation({ n: "queries.list", m: "GET", p: "/data/projects/{projectId}/queries", r: "json" });
+export const listQueries: OperationFunction<R.ListQueriesArgs, components["schemas"]["SavedQuery"][]> = /* @__PURE__ */ operation({ n: "queries.list", m: "GET", p: "/data/projects/{projectId}/queries", r: "json", i: "listQueries" });
 
 /**
  * Save a new query
@@ -663,7 +664,7 @@ export const listQueries: OperationFunction<R.ListQueriesArgs, R.ListQueriesResu
  *
  * Keys: a partner key or a project key.
  */
-export const createQuery: OperationFunction<R.CreateQueryArgs, R.CreateQueryResult> = /* @__PURE__ */ operation({ n: "queries.create", m: "POST", p: "/data/projects/{projectId}/queries", q: ["checkSchemaExists"], b: "json", r: "json" });
+export const createQuery: OperationFunction<R.CreateQueryArgs, R.CreateQueryResult> = /* @__PURE__ */ operation({ n: "queries.create", m: "POST", p: "/data/projects/{projectId}/queries", q: ["checkSchemaExists"], b: "json", r: "json", i: "createQuery" });
 
 /**
  * Run a query and return its rows
@@ -674,7 +675,7 @@ export const createQuery: OperationFunction<R.CreateQueryArgs, R.CreateQueryResu
  *
  * Keys: a partner key or a project key.
  */
-export const executeQuery: ExecuteQueryFunction = /* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json", j: parseExactJson });
+export const executeQuery: ExecuteQueryFunction = /* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json", i: "executeQuery", j: parseExactJson });
 
 /**
  * Get a saved query
@@ -685,7 +686,7 @@ export const executeQuery: ExecuteQueryFunction = /* @__PURE__ */ operation({ n:
  *
  * Keys: a partner key or a project key.
  */
-export const getQuery: OperationFunction<R.GetQueryArgs, R.GetQueryResult> = /* @__PURE__ */ operation({ n: "queries.get", m: "GET", p: "/data/projects/{projectId}/queries/{queryId}", r: "json" });
+export const getQuery: OperationFunction<R.GetQueryArgs, R.GetQueryResult> = /* @__PURE__ */ operation({ n: "queries.get", m: "GET", p: "/data/projects/{projectId}/queries/{queryId}", r: "json", i: "getQuery" });
 
 /**
  * Change a saved query
@@ -696,7 +697,7 @@ export const getQuery: OperationFunction<R.GetQueryArgs, R.GetQueryResult> = /* 
  *
  * Keys: a partner key or a project key.
  */
-export const updateQuery: OperationFunction<R.UpdateQueryArgs, R.UpdateQueryResult> = /* @__PURE__ */ operation({ n: "queries.update", m: "PUT", p: "/data/projects/{projectId}/queries/{queryId}", q: ["checkSchemaExists"], b: "json", r: "json" });
+export const updateQuery: OperationFunction<R.UpdateQueryArgs, R.UpdateQueryResult> = /* @__PURE__ */ operation({ n: "queries.update", m: "PUT", p: "/data/projects/{projectId}/queries/{queryId}", q: ["checkSchemaExists"], b: "json", r: "json", i: "updateQuery" });
 
 /**
  * Delete a saved query
@@ -707,7 +708,7 @@ export const updateQuery: OperationFunction<R.UpdateQueryArgs, R.UpdateQueryResu
  *
  * Keys: a partner key or a project key.
  */
-export const deleteQuery: OperationFunction<R.DeleteQueryArgs, R.DeleteQueryResult> = /* @__PURE__ */ operation({ n: "queries.delete", m: "DELETE", p: "/data/projects/{projectId}/queries/{queryId}", r: "none" });
+export const deleteQuery: OperationFunction<R.DeleteQueryArgs, R.DeleteQueryResult> = /* @__PURE__ */ operation({ n: "queries.delete", m: "DELETE", p: "/data/projects/{projectId}/queries/{queryId}", r: "none", i: "deleteQuery" });
 
 /**
  * Move a saved query to another folder
@@ -718,7 +719,7 @@ export const deleteQuery: OperationFunction<R.DeleteQueryArgs, R.DeleteQueryResu
  *
  * Keys: a partner key or a project key.
  */
-export const moveQuery: OperationFunction<R.MoveQueryArgs, R.MoveQueryResult> = /* @__PURE__ */ operation({ n: "queries.move", m: "PATCH", p: "/data/projects/{projectId}/queries/{queryId}/path", b: "json", r: "none" });
+export const moveQuery: OperationFunction<R.MoveQueryArgs, R.MoveQueryResult> = /* @__PURE__ */ operation({ n: "queries.move", m: "PATCH", p: "/data/projects/{projectId}/queries/{queryId}/path", b: "json", r: "none", i: "moveQuery" });
 
 /**
  * List the query folders of a project
@@ -729,7 +730,7 @@ export const moveQuery: OperationFunction<R.MoveQueryArgs, R.MoveQueryResult> = 
  *
  * Keys: a partner key or a project key.
  */
-export const listQueryFolders: OperationFunction<R.ListQueryFoldersArgs, R.ListQueryFoldersResult> = /* @__PURE__ */ operation({ n: "queryFolders.list", m: "GET", p: "/data/projects/{projectId}/queries/folders", r: "json" });
+export const listQueryFolders: OperationFunction<R.ListQueryFoldersArgs, R.ListQueryFoldersResult> = /* @__PURE__ */ operation({ n: "queryFolders.list", m: "GET", p: "/data/projects/{projectId}/queries/folders", r: "json", i: "listQueryFolders" });
 
 /**
  * Create a top-level query folder
@@ -740,7 +741,7 @@ export const listQueryFolders: OperationFunction<R.ListQueryFoldersArgs, R.ListQ
  *
  * Keys: a partner key or a project key.
  */
-export const createQueryFolder: OperationFunction<R.CreateQueryFolderArgs, R.CreateQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.create", m: "POST", p: "/data/projects/{projectId}/queries/folders", b: "json", r: "json" });
+export const createQueryFolder: OperationFunction<R.CreateQueryFolderArgs, R.CreateQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.create", m: "POST", p: "/data/projects/{projectId}/queries/folders", b: "json", r: "json", i: "createQueryFolder" });
 
 /**
  * Get the query folders as a tree
@@ -751,7 +752,7 @@ export const createQueryFolder: OperationFunction<R.CreateQueryFolderArgs, R.Cre
  *
  * Keys: a partner key or a project key.
  */
-export const getQueryFolderTree: OperationFunction<R.GetQueryFolderTreeArgs, R.GetQueryFolderTreeResult> = /* @__PURE__ */ operation({ n: "queryFolders.getTree", m: "GET", p: "/data/projects/{projectId}/queries/folders/tree", q: ["includeQueries", "rootFolderId"], r: "json" });
+export const getQueryFolderTree: OperationFunction<R.GetQueryFolderTreeArgs, R.GetQueryFolderTreeResult> = /* @__PURE__ */ operation({ n: "queryFolders.getTree", m: "GET", p: "/data/projects/{projectId}/queries/folders/tree", q: ["includeQueries", "rootFolderId"], r: "json", i: "getQueryFolderTree" });
 
 /**
  * Get a query folder with its contents
@@ -762,7 +763,7 @@ export const getQueryFolderTree: OperationFunction<R.GetQueryFolderTreeArgs, R.G
  *
  * Keys: a partner key or a project key.
  */
-export const getQueryFolder: OperationFunction<R.GetQueryFolderArgs, R.GetQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.get", m: "GET", p: "/data/projects/{projectId}/queries/folders/{folderId}", r: "json" });
+export const getQueryFolder: OperationFunction<R.GetQueryFolderArgs, R.GetQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.get", m: "GET", p: "/data/projects/{projectId}/queries/folders/{folderId}", r: "json", i: "getQueryFolder" });
 
 /**
  * Move queries into or out of a folder
@@ -773,7 +774,7 @@ export const getQueryFolder: OperationFunction<R.GetQueryFolderArgs, R.GetQueryF
  *
  * Keys: a partner key or a project key.
  */
-export const updateQueryFolderQueries: OperationFunction<R.UpdateQueryFolderQueriesArgs, R.UpdateQueryFolderQueriesResult> = /* @__PURE__ */ operation({ n: "queryFolders.updateQueries", m: "PUT", p: "/data/projects/{projectId}/queries/folders/{folderId}", b: "json", r: "json" });
+export const updateQueryFolderQueries: OperationFunction<R.UpdateQueryFolderQueriesArgs, R.UpdateQueryFolderQueriesResult> = /* @__PURE__ */ operation({ n: "queryFolders.updateQueries", m: "PUT", p: "/data/projects/{projectId}/queries/folders/{folderId}", b: "json", r: "json", i: "updateQueryFolderQueries" });
 
 /**
  * Create a query folder inside another one
@@ -784,7 +785,7 @@ export const updateQueryFolderQueries: OperationFunction<R.UpdateQueryFolderQuer
  *
  * Keys: a partner key or a project key.
  */
-export const createChildQueryFolder: OperationFunction<R.CreateChildQueryFolderArgs, R.CreateChildQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.createChild", m: "POST", p: "/data/projects/{projectId}/queries/folders/{folderId}", b: "json", r: "json" });
+export const createChildQueryFolder: OperationFunction<R.CreateChildQueryFolderArgs, R.CreateChildQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.createChild", m: "POST", p: "/data/projects/{projectId}/queries/folders/{folderId}", b: "json", r: "json", i: "createChildQueryFolder" });
 
 /**
  * Delete a query folder
@@ -795,7 +796,7 @@ export const createChildQueryFolder: OperationFunction<R.CreateChildQueryFolderA
  *
  * Keys: a partner key or a project key.
  */
-export const deleteQueryFolder: OperationFunction<R.DeleteQueryFolderArgs, R.DeleteQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.delete", m: "DELETE", p: "/data/projects/{projectId}/queries/folders/{folderId}", q: ["force"], r: "none" });
+export const deleteQueryFolder: OperationFunction<R.DeleteQueryFolderArgs, R.DeleteQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.delete", m: "DELETE", p: "/data/projects/{projectId}/queries/folders/{folderId}", q: ["force"], r: "none", i: "deleteQueryFolder" });
 
 /**
  * Rename a query folder
@@ -806,7 +807,7 @@ export const deleteQueryFolder: OperationFunction<R.DeleteQueryFolderArgs, R.Del
  *
  * Keys: a partner key or a project key.
  */
-export const renameQueryFolder: OperationFunction<R.RenameQueryFolderArgs, R.RenameQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.rename", m: "PATCH", p: "/data/projects/{projectId}/queries/folders/{folderId}/name", b: "json", r: "json" });
+export const renameQueryFolder: OperationFunction<R.RenameQueryFolderArgs, R.RenameQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.rename", m: "PATCH", p: "/data/projects/{projectId}/queries/folders/{folderId}/name", b: "json", r: "json", i: "renameQueryFolder" });
 
 /**
  * Move a query folder
@@ -817,7 +818,7 @@ export const renameQueryFolder: OperationFunction<R.RenameQueryFolderArgs, R.Ren
  *
  * Keys: a partner key or a project key.
  */
-export const moveQueryFolder: OperationFunction<R.MoveQueryFolderArgs, R.MoveQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.move", m: "PATCH", p: "/data/projects/{projectId}/queries/folders/{folderId}/path", b: "json", r: "json" });
+export const moveQueryFolder: OperationFunction<R.MoveQueryFolderArgs, R.MoveQueryFolderResult> = /* @__PURE__ */ operation({ n: "queryFolders.move", m: "PATCH", p: "/data/projects/{projectId}/queries/folders/{folderId}/path", b: "json", r: "json", i: "moveQueryFolder" });
 
 /**
  * Create a semantic catalog
@@ -828,7 +829,7 @@ export const moveQueryFolder: OperationFunction<R.MoveQueryFolderArgs, R.MoveQue
  *
  * Keys: a partner key or a project key.
  */
-export const createSemanticCatalog: OperationFunction<R.CreateSemanticCatalogArgs, R.CreateSemanticCatalogResult> = /* @__PURE__ */ operation({ n: "semanticCatalogs.create", m: "POST", p: "/data/projects/{projectId}/semantic-catalogs", b: "json", r: "json" });
+export const createSemanticCatalog: OperationFunction<R.CreateSemanticCatalogArgs, R.CreateSemanticCatalogResult> = /* @__PURE__ */ operation({ n: "semanticCatalogs.create", m: "POST", p: "/data/projects/{projectId}/semantic-catalogs", b: "json", r: "json", i: "createSemanticCatalog" });
 
 /**
  * Add a table to a semantic catalog
@@ -839,7 +840,7 @@ export const createSemanticCatalog: OperationFunction<R.CreateSemanticCatalogArg
  *
  * Keys: a partner key or a project key.
  */
-export const createSemanticTable: OperationFunction<R.CreateSemanticTableArgs, R.CreateSemanticTableResult> = /* @__PURE__ */ operation({ n: "semanticCatalogs.createTable", m: "POST", p: "/data/projects/{projectId}/semantic-catalogs/{catalogId}", b: "json", r: "json" });
+export const createSemanticTable: OperationFunction<R.CreateSemanticTableArgs, R.CreateSemanticTableResult> = /* @__PURE__ */ operation({ n: "semanticCatalogs.createTable", m: "POST", p: "/data/projects/{projectId}/semantic-catalogs/{catalogId}", b: "json", r: "json", i: "createSemanticTable" });
 
 /**
  * Share a semantic catalog with another project
@@ -850,7 +851,7 @@ export const createSemanticTable: OperationFunction<R.CreateSemanticTableArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const shareSemanticCatalog: OperationFunction<R.ShareSemanticCatalogArgs, R.ShareSemanticCatalogResult> = /* @__PURE__ */ operation({ n: "semanticCatalogs.share", m: "POST", p: "/data/projects/{projectId}/semantic-catalogs/{catalogId}/share", b: "json", r: "none" });
+export const shareSemanticCatalog: OperationFunction<R.ShareSemanticCatalogArgs, R.ShareSemanticCatalogResult> = /* @__PURE__ */ operation({ n: "semanticCatalogs.share", m: "POST", p: "/data/projects/{projectId}/semantic-catalogs/{catalogId}/share", b: "json", r: "none", i: "shareSemanticCatalog" });
 
 /**
  * Delete a semantic table
@@ -861,7 +862,7 @@ export const shareSemanticCatalog: OperationFunction<R.ShareSemanticCatalogArgs,
  *
  * Keys: a partner key or a project key.
  */
-export const deleteSemanticTable: OperationFunction<R.DeleteSemanticTableArgs, R.DeleteSemanticTableResult> = /* @__PURE__ */ operation({ n: "semanticCatalogs.deleteTable", m: "DELETE", p: "/data/projects/{projectId}/semantic-catalogs/{catalogId}/table/{tableId}", r: "none" });
+export const deleteSemanticTable: OperationFunction<R.DeleteSemanticTableArgs, R.DeleteSemanticTableResult> = /* @__PURE__ */ operation({ n: "semanticCatalogs.deleteTable", m: "DELETE", p: "/data/projects/{projectId}/semantic-catalogs/{catalogId}/table/{tableId}", r: "none", i: "deleteSemanticTable" });
 
 /**
  * Create a cache for a table
@@ -872,7 +873,7 @@ export const deleteSemanticTable: OperationFunction<R.DeleteSemanticTableArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const createCache: OperationFunction<R.CreateCacheArgs, R.CreateCacheResult> = /* @__PURE__ */ operation({ n: "cache.create", m: "POST", p: "/data/projects/{projectId}/cache", b: "json", r: "json" });
+export const createCache: OperationFunction<R.CreateCacheArgs, R.CreateCacheResult> = /* @__PURE__ */ operation({ n: "cache.create", m: "POST", p: "/data/projects/{projectId}/cache", b: "json", r: "json", i: "createCache" });
 
 /**
  * Create several caches in one call
@@ -883,7 +884,7 @@ export const createCache: OperationFunction<R.CreateCacheArgs, R.CreateCacheResu
  *
  * Keys: a partner key or a project key.
  */
-export const createCacheBatch: OperationFunction<R.CreateCacheBatchArgs, R.CreateCacheBatchResult> = /* @__PURE__ */ operation({ n: "cache.createBatch", m: "POST", p: "/data/projects/{projectId}/cache/batch", b: "json", r: "json" });
+export const createCacheBatch: OperationFunction<R.CreateCacheBatchArgs, components["schemas"]["CacheCreateStatus"][]> = /* @__PURE__ */ operation({ n: "cache.createBatch", m: "POST", p: "/data/projects/{projectId}/cache/batch", b: "json", r: "json", i: "createCacheBatch" });
 
 /**
  * List the status of every cache in a project
@@ -894,7 +895,7 @@ export const createCacheBatch: OperationFunction<R.CreateCacheBatchArgs, R.Creat
  *
  * Keys: a partner key or a project key.
  */
-export const listCacheStatusesByProject: OperationFunction<R.ListCacheStatusesByProjectArgs, R.ListCacheStatusesByProjectResult> = /* @__PURE__ */ operation({ n: "cache.listStatusesByProject", m: "GET", p: "/data/projects/{projectId}/cache/status", r: "json" });
+export const listCacheStatusesByProject: OperationFunction<R.ListCacheStatusesByProjectArgs, components["schemas"]["CacheStatus"][]> = /* @__PURE__ */ operation({ n: "cache.listStatusesByProject", m: "GET", p: "/data/projects/{projectId}/cache/status", r: "json", i: "listCacheStatusesByProject" });
 
 /**
  * Get the settings of a cache
@@ -905,7 +906,7 @@ export const listCacheStatusesByProject: OperationFunction<R.ListCacheStatusesBy
  *
  * Keys: a partner key or a project key.
  */
-export const getCacheSettings: OperationFunction<R.GetCacheSettingsArgs, R.GetCacheSettingsResult> = /* @__PURE__ */ operation({ n: "cache.getSettings", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}", r: "json" });
+export const getCacheSettings: OperationFunction<R.GetCacheSettingsArgs, R.GetCacheSettingsResult> = /* @__PURE__ */ operation({ n: "cache.getSettings", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}", r: "json", i: "getCacheSettings" });
 
 /**
  * Change the schedules of a cache
@@ -916,7 +917,7 @@ export const getCacheSettings: OperationFunction<R.GetCacheSettingsArgs, R.GetCa
  *
  * Keys: a partner key or a project key.
  */
-export const updateCacheSettings: OperationFunction<R.UpdateCacheSettingsArgs, R.UpdateCacheSettingsResult> = /* @__PURE__ */ operation({ n: "cache.updateSettings", m: "PUT", p: "/data/projects/{projectId}/cache/{cacheId}", b: "json", r: "json" });
+export const updateCacheSettings: OperationFunction<R.UpdateCacheSettingsArgs, R.UpdateCacheSettingsResult> = /* @__PURE__ */ operation({ n: "cache.updateSettings", m: "PUT", p: "/data/projects/{projectId}/cache/{cacheId}", b: "json", r: "json", i: "updateCacheSettings" });
 
 /**
  * Delete a cache
@@ -927,7 +928,7 @@ export const updateCacheSettings: OperationFunction<R.UpdateCacheSettingsArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const deleteCache: OperationFunction<R.DeleteCacheArgs, R.DeleteCacheResult> = /* @__PURE__ */ operation({ n: "cache.delete", m: "DELETE", p: "/data/projects/{projectId}/cache/{cacheId}", r: "none" });
+export const deleteCache: OperationFunction<R.DeleteCacheArgs, R.DeleteCacheResult> = /* @__PURE__ */ operation({ n: "cache.delete", m: "DELETE", p: "/data/projects/{projectId}/cache/{cacheId}", r: "none", i: "deleteCache" });
 
 /**
  * Cancel a running full refresh
@@ -938,7 +939,7 @@ export const deleteCache: OperationFunction<R.DeleteCacheArgs, R.DeleteCacheResu
  *
  * Keys: a partner key or a project key.
  */
-export const cancelCacheFullRefresh: OperationFunction<R.CancelCacheFullRefreshArgs, R.CancelCacheFullRefreshResult> = /* @__PURE__ */ operation({ n: "cache.cancelFullRefresh", m: "POST", p: "/data/projects/{projectId}/cache/{cacheId}/cancelFullRefreshUpdate", r: "none" });
+export const cancelCacheFullRefresh: OperationFunction<R.CancelCacheFullRefreshArgs, R.CancelCacheFullRefreshResult> = /* @__PURE__ */ operation({ n: "cache.cancelFullRefresh", m: "POST", p: "/data/projects/{projectId}/cache/{cacheId}/cancelFullRefreshUpdate", r: "none", i: "cancelCacheFullRefresh" });
 
 /**
  * Cancel a running incremental sync
@@ -949,7 +950,7 @@ export const cancelCacheFullRefresh: OperationFunction<R.CancelCacheFullRefreshA
  *
  * Keys: a partner key or a project key.
  */
-export const cancelCacheIncrementalUpdate: OperationFunction<R.CancelCacheIncrementalUpdateArgs, R.CancelCacheIncrementalUpdateResult> = /* @__PURE__ */ operation({ n: "cache.cancelIncrementalUpdate", m: "POST", p: "/data/projects/{projectId}/cache/{cacheId}/cancelIncrementalUpdate", r: "none" });
+export const cancelCacheIncrementalUpdate: OperationFunction<R.CancelCacheIncrementalUpdateArgs, R.CancelCacheIncrementalUpdateResult> = /* @__PURE__ */ operation({ n: "cache.cancelIncrementalUpdate", m: "POST", p: "/data/projects/{projectId}/cache/{cacheId}/cancelIncrementalUpdate", r: "none", i: "cancelCacheIncrementalUpdate" });
 
 /**
  * List past sync runs of a cache
@@ -960,7 +961,7 @@ export const cancelCacheIncrementalUpdate: OperationFunction<R.CancelCacheIncrem
  *
  * Keys: a partner key or a project key.
  */
-export const listCacheExecutionHistory: OperationFunction<R.ListCacheExecutionHistoryArgs, R.ListCacheExecutionHistoryResult> = /* @__PURE__ */ operation({ n: "cache.listExecutionHistory", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}/executionHistory", q: ["limit", "offset"], r: "json" });
+export const listCacheExecutionHistory: OperationFunction<R.ListCacheExecutionHistoryArgs, components["schemas"]["CacheExecutionInfo"][]> = /* @__PURE__ */ operation({ n: "cache.listExecutionHistory", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}/executionHistory", q: ["limit", "offset"], r: "json", i: "listCacheExecutionHistory" });
 
 /**
  * Start a full refresh of a cache now
@@ -971,7 +972,7 @@ export const listCacheExecutionHistory: OperationFunction<R.ListCacheExecutionHi
  *
  * Keys: a partner key or a project key.
  */
-export const triggerCacheFullRefresh: OperationFunction<R.TriggerCacheFullRefreshArgs, R.TriggerCacheFullRefreshResult> = /* @__PURE__ */ operation({ n: "cache.triggerFullRefresh", m: "POST", p: "/data/projects/{projectId}/cache/{cacheId}/fullRefreshUpdate", r: "json" });
+export const triggerCacheFullRefresh: OperationFunction<R.TriggerCacheFullRefreshArgs, R.TriggerCacheFullRefreshResult> = /* @__PURE__ */ operation({ n: "cache.triggerFullRefresh", m: "POST", p: "/data/projects/{projectId}/cache/{cacheId}/fullRefreshUpdate", r: "json", i: "triggerCacheFullRefresh" });
 
 /**
  * Start an incremental sync of a cache now
@@ -982,7 +983,7 @@ export const triggerCacheFullRefresh: OperationFunction<R.TriggerCacheFullRefres
  *
  * Keys: a partner key or a project key.
  */
-export const triggerCacheIncrementalUpdate: OperationFunction<R.TriggerCacheIncrementalUpdateArgs, R.TriggerCacheIncrementalUpdateResult> = /* @__PURE__ */ operation({ n: "cache.triggerIncrementalUpdate", m: "POST", p: "/data/projects/{projectId}/cache/{cacheId}/incrementalUpdate", r: "json" });
+export const triggerCacheIncrementalUpdate: OperationFunction<R.TriggerCacheIncrementalUpdateArgs, R.TriggerCacheIncrementalUpdateResult> = /* @__PURE__ */ operation({ n: "cache.triggerIncrementalUpdate", m: "POST", p: "/data/projects/{projectId}/cache/{cacheId}/incrementalUpdate", r: "json", i: "triggerCacheIncrementalUpdate" });
 
 /**
  * Get the status of a cache
@@ -993,7 +994,7 @@ export const triggerCacheIncrementalUpdate: OperationFunction<R.TriggerCacheIncr
  *
  * Keys: a partner key or a project key.
  */
-export const getCacheStatus: OperationFunction<R.GetCacheStatusArgs, R.GetCacheStatusResult> = /* @__PURE__ */ operation({ n: "cache.getStatus", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}/status", q: ["excludeLogs"], r: "json" });
+export const getCacheStatus: OperationFunction<R.GetCacheStatusArgs, R.GetCacheStatusResult> = /* @__PURE__ */ operation({ n: "cache.getStatus", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}/status", q: ["excludeLogs"], r: "json", i: "getCacheStatus" });
 
 /**
  * List the status of every cache in a catalog
@@ -1004,7 +1005,7 @@ export const getCacheStatus: OperationFunction<R.GetCacheStatusArgs, R.GetCacheS
  *
  * Keys: a partner key or a project key.
  */
-export const listCacheStatusesByCatalog: OperationFunction<R.ListCacheStatusesByCatalogArgs, R.ListCacheStatusesByCatalogResult> = /* @__PURE__ */ operation({ n: "cache.listStatusesByCatalog", m: "GET", p: "/data/projects/{projectId}/catalog/{catalogId}/cache/status", r: "json" });
+export const listCacheStatusesByCatalog: OperationFunction<R.ListCacheStatusesByCatalogArgs, components["schemas"]["CacheStatus"][]> = /* @__PURE__ */ operation({ n: "cache.listStatusesByCatalog", m: "GET", p: "/data/projects/{projectId}/catalog/{catalogId}/cache/status", r: "json", i: "listCacheStatusesByCatalog" });
 
 /**
  * List the status of every cache in a schema
@@ -1015,7 +1016,7 @@ export const listCacheStatusesByCatalog: OperationFunction<R.ListCacheStatusesBy
  *
  * Keys: a partner key or a project key.
  */
-export const listCacheStatusesBySchema: OperationFunction<R.ListCacheStatusesBySchemaArgs, R.ListCacheStatusesBySchemaResult> = /* @__PURE__ */ operation({ n: "cache.listStatusesBySchema", m: "GET", p: "/data/projects/{projectId}/catalog/{catalogId}/schema/{schemaName}/cache/status", r: "json" });
+export const listCacheStatusesBySchema: OperationFunction<R.ListCacheStatusesBySchemaArgs, components["schemas"]["CacheStatus"][]> = /* @__PURE__ */ operation({ n: "cache.listStatusesBySchema", m: "GET", p: "/data/projects/{projectId}/catalog/{catalogId}/schema/{schemaName}/cache/status", r: "json", i: "listCacheStatusesBySchema" });
 
 /**
  * Start exporting a saved query's result
@@ -1026,7 +1027,7 @@ export const listCacheStatusesBySchema: OperationFunction<R.ListCacheStatusesByS
  *
  * Keys: a partner key or a project key.
  */
-export const exportQuery: OperationFunction<R.ExportQueryArgs, R.ExportQueryResult> = /* @__PURE__ */ operation({ n: "exports.exportQuery", m: "POST", p: "/data/projects/{projectId}/queries/{queryId}/exports", b: "json", r: "json" });
+export const exportQuery: OperationFunction<R.ExportQueryArgs, R.ExportQueryResult> = /* @__PURE__ */ operation({ n: "exports.exportQuery", m: "POST", p: "/data/projects/{projectId}/queries/{queryId}/exports", b: "json", r: "json", i: "exportQuery" });
 
 /**
  * Start exporting a table
@@ -1037,7 +1038,7 @@ export const exportQuery: OperationFunction<R.ExportQueryArgs, R.ExportQueryResu
  *
  * Keys: a partner key or a project key.
  */
-export const exportTable: OperationFunction<R.ExportTableArgs, R.ExportTableResult> = /* @__PURE__ */ operation({ n: "exports.exportTable", m: "POST", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/exports", b: "json", r: "json" });
+export const exportTable: OperationFunction<R.ExportTableArgs, R.ExportTableResult> = /* @__PURE__ */ operation({ n: "exports.exportTable", m: "POST", p: "/data/projects/{projectId}/catalogs/{catalogId}/schemas/{schemaName}/tables/{tableName}/exports", b: "json", r: "json", i: "exportTable" });
 
 /**
  * List the export jobs of a project
@@ -1048,7 +1049,7 @@ export const exportTable: OperationFunction<R.ExportTableArgs, R.ExportTableResu
  *
  * Keys: a partner key or a project key.
  */
-export const listExports: OperationFunction<R.ListExportsArgs, R.ListExportsResult> = /* @__PURE__ */ operation({ n: "exports.list", m: "GET", p: "/data/projects/{projectId}/exports", q: ["status", "limit", "createdBefore"], r: "json" });
+export const listExports: OperationFunction<R.ListExportsArgs, components["schemas"]["ExportJob"][]> = /* @__PURE__ */ operation({ n: "exports.list", m: "GET", p: "/data/projects/{projectId}/exports", q: ["status", "limit", "createdBefore"], r: "json", i: "listExports" });
 
 /**
  * Get an export job and its files
@@ -1059,7 +1060,7 @@ export const listExports: OperationFunction<R.ListExportsArgs, R.ListExportsResu
  *
  * Keys: a partner key or a project key.
  */
-export const getExport: OperationFunction<R.GetExportArgs, R.GetExportResult> = /* @__PURE__ */ operation({ n: "exports.get", m: "GET", p: "/data/projects/{projectId}/exports/{exportId}", r: "json" });
+export const getExport: OperationFunction<R.GetExportArgs, R.GetExportResult> = /* @__PURE__ */ operation({ n: "exports.get", m: "GET", p: "/data/projects/{projectId}/exports/{exportId}", r: "json", i: "getExport" });
 
 /**
  * Cancel an export job
@@ -1070,7 +1071,7 @@ export const getExport: OperationFunction<R.GetExportArgs, R.GetExportResult> = 
  *
  * Keys: a partner key or a project key.
  */
-export const cancelExport: OperationFunction<R.CancelExportArgs, R.CancelExportResult> = /* @__PURE__ */ operation({ n: "exports.cancel", m: "DELETE", p: "/data/projects/{projectId}/exports/{exportId}", r: "none" });
+export const cancelExport: OperationFunction<R.CancelExportArgs, R.CancelExportResult> = /* @__PURE__ */ operation({ n: "exports.cancel", m: "DELETE", p: "/data/projects/{projectId}/exports/{exportId}", r: "none", i: "cancelExport" });
 
 /**
  * List the parametric tables of a catalog
@@ -1081,7 +1082,7 @@ export const cancelExport: OperationFunction<R.CancelExportArgs, R.CancelExportR
  *
  * Keys: a partner key or a project key.
  */
-export const listParametricTables: OperationFunction<R.ListParametricTablesArgs, R.ListParametricTablesResult> = /* @__PURE__ */ operation({ n: "parametricTables.list", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/parametricTables", r: "json" });
+export const listParametricTables: OperationFunction<R.ListParametricTablesArgs, components["schemas"]["ParametricTable"][]> = /* @__PURE__ */ operation({ n: "parametricTables.list", m: "GET", p: "/data/projects/{projectId}/catalogs/{catalogId}/parametricTables", r: "json", i: "listParametricTables" });
 
 /**
  * Create a parametric table
@@ -1092,7 +1093,7 @@ export const listParametricTables: OperationFunction<R.ListParametricTablesArgs,
  *
  * Keys: a partner key or a project key.
  */
-export const createParametricTable: OperationFunction<R.CreateParametricTableArgs, R.CreateParametricTableResult> = /* @__PURE__ */ operation({ n: "parametricTables.create", m: "POST", p: "/data/projects/{projectId}/catalogs/{catalogId}/parametricTables", b: "json", r: "json" });
+export const createParametricTable: OperationFunction<R.CreateParametricTableArgs, R.CreateParametricTableResult> = /* @__PURE__ */ operation({ n: "parametricTables.create", m: "POST", p: "/data/projects/{projectId}/catalogs/{catalogId}/parametricTables", b: "json", r: "json", i: "createParametricTable" });
 
 /**
  * Delete a parametric table
@@ -1103,7 +1104,7 @@ export const createParametricTable: OperationFunction<R.CreateParametricTableArg
  *
  * Keys: a partner key or a project key.
  */
-export const deleteParametricTable: OperationFunction<R.DeleteParametricTableArgs, R.DeleteParametricTableResult> = /* @__PURE__ */ operation({ n: "parametricTables.delete", m: "DELETE", p: "/data/projects/{projectId}/catalogs/{catalogId}/parametricTables", q: ["toSchema", "toTable"], r: "none" });
+export const deleteParametricTable: OperationFunction<R.DeleteParametricTableArgs, R.DeleteParametricTableResult> = /* @__PURE__ */ operation({ n: "parametricTables.delete", m: "DELETE", p: "/data/projects/{projectId}/catalogs/{catalogId}/parametricTables", q: ["toSchema", "toTable"], r: "none", i: "deleteParametricTable" });
 
 /**
  * Open an embedded session from query parameters (deprecated)
@@ -1115,7 +1116,7 @@ export const deleteParametricTable: OperationFunction<R.DeleteParametricTableArg
  * Keys: a partner key or a project key.
  * @deprecated This route is deprecated by Peaka.
  */
-export const getEmbeddedSession: OperationFunction<R.GetEmbeddedSessionArgs, R.GetEmbeddedSessionResult> = /* @__PURE__ */ operation({ n: "embedded.getSession", m: "GET", p: "/ui/initSession", q: ["projectId", "timeoutInSeconds", "theme", "themeOverride"], r: "json" });
+export const getEmbeddedSession: OperationFunction<R.GetEmbeddedSessionArgs, R.GetEmbeddedSessionResult> = /* @__PURE__ */ operation({ n: "embedded.getSession", m: "GET", p: "/ui/initSession", q: ["projectId", "timeoutInSeconds", "theme", "themeOverride"], r: "json", i: "getEmbeddedSession" });
 
 /**
  * Open an embedded session
@@ -1126,7 +1127,7 @@ export const getEmbeddedSession: OperationFunction<R.GetEmbeddedSessionArgs, R.G
  *
  * Keys: a partner key or a project key.
  */
-export const createEmbeddedSession: OperationFunction<R.CreateEmbeddedSessionArgs, R.CreateEmbeddedSessionResult> = /* @__PURE__ */ operation({ n: "embedded.createSession", m: "POST", p: "/ui/initSession", b: "json", r: "json" });
+export const createEmbeddedSession: OperationFunction<R.CreateEmbeddedSessionArgs, R.CreateEmbeddedSessionResult> = /* @__PURE__ */ operation({ n: "embedded.createSession", m: "POST", p: "/ui/initSession", b: "json", r: "json", i: "createEmbeddedSession" });
 
 /**
  * Get connection strings for all drivers
@@ -1137,7 +1138,7 @@ export const createEmbeddedSession: OperationFunction<R.CreateEmbeddedSessionArg
  *
  * Keys: a partner key or a project key.
  */
-export const getSupportedDrivers: OptionalArgsOperationFunction<R.GetSupportedDriversArgs, R.GetSupportedDriversResult> = /* @__PURE__ */ operation({ n: "drivers.getAll", m: "GET", p: "/supportedDrivers", q: ["catalogName"], r: "json" });
+export const getSupportedDrivers: OptionalArgsOperationFunction<R.GetSupportedDriversArgs, R.GetSupportedDriversResult> = /* @__PURE__ */ operation({ n: "drivers.getAll", m: "GET", p: "/supportedDrivers", q: ["catalogName"], r: "json", i: "getSupportedDrivers" });
 
 /**
  * Get the JDBC connection string
@@ -1148,7 +1149,7 @@ export const getSupportedDrivers: OptionalArgsOperationFunction<R.GetSupportedDr
  *
  * Keys: a partner key or a project key.
  */
-export const getJdbcDriver: OptionalArgsOperationFunction<R.GetJdbcDriverArgs, R.GetJdbcDriverResult> = /* @__PURE__ */ operation({ n: "drivers.getJdbc", m: "GET", p: "/supportedDrivers/jdbc", r: "json" });
+export const getJdbcDriver: OptionalArgsOperationFunction<R.GetJdbcDriverArgs, R.GetJdbcDriverResult> = /* @__PURE__ */ operation({ n: "drivers.getJdbc", m: "GET", p: "/supportedDrivers/jdbc", r: "json", i: "getJdbcDriver" });
 
 /**
  * Get the SQLAlchemy connection string
@@ -1159,7 +1160,7 @@ export const getJdbcDriver: OptionalArgsOperationFunction<R.GetJdbcDriverArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const getSqlAlchemyDriver: OperationFunction<R.GetSqlAlchemyDriverArgs, R.GetSqlAlchemyDriverResult> = /* @__PURE__ */ operation({ n: "drivers.getSqlAlchemy", m: "GET", p: "/supportedDrivers/sql_alchemy", q: ["catalogName"], r: "json" });
+export const getSqlAlchemyDriver: OperationFunction<R.GetSqlAlchemyDriverArgs, R.GetSqlAlchemyDriverResult> = /* @__PURE__ */ operation({ n: "drivers.getSqlAlchemy", m: "GET", p: "/supportedDrivers/sql_alchemy", q: ["catalogName"], r: "json", i: "getSqlAlchemyDriver" });
 
 /**
  * Get the metadata of a project
@@ -1170,7 +1171,7 @@ export const getSqlAlchemyDriver: OperationFunction<R.GetSqlAlchemyDriverArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const getProjectMetadata: OperationFunction<R.GetProjectMetadataArgs, R.GetProjectMetadataResult> = /* @__PURE__ */ operation({ n: "metadata.get", m: "GET", p: "/metadata/{projectId}", q: ["catalogId", "schemaName"], r: "json" });
+export const getProjectMetadata: OperationFunction<R.GetProjectMetadataArgs, R.GetProjectMetadataResult> = /* @__PURE__ */ operation({ n: "metadata.get", m: "GET", p: "/metadata/{projectId}", q: ["catalogId", "schemaName"], r: "json", i: "getProjectMetadata" });
 
 /**
  * Collect the categorical values of a column
@@ -1181,7 +1182,7 @@ export const getProjectMetadata: OperationFunction<R.GetProjectMetadataArgs, R.G
  *
  * Keys: a partner key or a project key.
  */
-export const generateMetadataCategoricalValues: OperationFunction<R.GenerateMetadataCategoricalValuesArgs, R.GenerateMetadataCategoricalValuesResult> = /* @__PURE__ */ operation({ n: "metadata.generateCategoricalValues", m: "PUT", p: "/metadata/{projectId}/categorical/{catalogId}/{schemaName}/{tableName}/{columnName}", b: "json", r: "json" });
+export const generateMetadataCategoricalValues: OperationFunction<R.GenerateMetadataCategoricalValuesArgs, R.GenerateMetadataCategoricalValuesResult> = /* @__PURE__ */ operation({ n: "metadata.generateCategoricalValues", m: "PUT", p: "/metadata/{projectId}/categorical/{catalogId}/{schemaName}/{tableName}/{columnName}", b: "json", r: "json", i: "generateMetadataCategoricalValues" });
 
 /**
  * Remove the categorical values of a column
@@ -1192,7 +1193,7 @@ export const generateMetadataCategoricalValues: OperationFunction<R.GenerateMeta
  *
  * Keys: a partner key or a project key.
  */
-export const deleteMetadataCategoricalValues: OperationFunction<R.DeleteMetadataCategoricalValuesArgs, R.DeleteMetadataCategoricalValuesResult> = /* @__PURE__ */ operation({ n: "metadata.deleteCategoricalValues", m: "DELETE", p: "/metadata/{projectId}/categorical/{catalogId}/{schemaName}/{tableName}/{columnName}", r: "json" });
+export const deleteMetadataCategoricalValues: OperationFunction<R.DeleteMetadataCategoricalValuesArgs, R.DeleteMetadataCategoricalValuesResult> = /* @__PURE__ */ operation({ n: "metadata.deleteCategoricalValues", m: "DELETE", p: "/metadata/{projectId}/categorical/{catalogId}/{schemaName}/{tableName}/{columnName}", r: "json", i: "deleteMetadataCategoricalValues" });
 
 /**
  * Find golden SQL similar to a question
@@ -1203,7 +1204,7 @@ export const deleteMetadataCategoricalValues: OperationFunction<R.DeleteMetadata
  *
  * Keys: a partner key or a project key.
  */
-export const searchMetadataGoldenSqls: OperationFunction<R.SearchMetadataGoldenSqlsArgs, R.SearchMetadataGoldenSqlsResult> = /* @__PURE__ */ operation({ n: "metadata.searchGoldenSqls", m: "GET", p: "/metadata/{projectId}/golden-sql/query", q: ["q"], r: "json" });
+export const searchMetadataGoldenSqls: OperationFunction<R.SearchMetadataGoldenSqlsArgs, R.SearchMetadataGoldenSqlsResult> = /* @__PURE__ */ operation({ n: "metadata.searchGoldenSqls", m: "GET", p: "/metadata/{projectId}/golden-sql/query", q: ["q"], r: "json", i: "searchMetadataGoldenSqls" });
 
 /**
  * List the golden SQL of a project
@@ -1214,7 +1215,7 @@ export const searchMetadataGoldenSqls: OperationFunction<R.SearchMetadataGoldenS
  *
  * Keys: a partner key or a project key.
  */
-export const listMetadataGoldenSqls: OperationFunction<R.ListMetadataGoldenSqlsArgs, R.ListMetadataGoldenSqlsResult> = /* @__PURE__ */ operation({ n: "metadata.listGoldenSqls", m: "GET", p: "/metadata/{projectId}/golden-sqls", r: "json" });
+export const listMetadataGoldenSqls: OperationFunction<R.ListMetadataGoldenSqlsArgs, R.ListMetadataGoldenSqlsResult> = /* @__PURE__ */ operation({ n: "metadata.listGoldenSqls", m: "GET", p: "/metadata/{projectId}/golden-sqls", r: "json", i: "listMetadataGoldenSqls" });
 
 /**
  * Add a golden SQL pair
@@ -1225,7 +1226,7 @@ export const listMetadataGoldenSqls: OperationFunction<R.ListMetadataGoldenSqlsA
  *
  * Keys: a partner key or a project key.
  */
-export const createMetadataGoldenSql: OperationFunction<R.CreateMetadataGoldenSqlArgs, R.CreateMetadataGoldenSqlResult> = /* @__PURE__ */ operation({ n: "metadata.createGoldenSql", m: "POST", p: "/metadata/{projectId}/golden-sqls", b: "json", r: "json" });
+export const createMetadataGoldenSql: OperationFunction<R.CreateMetadataGoldenSqlArgs, R.CreateMetadataGoldenSqlResult> = /* @__PURE__ */ operation({ n: "metadata.createGoldenSql", m: "POST", p: "/metadata/{projectId}/golden-sqls", b: "json", r: "json", i: "createMetadataGoldenSql" });
 
 /**
  * Delete a golden SQL pair
@@ -1236,7 +1237,7 @@ export const createMetadataGoldenSql: OperationFunction<R.CreateMetadataGoldenSq
  *
  * Keys: a partner key or a project key.
  */
-export const deleteMetadataGoldenSql: OperationFunction<R.DeleteMetadataGoldenSqlArgs, R.DeleteMetadataGoldenSqlResult> = /* @__PURE__ */ operation({ n: "metadata.deleteGoldenSql", m: "DELETE", p: "/metadata/{projectId}/golden-sqls/{id}", r: "json" });
+export const deleteMetadataGoldenSql: OperationFunction<R.DeleteMetadataGoldenSqlArgs, R.DeleteMetadataGoldenSqlResult> = /* @__PURE__ */ operation({ n: "metadata.deleteGoldenSql", m: "DELETE", p: "/metadata/{projectId}/golden-sqls/{id}", r: "json", i: "deleteMetadataGoldenSql" });
 
 /**
  * Find the tables that match a description
@@ -1247,7 +1248,7 @@ export const deleteMetadataGoldenSql: OperationFunction<R.DeleteMetadataGoldenSq
  *
  * Keys: a partner key or a project key.
  */
-export const searchMetadataTables: OperationFunction<R.SearchMetadataTablesArgs, R.SearchMetadataTablesResult> = /* @__PURE__ */ operation({ n: "metadata.searchTables", m: "GET", p: "/metadata/{projectId}/query", q: ["table", "topK"], r: "json" });
+export const searchMetadataTables: OperationFunction<R.SearchMetadataTablesArgs, R.SearchMetadataTablesResult> = /* @__PURE__ */ operation({ n: "metadata.searchTables", m: "GET", p: "/metadata/{projectId}/query", q: ["table", "topK"], r: "json", i: "searchMetadataTables" });
 
 /**
  * Suggest questions for Peaka AI
@@ -1258,7 +1259,7 @@ export const searchMetadataTables: OperationFunction<R.SearchMetadataTablesArgs,
  *
  * Keys: a partner key or a project key.
  */
-export const generateMetadataSampleQuestions: OperationFunction<R.GenerateMetadataSampleQuestionsArgs, R.GenerateMetadataSampleQuestionsResult> = /* @__PURE__ */ operation({ n: "metadata.generateSampleQuestions", m: "GET", p: "/metadata/{projectId}/questions/generate", q: ["question"], r: "json" });
+export const generateMetadataSampleQuestions: OperationFunction<R.GenerateMetadataSampleQuestionsArgs, R.GenerateMetadataSampleQuestionsResult> = /* @__PURE__ */ operation({ n: "metadata.generateSampleQuestions", m: "GET", p: "/metadata/{projectId}/questions/generate", q: ["question"], r: "json", i: "generateMetadataSampleQuestions" });
 
 /**
  * Start a metadata refresh
@@ -1269,7 +1270,7 @@ export const generateMetadataSampleQuestions: OperationFunction<R.GenerateMetada
  *
  * Keys: a partner key or a project key.
  */
-export const refreshMetadata: OperationFunction<R.RefreshMetadataArgs, R.RefreshMetadataResult> = /* @__PURE__ */ operation({ n: "metadata.refresh", m: "POST", p: "/metadata/{projectId}/refresh", b: "json", r: "json" });
+export const refreshMetadata: OperationFunction<R.RefreshMetadataArgs, R.RefreshMetadataResult> = /* @__PURE__ */ operation({ n: "metadata.refresh", m: "POST", p: "/metadata/{projectId}/refresh", b: "json", r: "json", i: "refreshMetadata" });
 
 /**
  * Show the refresh callback of a project
@@ -1280,7 +1281,7 @@ export const refreshMetadata: OperationFunction<R.RefreshMetadataArgs, R.Refresh
  *
  * Keys: a partner key or a project key.
  */
-export const getMetadataRefreshCallback: OperationFunction<R.GetMetadataRefreshCallbackArgs, R.GetMetadataRefreshCallbackResult> = /* @__PURE__ */ operation({ n: "metadata.getRefreshCallback", m: "GET", p: "/metadata/{projectId}/refresh/callback", r: "json" });
+export const getMetadataRefreshCallback: OperationFunction<R.GetMetadataRefreshCallbackArgs, R.GetMetadataRefreshCallbackResult> = /* @__PURE__ */ operation({ n: "metadata.getRefreshCallback", m: "GET", p: "/metadata/{projectId}/refresh/callback", r: "json", i: "getMetadataRefreshCallback" });
 
 /**
  * Register a refresh callback for a project
@@ -1291,7 +1292,7 @@ export const getMetadataRefreshCallback: OperationFunction<R.GetMetadataRefreshC
  *
  * Keys: a partner key or a project key.
  */
-export const registerMetadataRefreshCallback: OperationFunction<R.RegisterMetadataRefreshCallbackArgs, R.RegisterMetadataRefreshCallbackResult> = /* @__PURE__ */ operation({ n: "metadata.registerRefreshCallback", m: "POST", p: "/metadata/{projectId}/refresh/callback", b: "json", r: "json" });
+export const registerMetadataRefreshCallback: OperationFunction<R.RegisterMetadataRefreshCallbackArgs, R.RegisterMetadataRefreshCallbackResult> = /* @__PURE__ */ operation({ n: "metadata.registerRefreshCallback", m: "POST", p: "/metadata/{projectId}/refresh/callback", b: "json", r: "json", i: "registerMetadataRefreshCallback" });
 
 /**
  * Remove the refresh callback of a project
@@ -1302,7 +1303,7 @@ export const registerMetadataRefreshCallback: OperationFunction<R.RegisterMetada
  *
  * Keys: a partner key or a project key.
  */
-export const unregisterMetadataRefreshCallback: OperationFunction<R.UnregisterMetadataRefreshCallbackArgs, R.UnregisterMetadataRefreshCallbackResult> = /* @__PURE__ */ operation({ n: "metadata.unregisterRefreshCallback", m: "DELETE", p: "/metadata/{projectId}/refresh/callback", r: "json" });
+export const unregisterMetadataRefreshCallback: OperationFunction<R.UnregisterMetadataRefreshCallbackArgs, R.UnregisterMetadataRefreshCallbackResult> = /* @__PURE__ */ operation({ n: "metadata.unregisterRefreshCallback", m: "DELETE", p: "/metadata/{projectId}/refresh/callback", r: "json", i: "unregisterMetadataRefreshCallback" });
 
 /**
  * Get the status of a catalog's metadata refresh
@@ -1313,7 +1314,7 @@ export const unregisterMetadataRefreshCallback: OperationFunction<R.UnregisterMe
  *
  * Keys: a partner key or a project key.
  */
-export const getMetadataRefreshStatus: OperationFunction<R.GetMetadataRefreshStatusArgs, R.GetMetadataRefreshStatusResult> = /* @__PURE__ */ operation({ n: "metadata.getRefreshStatus", m: "GET", p: "/metadata/{projectId}/refresh/{catalogId}", r: "json" }, normalizeRefreshJobStatus);
+export const getMetadataRefreshStatus: OperationFunction<R.GetMetadataRefreshStatusArgs, R.GetMetadataRefreshStatusResult> = /* @__PURE__ */ operation({ n: "metadata.getRefreshStatus", m: "GET", p: "/metadata/{projectId}/refresh/{catalogId}", r: "json", i: "getMetadataRefreshStatus" }, normalizeRefreshJobStatus);
 
 /**
  * List the relations of a catalog
@@ -1324,7 +1325,7 @@ export const getMetadataRefreshStatus: OperationFunction<R.GetMetadataRefreshSta
  *
  * Keys: a partner key or a project key.
  */
-export const listMetadataRelations: OperationFunction<R.ListMetadataRelationsArgs, R.ListMetadataRelationsResult> = /* @__PURE__ */ operation({ n: "metadata.listRelations", m: "GET", p: "/metadata/{projectId}/relations/{catalogId}", r: "json" });
+export const listMetadataRelations: OperationFunction<R.ListMetadataRelationsArgs, R.ListMetadataRelationsResult> = /* @__PURE__ */ operation({ n: "metadata.listRelations", m: "GET", p: "/metadata/{projectId}/relations/{catalogId}", r: "json", i: "listMetadataRelations" });
 
 /**
  * Change the cardinality of a relation
@@ -1335,7 +1336,7 @@ export const listMetadataRelations: OperationFunction<R.ListMetadataRelationsArg
  *
  * Keys: a partner key or a project key.
  */
-export const updateMetadataRelation: OperationFunction<R.UpdateMetadataRelationArgs, R.UpdateMetadataRelationResult> = /* @__PURE__ */ operation({ n: "metadata.updateRelation", m: "PUT", p: "/metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}", b: "json", r: "json" });
+export const updateMetadataRelation: OperationFunction<R.UpdateMetadataRelationArgs, R.UpdateMetadataRelationResult> = /* @__PURE__ */ operation({ n: "metadata.updateRelation", m: "PUT", p: "/metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}", b: "json", r: "json", i: "updateMetadataRelation" });
 
 /**
  * Add a relation from a column
@@ -1346,7 +1347,7 @@ export const updateMetadataRelation: OperationFunction<R.UpdateMetadataRelationA
  *
  * Keys: a partner key or a project key.
  */
-export const addMetadataRelation: OperationFunction<R.AddMetadataRelationArgs, R.AddMetadataRelationResult> = /* @__PURE__ */ operation({ n: "metadata.addRelation", m: "POST", p: "/metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}", b: "json", r: "json" });
+export const addMetadataRelation: OperationFunction<R.AddMetadataRelationArgs, R.AddMetadataRelationResult> = /* @__PURE__ */ operation({ n: "metadata.addRelation", m: "POST", p: "/metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}", b: "json", r: "json", i: "addMetadataRelation" });
 
 /**
  * Delete a relation
@@ -1357,7 +1358,7 @@ export const addMetadataRelation: OperationFunction<R.AddMetadataRelationArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const deleteMetadataRelation: OperationFunction<R.DeleteMetadataRelationArgs, R.DeleteMetadataRelationResult> = /* @__PURE__ */ operation({ n: "metadata.deleteRelation", m: "DELETE", p: "/metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}", r: "json" });
+export const deleteMetadataRelation: OperationFunction<R.DeleteMetadataRelationArgs, R.DeleteMetadataRelationResult> = /* @__PURE__ */ operation({ n: "metadata.deleteRelation", m: "DELETE", p: "/metadata/{projectId}/relations/{catalogId}/{schemaName}/{tableName}/{columnNameOrRelationId}", r: "json", i: "deleteMetadataRelation" });
 
 /**
  * Generate descriptions for a table
@@ -1368,7 +1369,7 @@ export const deleteMetadataRelation: OperationFunction<R.DeleteMetadataRelationA
  *
  * Keys: a partner key or a project key.
  */
-export const generateMetadataSemantics: OperationFunction<R.GenerateMetadataSemanticsArgs, R.GenerateMetadataSemanticsResult> = /* @__PURE__ */ operation({ n: "metadata.generateSemantics", m: "POST", p: "/metadata/{projectId}/semantics/{catalogId}/{schemaName}/{tableName}", b: "json", r: "json" });
+export const generateMetadataSemantics: OperationFunction<R.GenerateMetadataSemanticsArgs, R.GenerateMetadataSemanticsResult> = /* @__PURE__ */ operation({ n: "metadata.generateSemantics", m: "POST", p: "/metadata/{projectId}/semantics/{catalogId}/{schemaName}/{tableName}", b: "json", r: "json", i: "generateMetadataSemantics" });
 
 /**
  * Switch Peaka AI on or off for a catalog
@@ -1379,7 +1380,7 @@ export const generateMetadataSemantics: OperationFunction<R.GenerateMetadataSema
  *
  * Keys: a partner key or a project key.
  */
-export const updateMetadataCatalogAiUsage: OperationFunction<R.UpdateMetadataCatalogAiUsageArgs, R.UpdateMetadataCatalogAiUsageResult> = /* @__PURE__ */ operation({ n: "metadata.updateCatalogAiUsage", m: "PUT", p: "/metadata/{projectId}/{catalogId}", b: "json", r: "json" });
+export const updateMetadataCatalogAiUsage: OperationFunction<R.UpdateMetadataCatalogAiUsageArgs, R.UpdateMetadataCatalogAiUsageResult> = /* @__PURE__ */ operation({ n: "metadata.updateCatalogAiUsage", m: "PUT", p: "/metadata/{projectId}/{catalogId}", b: "json", r: "json", i: "updateMetadataCatalogAiUsage" });
 
 /**
  * Switch Peaka AI on or off for a schema
@@ -1390,7 +1391,7 @@ export const updateMetadataCatalogAiUsage: OperationFunction<R.UpdateMetadataCat
  *
  * Keys: a partner key or a project key.
  */
-export const updateMetadataSchemaAiUsage: OperationFunction<R.UpdateMetadataSchemaAiUsageArgs, R.UpdateMetadataSchemaAiUsageResult> = /* @__PURE__ */ operation({ n: "metadata.updateSchemaAiUsage", m: "PUT", p: "/metadata/{projectId}/{catalogId}/{schemaName}", b: "json", r: "json" });
+export const updateMetadataSchemaAiUsage: OperationFunction<R.UpdateMetadataSchemaAiUsageArgs, R.UpdateMetadataSchemaAiUsageResult> = /* @__PURE__ */ operation({ n: "metadata.updateSchemaAiUsage", m: "PUT", p: "/metadata/{projectId}/{catalogId}/{schemaName}", b: "json", r: "json", i: "updateMetadataSchemaAiUsage" });
 
 /**
  * Update the metadata of a table
@@ -1401,7 +1402,7 @@ export const updateMetadataSchemaAiUsage: OperationFunction<R.UpdateMetadataSche
  *
  * Keys: a partner key or a project key.
  */
-export const updateMetadataTable: OperationFunction<R.UpdateMetadataTableArgs, R.UpdateMetadataTableResult> = /* @__PURE__ */ operation({ n: "metadata.updateTable", m: "PUT", p: "/metadata/{projectId}/{catalogId}/{schemaName}/{tableName}", b: "json", r: "json" });
+export const updateMetadataTable: OperationFunction<R.UpdateMetadataTableArgs, R.UpdateMetadataTableResult> = /* @__PURE__ */ operation({ n: "metadata.updateTable", m: "PUT", p: "/metadata/{projectId}/{catalogId}/{schemaName}/{tableName}", b: "json", r: "json", i: "updateMetadataTable" });
 
 /**
  * Get a diagram of the agent's workflow
@@ -1412,7 +1413,7 @@ export const updateMetadataTable: OperationFunction<R.UpdateMetadataTableArgs, R
  *
  * Keys: a partner key or a project key.
  */
-export const getAgentWorkflowImage: OptionalArgsOperationFunction<R.GetAgentWorkflowImageArgs, R.GetAgentWorkflowImageResult> = /* @__PURE__ */ operation({ n: "agent.getWorkflowImage", m: "GET", p: "/ai-agent/workflow/png", r: "blob", a: "image/png" });
+export const getAgentWorkflowImage: OptionalArgsOperationFunction<R.GetAgentWorkflowImageArgs, R.GetAgentWorkflowImageResult> = /* @__PURE__ */ operation({ n: "agent.getWorkflowImage", m: "GET", p: "/ai-agent/workflow/png", r: "blob", a: "image/png", i: "getAgentWorkflowImage" });
 
 /**
  * Ask the AI agent and wait for its answer
@@ -1423,7 +1424,7 @@ export const getAgentWorkflowImage: OptionalArgsOperationFunction<R.GetAgentWork
  *
  * Keys: a partner key or a project key.
  */
-export const chatWithAgent: OperationFunction<R.ChatWithAgentArgs, R.ChatWithAgentResult> = /* @__PURE__ */ operation({ n: "agent.chat", m: "POST", p: "/ai-agent/{projectId}/chat", b: "json", r: "json" });
+export const chatWithAgent: OperationFunction<R.ChatWithAgentArgs, R.ChatWithAgentResult> = /* @__PURE__ */ operation({ n: "agent.chat", m: "POST", p: "/ai-agent/{projectId}/chat", b: "json", r: "json", i: "chatWithAgent" });
 
 /**
  * Ask the AI agent and stream its progress
@@ -1434,7 +1435,7 @@ export const chatWithAgent: OperationFunction<R.ChatWithAgentArgs, R.ChatWithAge
  *
  * Keys: a partner key or a project key.
  */
-export const streamAgentChat: OperationFunction<R.StreamAgentChatArgs, R.StreamAgentChatResult> = /* @__PURE__ */ operation({ n: "agent.stream", m: "POST", p: "/ai-agent/{projectId}/chat/stream", b: "json", r: "stream", s: eventStream });
+export const streamAgentChat: OperationFunction<R.StreamAgentChatArgs, R.StreamAgentChatResult> = /* @__PURE__ */ operation({ n: "agent.stream", m: "POST", p: "/ai-agent/{projectId}/chat/stream", b: "json", r: "stream", s: eventStream, i: "streamAgentChat" });
 
 /**
  * List the agent's conversation threads
@@ -1445,7 +1446,7 @@ export const streamAgentChat: OperationFunction<R.StreamAgentChatArgs, R.StreamA
  *
  * Keys: a partner key or a project key.
  */
-export const listAgentThreads: OperationFunction<R.ListAgentThreadsArgs, R.ListAgentThreadsResult> = /* @__PURE__ */ operation({ n: "agent.listThreads", m: "GET", p: "/ai-agent/{projectId}/threads", r: "json" });
+export const listAgentThreads: OperationFunction<R.ListAgentThreadsArgs, R.ListAgentThreadsResult> = /* @__PURE__ */ operation({ n: "agent.listThreads", m: "GET", p: "/ai-agent/{projectId}/threads", r: "json", i: "listAgentThreads" });
 
 /**
  * Get an agent thread with its messages
@@ -1456,7 +1457,7 @@ export const listAgentThreads: OperationFunction<R.ListAgentThreadsArgs, R.ListA
  *
  * Keys: a partner key or a project key.
  */
-export const getAgentThread: OperationFunction<R.GetAgentThreadArgs, R.GetAgentThreadResult> = /* @__PURE__ */ operation({ n: "agent.getThread", m: "GET", p: "/ai-agent/{projectId}/threads/{threadId}", r: "json" });
+export const getAgentThread: OperationFunction<R.GetAgentThreadArgs, R.GetAgentThreadResult> = /* @__PURE__ */ operation({ n: "agent.getThread", m: "GET", p: "/ai-agent/{projectId}/threads/{threadId}", r: "json", i: "getAgentThread" });
 
 /**
  * Rename an agent thread
@@ -1467,7 +1468,7 @@ export const getAgentThread: OperationFunction<R.GetAgentThreadArgs, R.GetAgentT
  *
  * Keys: a partner key or a project key.
  */
-export const updateAgentThread: OperationFunction<R.UpdateAgentThreadArgs, R.UpdateAgentThreadResult> = /* @__PURE__ */ operation({ n: "agent.updateThread", m: "PUT", p: "/ai-agent/{projectId}/threads/{threadId}", b: "json", r: "json" });
+export const updateAgentThread: OperationFunction<R.UpdateAgentThreadArgs, R.UpdateAgentThreadResult> = /* @__PURE__ */ operation({ n: "agent.updateThread", m: "PUT", p: "/ai-agent/{projectId}/threads/{threadId}", b: "json", r: "json", i: "updateAgentThread" });
 
 /**
  * Delete an agent thread
@@ -1478,7 +1479,7 @@ export const updateAgentThread: OperationFunction<R.UpdateAgentThreadArgs, R.Upd
  *
  * Keys: a partner key or a project key.
  */
-export const deleteAgentThread: OperationFunction<R.DeleteAgentThreadArgs, R.DeleteAgentThreadResult> = /* @__PURE__ */ operation({ n: "agent.deleteThread", m: "DELETE", p: "/ai-agent/{projectId}/threads/{threadId}", r: "json" });
+export const deleteAgentThread: OperationFunction<R.DeleteAgentThreadArgs, R.DeleteAgentThreadResult> = /* @__PURE__ */ operation({ n: "agent.deleteThread", m: "DELETE", p: "/ai-agent/{projectId}/threads/{threadId}", r: "json", i: "deleteAgentThread" });
 
 /**
  * Translate Peaka SQL into another dialect
@@ -1489,7 +1490,7 @@ export const deleteAgentThread: OperationFunction<R.DeleteAgentThreadArgs, R.Del
  *
  * Keys: a partner key or a project key.
  */
-export const transpileSql: OperationFunction<R.TranspileSqlArgs, R.TranspileSqlResult> = /* @__PURE__ */ operation({ n: "sql.transpile", m: "POST", p: "/sql/transpile/{dialect}", b: "json", r: "json", x: true });
+export const transpileSql: OperationFunction<R.TranspileSqlArgs, R.TranspileSqlResult> = /* @__PURE__ */ operation({ n: "sql.transpile", m: "POST", p: "/sql/transpile/{dialect}", b: "json", r: "json", x: true, i: "transpileSql" });
 
 /**
  * List the refresh status of every materialized query
@@ -1500,7 +1501,7 @@ export const transpileSql: OperationFunction<R.TranspileSqlArgs, R.TranspileSqlR
  *
  * Keys: a partner key or a project key.
  */
-export const listMaterializedQueryStatuses: OperationFunction<R.ListMaterializedQueryStatusesArgs, R.ListMaterializedQueryStatusesResult> = /* @__PURE__ */ operation({ n: "materializedQueries.listStatuses", m: "GET", p: "/data/projects/{projectId}/materialized-queries/status", r: "json" });
+export const listMaterializedQueryStatuses: OperationFunction<R.ListMaterializedQueryStatusesArgs, components["schemas"]["MaterializedQueryStatus"][]> = /* @__PURE__ */ operation({ n: "materializedQueries.listStatuses", m: "GET", p: "/data/projects/{projectId}/materialized-queries/status", r: "json", i: "listMaterializedQueryStatuses" });
 
 /**
  * Cancel the running refresh of a materialized query
@@ -1511,7 +1512,7 @@ export const listMaterializedQueryStatuses: OperationFunction<R.ListMaterialized
  *
  * Keys: a partner key or a project key.
  */
-export const cancelMaterializedQueryRefresh: OperationFunction<R.CancelMaterializedQueryRefreshArgs, R.CancelMaterializedQueryRefreshResult> = /* @__PURE__ */ operation({ n: "materializedQueries.cancel", m: "POST", p: "/data/projects/{projectId}/materialized-queries/{queryId}/cancel", r: "none" });
+export const cancelMaterializedQueryRefresh: OperationFunction<R.CancelMaterializedQueryRefreshArgs, R.CancelMaterializedQueryRefreshResult> = /* @__PURE__ */ operation({ n: "materializedQueries.cancel", m: "POST", p: "/data/projects/{projectId}/materialized-queries/{queryId}/cancel", r: "none", i: "cancelMaterializedQueryRefresh" });
 
 /**
  * Refresh a materialized query now
@@ -1522,7 +1523,7 @@ export const cancelMaterializedQueryRefresh: OperationFunction<R.CancelMateriali
  *
  * Keys: a partner key or a project key.
  */
-export const refreshMaterializedQuery: OperationFunction<R.RefreshMaterializedQueryArgs, R.RefreshMaterializedQueryResult> = /* @__PURE__ */ operation({ n: "materializedQueries.refresh", m: "POST", p: "/data/projects/{projectId}/materialized-queries/{queryId}/refresh", r: "none" });
+export const refreshMaterializedQuery: OperationFunction<R.RefreshMaterializedQueryArgs, R.RefreshMaterializedQueryResult> = /* @__PURE__ */ operation({ n: "materializedQueries.refresh", m: "POST", p: "/data/projects/{projectId}/materialized-queries/{queryId}/refresh", r: "none", i: "refreshMaterializedQuery" });
 
 /**
  * Get the refresh status of a materialized query
@@ -1533,4 +1534,4 @@ export const refreshMaterializedQuery: OperationFunction<R.RefreshMaterializedQu
  *
  * Keys: a partner key or a project key.
  */
-export const getMaterializedQueryStatus: OperationFunction<R.GetMaterializedQueryStatusArgs, R.GetMaterializedQueryStatusResult> = /* @__PURE__ */ operation({ n: "materializedQueries.getStatus", m: "GET", p: "/data/projects/{projectId}/materialized-queries/{queryId}/status", r: "json" });
+export const getMaterializedQueryStatus: OperationFunction<R.GetMaterializedQueryStatusArgs, R.GetMaterializedQueryStatusResult> = /* @__PURE__ */ operation({ n: "materializedQueries.getStatus", m: "GET", p: "/data/projects/{projectId}/materialized-queries/{queryId}/status", r: "json", i: "getMaterializedQueryStatus" });

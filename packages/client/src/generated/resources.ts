@@ -459,9 +459,9 @@ export interface OrganizationsResource {
    * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   list: {
-    (args?: ListOrganizationsArgs, options?: RequestOptions): Promise<ListOrganizationsResult>;
+    (args?: ListOrganizationsArgs, options?: RequestOptions): Promise<components["schemas"]["Organization"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args?: ListOrganizationsArgs, options?: RequestOptions): Promise<WithResponse<ListOrganizationsResult>>;
+    withResponse(args?: ListOrganizationsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["Organization"][]>>;
   };
   /**
    * Get an organization
@@ -491,9 +491,9 @@ export interface WorkspacesResource {
    * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   list: {
-    (args: ListWorkspacesArgs, options?: RequestOptions): Promise<ListWorkspacesResult>;
+    (args: ListWorkspacesArgs, options?: RequestOptions): Promise<components["schemas"]["Workspace"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListWorkspacesArgs, options?: RequestOptions): Promise<WithResponse<ListWorkspacesResult>>;
+    withResponse(args: ListWorkspacesArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["Workspace"][]>>;
   };
   /**
    * Create a workspace
@@ -565,9 +565,9 @@ export interface ProjectsResource {
    * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   list: {
-    (args: ListProjectsArgs, options?: RequestOptions): Promise<ListProjectsResult>;
+    (args: ListProjectsArgs, options?: RequestOptions): Promise<components["schemas"]["Project"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListProjectsArgs, options?: RequestOptions): Promise<WithResponse<ListProjectsResult>>;
+    withResponse(args: ListProjectsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["Project"][]>>;
   };
   /**
    * Create a project in a workspace
@@ -640,9 +640,9 @@ export interface LegacyProjectsResource {
    * @deprecated This route is deprecated by Peaka.
    */
   list: {
-    (args?: ListLegacyProjectsArgs, options?: RequestOptions): Promise<ListLegacyProjectsResult>;
+    (args?: ListLegacyProjectsArgs, options?: RequestOptions): Promise<components["schemas"]["Project"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args?: ListLegacyProjectsArgs, options?: RequestOptions): Promise<WithResponse<ListLegacyProjectsResult>>;
+    withResponse(args?: ListLegacyProjectsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["Project"][]>>;
   };
   /**
    * Create a project (deprecated)
@@ -718,9 +718,9 @@ export interface ApiKeysResource {
    * Keys: a partner key only; a project key is refused with 403 (`PeakaPermissionDeniedError`).
    */
   list: {
-    (args: ListApiKeysArgs, options?: RequestOptions): Promise<ListApiKeysResult>;
+    (args: ListApiKeysArgs, options?: RequestOptions): Promise<components["schemas"]["ApiKey"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListApiKeysArgs, options?: RequestOptions): Promise<WithResponse<ListApiKeysResult>>;
+    withResponse(args: ListApiKeysArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["ApiKey"][]>>;
   };
   /**
    * Create a project API key
@@ -764,9 +764,9 @@ export interface ConnectionsResource {
    * Keys: a partner key or a project key.
    */
   listConfigs: {
-    (args?: ListConnectionConfigsArgs, options?: RequestOptions): Promise<ListConnectionConfigsResult>;
+    (args?: ListConnectionConfigsArgs, options?: RequestOptions): Promise<components["schemas"]["ConnectionConfiguration"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args?: ListConnectionConfigsArgs, options?: RequestOptions): Promise<WithResponse<ListConnectionConfigsResult>>;
+    withResponse(args?: ListConnectionConfigsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["ConnectionConfiguration"][]>>;
   };
   /**
    * Get one connector's configuration
@@ -792,9 +792,9 @@ export interface ConnectionsResource {
    * Keys: a partner key or a project key.
    */
   list: {
-    (args: ListConnectionsArgs, options?: RequestOptions): Promise<ListConnectionsResult>;
+    (args: ListConnectionsArgs, options?: RequestOptions): Promise<components["schemas"]["Connection"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListConnectionsArgs, options?: RequestOptions): Promise<WithResponse<ListConnectionsResult>>;
+    withResponse(args: ListConnectionsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["Connection"][]>>;
   };
   /**
    * Create a connection
@@ -894,9 +894,9 @@ export interface CatalogsResource {
    * Keys: a partner key or a project key.
    */
   list: {
-    (args: ListCatalogsArgs, options?: RequestOptions): Promise<ListCatalogsResult>;
+    (args: ListCatalogsArgs, options?: RequestOptions): Promise<components["schemas"]["Catalog"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListCatalogsArgs, options?: RequestOptions): Promise<WithResponse<ListCatalogsResult>>;
+    withResponse(args: ListCatalogsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["Catalog"][]>>;
   };
   /**
    * Create a catalog
@@ -950,9 +950,9 @@ export interface CatalogsResource {
    * Keys: a partner key or a project key.
    */
   listSchemas: {
-    (args: ListCatalogSchemasArgs, options?: RequestOptions): Promise<ListCatalogSchemasResult>;
+    (args: ListCatalogSchemasArgs, options?: RequestOptions): Promise<components["schemas"]["CatalogSchema"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListCatalogSchemasArgs, options?: RequestOptions): Promise<WithResponse<ListCatalogSchemasResult>>;
+    withResponse(args: ListCatalogSchemasArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["CatalogSchema"][]>>;
   };
   /**
    * List the tables of a schema
@@ -964,9 +964,9 @@ export interface CatalogsResource {
    * Keys: a partner key or a project key.
    */
   listTables: {
-    (args: ListCatalogTablesArgs, options?: RequestOptions): Promise<ListCatalogTablesResult>;
+    (args: ListCatalogTablesArgs, options?: RequestOptions): Promise<components["schemas"]["CatalogTable"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListCatalogTablesArgs, options?: RequestOptions): Promise<WithResponse<ListCatalogTablesResult>>;
+    withResponse(args: ListCatalogTablesArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["CatalogTable"][]>>;
   };
   /**
    * List the columns of a table
@@ -978,9 +978,9 @@ export interface CatalogsResource {
    * Keys: a partner key or a project key.
    */
   listColumns: {
-    (args: ListCatalogColumnsArgs, options?: RequestOptions): Promise<ListCatalogColumnsResult>;
+    (args: ListCatalogColumnsArgs, options?: RequestOptions): Promise<components["schemas"]["CatalogColumn"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListCatalogColumnsArgs, options?: RequestOptions): Promise<WithResponse<ListCatalogColumnsResult>>;
+    withResponse(args: ListCatalogColumnsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["CatalogColumn"][]>>;
   };
   /**
    * Tell whether a table is cached
@@ -1052,9 +1052,9 @@ export interface TablesResource {
    * Keys: a partner key or a project key.
    */
   listBiTables: {
-    (args: ListBiTablesArgs, options?: RequestOptions): Promise<ListBiTablesResult>;
+    (args: ListBiTablesArgs, options?: RequestOptions): Promise<components["schemas"]["InternalTable"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListBiTablesArgs, options?: RequestOptions): Promise<WithResponse<ListBiTablesResult>>;
+    withResponse(args: ListBiTablesArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["InternalTable"][]>>;
   };
   /**
    * Create a BI table
@@ -1094,9 +1094,9 @@ export interface TablesResource {
    * Keys: a partner key or a project key.
    */
   listBiColumns: {
-    (args: ListBiTableColumnsArgs, options?: RequestOptions): Promise<ListBiTableColumnsResult>;
+    (args: ListBiTableColumnsArgs, options?: RequestOptions): Promise<components["schemas"]["InternalTableColumn"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListBiTableColumnsArgs, options?: RequestOptions): Promise<WithResponse<ListBiTableColumnsResult>>;
+    withResponse(args: ListBiTableColumnsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["InternalTableColumn"][]>>;
   };
   /**
    * Add columns to a BI table
@@ -1108,9 +1108,9 @@ export interface TablesResource {
    * Keys: a partner key or a project key.
    */
   addBiColumns: {
-    (args: AddBiTableColumnsArgs, options?: RequestOptions): Promise<AddBiTableColumnsResult>;
+    (args: AddBiTableColumnsArgs, options?: RequestOptions): Promise<components["schemas"]["InternalTableColumn"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: AddBiTableColumnsArgs, options?: RequestOptions): Promise<WithResponse<AddBiTableColumnsResult>>;
+    withResponse(args: AddBiTableColumnsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["InternalTableColumn"][]>>;
   };
   /**
    * Change a column of a BI table
@@ -1122,9 +1122,9 @@ export interface TablesResource {
    * Keys: a partner key or a project key.
    */
   updateBiColumn: {
-    (args: UpdateBiTableColumnArgs, options?: RequestOptions): Promise<UpdateBiTableColumnResult>;
+    (args: UpdateBiTableColumnArgs, options?: RequestOptions): Promise<components["schemas"]["InternalTableColumn"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: UpdateBiTableColumnArgs, options?: RequestOptions): Promise<WithResponse<UpdateBiTableColumnResult>>;
+    withResponse(args: UpdateBiTableColumnArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["InternalTableColumn"][]>>;
   };
   /**
    * Remove a column from a BI table
@@ -1150,9 +1150,9 @@ export interface TablesResource {
    * Keys: a partner key or a project key.
    */
   list: {
-    (args: ListInternalTablesArgs, options?: RequestOptions): Promise<ListInternalTablesResult>;
+    (args: ListInternalTablesArgs, options?: RequestOptions): Promise<components["schemas"]["InternalTable"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListInternalTablesArgs, options?: RequestOptions): Promise<WithResponse<ListInternalTablesResult>>;
+    withResponse(args: ListInternalTablesArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["InternalTable"][]>>;
   };
   /**
    * Create a Peaka Table
@@ -1192,9 +1192,9 @@ export interface TablesResource {
    * Keys: a partner key or a project key.
    */
   listColumns: {
-    (args: ListInternalTableColumnsArgs, options?: RequestOptions): Promise<ListInternalTableColumnsResult>;
+    (args: ListInternalTableColumnsArgs, options?: RequestOptions): Promise<components["schemas"]["InternalTableColumn"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListInternalTableColumnsArgs, options?: RequestOptions): Promise<WithResponse<ListInternalTableColumnsResult>>;
+    withResponse(args: ListInternalTableColumnsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["InternalTableColumn"][]>>;
   };
   /**
    * Add columns to a Peaka Table
@@ -1206,9 +1206,9 @@ export interface TablesResource {
    * Keys: a partner key or a project key.
    */
   addColumns: {
-    (args: AddInternalTableColumnsArgs, options?: RequestOptions): Promise<AddInternalTableColumnsResult>;
+    (args: AddInternalTableColumnsArgs, options?: RequestOptions): Promise<components["schemas"]["InternalTableColumn"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: AddInternalTableColumnsArgs, options?: RequestOptions): Promise<WithResponse<AddInternalTableColumnsResult>>;
+    withResponse(args: AddInternalTableColumnsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["InternalTableColumn"][]>>;
   };
   /**
    * Change a column of a Peaka Table
@@ -1220,9 +1220,9 @@ export interface TablesResource {
    * Keys: a partner key or a project key.
    */
   updateColumn: {
-    (args: UpdateInternalTableColumnArgs, options?: RequestOptions): Promise<UpdateInternalTableColumnResult>;
+    (args: UpdateInternalTableColumnArgs, options?: RequestOptions): Promise<components["schemas"]["InternalTableColumn"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: UpdateInternalTableColumnArgs, options?: RequestOptions): Promise<WithResponse<UpdateInternalTableColumnResult>>;
+    withResponse(args: UpdateInternalTableColumnArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["InternalTableColumn"][]>>;
   };
   /**
    * Remove a column from a Peaka Table
@@ -1280,9 +1280,9 @@ export interface QueriesResource {
    * Keys: a partner key or a project key.
    */
   list: {
-    (args: ListQueriesArgs, options?: RequestOptions): Promise<ListQueriesResult>;
+    (args: ListQueriesArgs, options?: RequestOptions): Promise<components["schemas"]["SavedQuery"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListQueriesArgs, options?: RequestOptions): Promise<WithResponse<ListQueriesResult>>;
+    withResponse(args: ListQueriesArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["SavedQuery"][]>>;
   };
   /**
    * Save a new query
@@ -1586,9 +1586,9 @@ export interface CacheResource {
    * Keys: a partner key or a project key.
    */
   createBatch: {
-    (args: CreateCacheBatchArgs, options?: RequestOptions): Promise<CreateCacheBatchResult>;
+    (args: CreateCacheBatchArgs, options?: RequestOptions): Promise<components["schemas"]["CacheCreateStatus"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: CreateCacheBatchArgs, options?: RequestOptions): Promise<WithResponse<CreateCacheBatchResult>>;
+    withResponse(args: CreateCacheBatchArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["CacheCreateStatus"][]>>;
   };
   /**
    * List the status of every cache in a project
@@ -1600,9 +1600,9 @@ export interface CacheResource {
    * Keys: a partner key or a project key.
    */
   listStatusesByProject: {
-    (args: ListCacheStatusesByProjectArgs, options?: RequestOptions): Promise<ListCacheStatusesByProjectResult>;
+    (args: ListCacheStatusesByProjectArgs, options?: RequestOptions): Promise<components["schemas"]["CacheStatus"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListCacheStatusesByProjectArgs, options?: RequestOptions): Promise<WithResponse<ListCacheStatusesByProjectResult>>;
+    withResponse(args: ListCacheStatusesByProjectArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["CacheStatus"][]>>;
   };
   /**
    * Get the settings of a cache
@@ -1684,9 +1684,9 @@ export interface CacheResource {
    * Keys: a partner key or a project key.
    */
   listExecutionHistory: {
-    (args: ListCacheExecutionHistoryArgs, options?: RequestOptions): Promise<ListCacheExecutionHistoryResult>;
+    (args: ListCacheExecutionHistoryArgs, options?: RequestOptions): Promise<components["schemas"]["CacheExecutionInfo"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListCacheExecutionHistoryArgs, options?: RequestOptions): Promise<WithResponse<ListCacheExecutionHistoryResult>>;
+    withResponse(args: ListCacheExecutionHistoryArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["CacheExecutionInfo"][]>>;
   };
   /**
    * Start a full refresh of a cache now
@@ -1740,9 +1740,9 @@ export interface CacheResource {
    * Keys: a partner key or a project key.
    */
   listStatusesByCatalog: {
-    (args: ListCacheStatusesByCatalogArgs, options?: RequestOptions): Promise<ListCacheStatusesByCatalogResult>;
+    (args: ListCacheStatusesByCatalogArgs, options?: RequestOptions): Promise<components["schemas"]["CacheStatus"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListCacheStatusesByCatalogArgs, options?: RequestOptions): Promise<WithResponse<ListCacheStatusesByCatalogResult>>;
+    withResponse(args: ListCacheStatusesByCatalogArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["CacheStatus"][]>>;
   };
   /**
    * List the status of every cache in a schema
@@ -1754,9 +1754,9 @@ export interface CacheResource {
    * Keys: a partner key or a project key.
    */
   listStatusesBySchema: {
-    (args: ListCacheStatusesBySchemaArgs, options?: RequestOptions): Promise<ListCacheStatusesBySchemaResult>;
+    (args: ListCacheStatusesBySchemaArgs, options?: RequestOptions): Promise<components["schemas"]["CacheStatus"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListCacheStatusesBySchemaArgs, options?: RequestOptions): Promise<WithResponse<ListCacheStatusesBySchemaResult>>;
+    withResponse(args: ListCacheStatusesBySchemaArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["CacheStatus"][]>>;
   };
 }
 
@@ -1800,9 +1800,9 @@ export interface ExportsResource {
    * Keys: a partner key or a project key.
    */
   list: {
-    (args: ListExportsArgs, options?: RequestOptions): Promise<ListExportsResult>;
+    (args: ListExportsArgs, options?: RequestOptions): Promise<components["schemas"]["ExportJob"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListExportsArgs, options?: RequestOptions): Promise<WithResponse<ListExportsResult>>;
+    withResponse(args: ListExportsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["ExportJob"][]>>;
   };
   /**
    * Get an export job and its files
@@ -1846,9 +1846,9 @@ export interface ParametricTablesResource {
    * Keys: a partner key or a project key.
    */
   list: {
-    (args: ListParametricTablesArgs, options?: RequestOptions): Promise<ListParametricTablesResult>;
+    (args: ListParametricTablesArgs, options?: RequestOptions): Promise<components["schemas"]["ParametricTable"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListParametricTablesArgs, options?: RequestOptions): Promise<WithResponse<ListParametricTablesResult>>;
+    withResponse(args: ListParametricTablesArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["ParametricTable"][]>>;
   };
   /**
    * Create a parametric table
@@ -2403,9 +2403,9 @@ export interface MaterializedQueriesResource {
    * Keys: a partner key or a project key.
    */
   listStatuses: {
-    (args: ListMaterializedQueryStatusesArgs, options?: RequestOptions): Promise<ListMaterializedQueryStatusesResult>;
+    (args: ListMaterializedQueryStatusesArgs, options?: RequestOptions): Promise<components["schemas"]["MaterializedQueryStatus"][]>;
     /** Like calling the method, but resolves with `{ data, response }`. */
-    withResponse(args: ListMaterializedQueryStatusesArgs, options?: RequestOptions): Promise<WithResponse<ListMaterializedQueryStatusesResult>>;
+    withResponse(args: ListMaterializedQueryStatusesArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["MaterializedQueryStatus"][]>>;
   };
   /**
    * Cancel the running refresh of a materialized query

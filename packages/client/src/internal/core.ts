@@ -53,6 +53,8 @@ export interface OperationSpec {
   readonly j?: typeof parseExactJson;
   /** 1 when the operation accepts only a partner key: a 403 then says so (see errors.ts). */
   readonly k?: 1;
+  /** The operationId, which an API error of this operation carries (and names in its message). */
+  readonly i?: string;
 }
 
 /** Where a core keeps its transport: a symbol, so that it is not part of the public surface. */
@@ -112,7 +114,8 @@ export function buildRequest(core: Core, op: OperationSpec, args: Record<string,
       body = JSON.stringify(value);
     }
   }
-  return op.x ? { method: op.m, url, headers, body, repeatable: true } : { method: op.m, url, headers, body };
+  const base = core.baseUrl;
+  return op.x ? { method: op.m, url, base, headers, body, repeatable: true } : { method: op.m, url, base, headers, body };
 }
 
 async function readResult(op: OperationSpec, request: PreparedRequest, response: Response, redact: (text: string) => string): Promise<unknown> {
@@ -129,7 +132,10 @@ async function readResult(op: OperationSpec, request: PreparedRequest, response:
   try {
     return op.j ? op.j(text) : JSON.parse(text);
   } catch (error) {
-    throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(text) }, { cause: jsonFailure(error, text.length) });
+    throw new PeakaResponseError(
+      { status: response.status, method: request.method, url: request.url, base: request.base, bodyText: redact(text) },
+      { cause: jsonFailure(error, text.length) },
+    );
   }
 }
 
@@ -142,7 +148,8 @@ export async function callWithResponse(
 ): Promise<WithResponse<unknown>> {
   const request = buildRequest(core, op, args);
   const transport = core[TRANSPORT];
-  const failed = (response: Response) => apiErrorFromResponse(response, request.method, request.url, op.k === 1);
+  const failed = (response: Response) =>
+    apiErrorFromResponse(response, { ...request, operationId: op.i, pathTemplate: op.p, partnerKeyOnly: op.k === 1 });
   if (op.r === "stream") {
     // The stream's own controller: leaving the loop aborts the request; the caller's signal is
     // combined with it by AbortSignal.any (no listener on the caller's signal).

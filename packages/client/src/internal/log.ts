@@ -2,6 +2,8 @@
 // only at debug level and always redacted; bodies only when `logBodies` is set.
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
+/** The levels, least severe first. */
+export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 /** Anything with console-like methods; `console` itself works. */
 export interface Logger {
@@ -28,6 +30,18 @@ export interface LogSink {
   enabled(level: LogLevel): boolean;
   log(level: LogLevel, message: string, fields: Record<string, unknown>): void;
 }
+
+/** One line on stderr (`console.error`): level, message and the (already redacted) fields as JSON. */
+const line =
+  (level: LogLevel) =>
+  (message: string, fields?: Record<string, unknown>): void =>
+    console.error(`[peaka] ${level}: ${message}`, JSON.stringify(fields));
+
+/**
+ * The logger `PEAKA_LOG` turns on when no `logger` is passed: one line per entry on stderr, the fields
+ * as JSON. The fields are redacted before any logger sees them.
+ */
+export const stderrLogger: Logger = Object.fromEntries(LOG_LEVELS.map((level) => [level, line(level)]));
 
 /** The sink of a client without a logger: one shared object, nothing to allocate per client. */
 const SILENT: LogSink = { enabled: () => false, log: () => undefined };

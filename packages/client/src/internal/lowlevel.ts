@@ -86,6 +86,7 @@ async function lowFetch(transport: Transport, input: Request | string | URL, ini
     found = [{ method: request.method, url: request.url, headers: request.headers, body, signal: request.signal }, undefined];
   }
   const [prepared, ctx] = found;
+  prepared.base = transport.baseUrl;
   const redact = transport.secrets.redact;
   const response = await transport.send(prepared, per, async (answer) => {
     if (!answer.ok || answer.status === 204 || prepared.method === "HEAD") return answer;
@@ -111,7 +112,7 @@ function jsonReader(response: Response, request: PreparedRequest, redact: (text:
     try {
       return JSON.parse(value);
     } catch (error) {
-      throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, bodyText: redact(value) }, { cause: jsonFailure(error, value.length) });
+      throw new PeakaResponseError({ status: response.status, method: request.method, url: request.url, base: request.base, bodyText: redact(value) }, { cause: jsonFailure(error, value.length) });
     }
   };
 }
@@ -143,9 +144,9 @@ function guardBody(
   const failed = (error: unknown) => {
     if (outer?.aborted || request.signal?.aborted) {
       const reason = outer?.aborted ? outer.reason : request.signal?.reason;
-      return new PeakaAbortError(`${request.method} ${describeRequest(request.method, request.url).path} was aborted`, { cause: reason });
+      return new PeakaAbortError(`${request.method} ${describeRequest(request.method, request.url, request.base).path} was aborted`, { cause: reason });
     }
-    return error instanceof PeakaError ? error : new PeakaConnectionError(describeRequest(request.method, request.url), { cause: error });
+    return error instanceof PeakaError ? error : new PeakaConnectionError(describeRequest(request.method, request.url, request.base), { cause: error });
   };
   const text = response.text.bind(response);
   const guard =
@@ -202,7 +203,7 @@ export function createLowLevel(baseUrl: string, transport: Transport, safe: Safe
       if (error instanceof SyntaxError && ctx.response && ctx.request) {
         const { request, response } = ctx;
         throw new PeakaResponseError(
-          { status: response.status, method: request.method, url: request.url, bodyText: transport.secrets.redact(ctx.text ?? "") },
+          { status: response.status, method: request.method, url: request.url, base: request.base, bodyText: transport.secrets.redact(ctx.text ?? "") },
           { cause: jsonFailure(error, ctx.text?.length ?? 0) },
         );
       }

@@ -62,6 +62,8 @@ const CAN_SET_USER_AGENT = typeof (globalThis as { document?: unknown }).documen
 export interface PreparedRequest {
   method: string;
   url: string;
+  /** The client's base URL (`url` starts with it): messages show the path after the base URL's own path. */
+  base?: string | undefined;
   /** A Headers (from openapi-fetch's request) or a record of header names and values. */
   headers: Headers | Record<string, string>;
   /** Sent as it is on every attempt (a form is encoded once first). */
@@ -95,6 +97,8 @@ export interface Transport {
   send<T>(request: PreparedRequest, perRequest: RequestOptions | undefined, read: ReadAnswer<T>): Promise<T>;
   /** Keys this client has sent, to clean server-supplied text of them. */
   readonly secrets: Secrets;
+  /** The client's base URL. */
+  readonly baseUrl: string;
   /** A transport with other defaults (key, headers, timeout, retries) sharing everything else. */
   derive(overrides: RequestOptions): Transport;
 }
@@ -179,7 +183,7 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
     const method = request.method;
     // Method and path for messages and logs, worked out only when one is written.
     let described: RequestInfo | undefined;
-    const info = () => (described ??= describeRequest(method, request.url));
+    const info = () => (described ??= describeRequest(method, request.url, request.base ?? options.baseUrl));
     const maxRetries = per?.maxRetries ?? base.maxRetries;
     const timeout = per?.timeout ?? base.timeout;
     const canRetry = IDEMPOTENT_METHODS.has(method) || request.repeatable === true || per?.retryNonIdempotent === true;
@@ -348,6 +352,7 @@ export function createTransport(options: ResolvedOptions, secrets: Secrets = cre
   return {
     send: send as Transport["send"],
     secrets,
+    baseUrl: options.baseUrl,
     derive(overrides) {
       checkRequestOptions(overrides);
       return createTransport(options, secrets, {

@@ -85,14 +85,16 @@ describe("an error event of a stream", () => {
 });
 
 describe("a 403 on a partner-only operation", () => {
-  it("says that the operation needs a partner key", async () => {
+  it("says what may be the cause: the operation needs a partner key, and a project key gets 403", async () => {
     const server = await startServer(json(403, { errorCode: 403, message: "Forbidden" }));
     const error = await rejectionOf(clientFor(server, { maxRetries: 0 }).organizations.list());
     expect(error).toBeInstanceOf(PeakaPermissionDeniedError);
     const e = error as PeakaPermissionDeniedError;
     expect(e.partnerKeyOnly).toBe(true);
-    expect(e.message).toContain("needs a partner key");
-    expect(e.message).toContain("Forbidden");
+    // Whatever key was sent: the sentence names the likely cause, never claims which key it was.
+    expect(e.message).toBe("403 GET /organizations (listOrganizations): this operation needs a partner key; a project key gets 403 (Forbidden)");
+    expect(e.operationId).toBe("listOrganizations");
+    expect(e.pathTemplate).toBe("/organizations");
     expect(e.status).toBe(403);
   });
 

@@ -19,7 +19,8 @@ import { clientFor, closeAllServers, empty, json, raw, rejectionOf, startServer 
 afterEach(closeAllServers);
 
 const ids = { projectId: "prjA", cacheId: "c-1" };
-const statusPath = "/api/v1/data/projects/prjA/cache/c-1/status";
+// The operation's path: without the base URL's own /api/v1.
+const statusPath = "/data/projects/prjA/cache/c-1/status";
 
 const HTML_502 = `<!DOCTYPE html>
 <html><head><title>502 Bad Gateway</title></head>
@@ -52,7 +53,9 @@ describe("non-2xx answers", () => {
     expect(e.status).toBe(404);
     expect(e.errorCode).toBe("NOT_FOUND");
     expect(e.detail).toBe("Cache c-1 does not exist");
-    expect(e.message).toBe(`404 GET ${statusPath}: Cache c-1 does not exist`);
+    expect(e.message).toBe(`404 GET ${statusPath} (getCacheStatus): Cache c-1 does not exist`);
+    expect(e.operationId).toBe("getCacheStatus");
+    expect(e.pathTemplate).toBe("/data/projects/{projectId}/cache/{cacheId}/status");
     expect(e.method).toBe("GET");
     expect(e.path).toBe(statusPath);
     expect(e.requestId).toBe("req-7f3a");

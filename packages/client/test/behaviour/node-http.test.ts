@@ -73,7 +73,7 @@ describe.each(TRANSPORTS)("over %s", (_name, fetchImpl) => {
     const peaka = createPeakaClient({ apiKey: "node-http-key", baseUrl: server.baseUrl, maxRetries: 2, retryBackoff: { initialDelayMs: 1 }, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
     const error = await peaka.cache.getStatus(ids).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PeakaRedirectError);
-    expect((error as PeakaRedirectError).path).toBe("/api/v1/data/projects/prjA/cache/c-1/status");
+    expect((error as PeakaRedirectError).path).toBe("/data/projects/prjA/cache/c-1/status");
     expect((error as Error).cause).toBeInstanceOf(TypeError); // fetch's own failure, kept
     expect(server.requests).toHaveLength(21);
   });

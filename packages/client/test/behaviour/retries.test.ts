@@ -105,7 +105,7 @@ describe("retried failures (GET, PUT, DELETE)", () => {
     expect(error).toBeInstanceOf(PeakaTimeoutError);
     const e = error as PeakaTimeoutError;
     expect(e.timeoutMs).toBe(80);
-    expect(e.message).toMatch(/GET \/api\/v1\/data\/projects\/prjA\/cache\/c-1\/status timed out after 80 ms/);
+    expect(e.message).toMatch(/GET \/data\/projects\/prjA\/cache\/c-1\/status timed out after 80 ms/);
     expect(e.cause).toBeDefined();
     // Three attempts, each ended by its timer. Counted on our side: on a busy machine an attempt can time
     // out before the server has read its request.

@@ -121,7 +121,7 @@ describe("the API key stays secret", () => {
     );
     expect(error).toBeInstanceOf(PeakaConnectionError);
     const e = error as PeakaConnectionError;
-    expect(e.path).toBe("/api/v1/organizations?api_key=%5Bredacted%5D&token=%5Bredacted%5D&page=2");
+    expect(e.path).toBe("/organizations?api_key=%5Bredacted%5D&token=%5Bredacted%5D&page=2");
     for (const text of renderings(error)) expect(text).not.toContain(KEY);
     for (const call of calls) expect(JSON.stringify(call)).not.toContain(KEY);
     expect(calls.map((c) => c.fields?.["path"])).toContain(e.path);

@@ -102,7 +102,7 @@ describe("agent.stream over HTTP", () => {
     expect(e.errorCode).toBe("AGENT_FAILED");
     expect(e.message).toContain("The model is overloaded");
     expect(e.method).toBe("POST");
-    expect(e.path).toBe("/api/v1/ai-agent/prjA/chat/stream");
+    expect(e.path).toBe("/ai-agent/prjA/chat/stream");
     expect(await server.requests[0]!.closed).toBe(true);
   });
 
@@ -124,7 +124,7 @@ describe("agent.stream over HTTP", () => {
     );
     expect(seen).toEqual([{ content: "Hello" }]);
     expect(error).toBeInstanceOf(PeakaConnectionError);
-    expect((error as PeakaConnectionError).path).toBe("/api/v1/ai-agent/prjA/chat/stream");
+    expect((error as PeakaConnectionError).path).toBe("/ai-agent/prjA/chat/stream");
     expect((error as Error).cause).toBeDefined();
   });
 

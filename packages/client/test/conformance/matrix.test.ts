@@ -24,6 +24,7 @@ import {
   PeakaConflictError,
   PeakaConnectionError,
   PeakaError,
+  PeakaNotFoundError,
   PeakaResponseError,
   PeakaServerError,
   PeakaStreamError,
@@ -78,6 +79,8 @@ interface Entry {
   method: "GET" | "POST";
   /** A success answer for its read. */
   ok: Step;
+  /** Its read's operation in the spec (operationId, path template) and the concrete path it asks for. */
+  operation: { id: string; template: string; path: string };
   /** The read: resolves with data (low-level: `{ data, error, response }`); throws typed errors. */
   read(ctx: Ctx, opts: RequestOptions): Promise<unknown>;
   /** A POST the spec does not mark safe to repeat (SQL execution). */
@@ -101,12 +104,16 @@ const execArgs = { projectId, body: { statement: "SELECT 1" } } as any;
 const searchArgs = { projectId, body: { query: "orders" } } as any;
 const streamArgs = { projectId, body: { message: "hi" } } as any;
 
+/** The operation the GET reads of most entry points call. */
+const CACHE_OP = { id: "getCacheStatus", template: "/data/projects/{projectId}/cache/{cacheId}/status", path: "/data/projects/prjA/cache/c-1/status" };
+
 const ENTRIES: Entry[] = [
   {
     name: "resource",
     perRequest: true,
     method: "GET",
     ok: json(200, CACHE_STATUS),
+    operation: CACHE_OP,
     read: ({ peaka }, o) => peaka.cache.getStatus(ids, o),
     unmarkedPost: ({ peaka }, o) => peaka.queries.execute(execArgs, o),
     markedPost: ({ peaka }, o) => peaka.catalogs.search(searchArgs, o),
@@ -117,6 +124,7 @@ const ENTRIES: Entry[] = [
     perRequest: true,
     method: "GET",
     ok: json(200, CACHE_STATUS),
+    operation: CACHE_OP,
     read: async ({ peaka }, o) => (await peaka.cache.getStatus.withResponse(ids, o)).data,
     unmarkedPost: async ({ peaka }, o) => (await peaka.queries.execute.withResponse(execArgs, o)).data,
     markedPost: async ({ peaka }, o) => (await peaka.catalogs.search.withResponse(searchArgs, o)).data,
@@ -127,6 +135,7 @@ const ENTRIES: Entry[] = [
     perRequest: true,
     method: "GET",
     ok: json(200, CACHE_STATUS),
+    operation: CACHE_OP,
     read: ({ core }, o) => getCacheStatus(core, ids, o),
     unmarkedPost: ({ core }, o) => executeQuery(core, execArgs, o),
     markedPost: ({ core }, o) => searchCatalogs(core, searchArgs, o),
@@ -137,6 +146,7 @@ const ENTRIES: Entry[] = [
     perRequest: true,
     method: "GET",
     ok: json(200, CACHE_STATUS),
+    operation: CACHE_OP,
     read: ({ peaka }, o) => peaka.GET("/data/projects/{projectId}/cache/{cacheId}/status", { params: { path: ids }, ...lowInit(peaka, o) }),
     unmarkedPost: ({ peaka }, o) =>
       peaka.POST("/data/projects/{projectId}/queries/execute", { params: { path: { projectId } }, body: execArgs.body, ...lowInit(peaka, o) }),
@@ -153,6 +163,7 @@ const ENTRIES: Entry[] = [
     perRequest: true,
     method: "GET",
     ok: json(200, [EXPORT_JOB]),
+    operation: { id: "listExports", template: "/data/projects/{projectId}/exports", path: "/data/projects/prjA/exports?limit=10" },
     read: ({ peaka }, o) => first(iterateExports(peaka, { projectId }, { pageSize: 10, request: o })),
     unmarkedPost: ({ peaka }, o) => first(iterateQueryRows(peaka, { projectId, body: { from: "t" } as any }, { pageSize: 10, request: o })),
     markedPost: ({ peaka }, o) => first(iterateCatalogSearch(peaka, searchArgs, { pageSize: 10, request: o })),
@@ -162,6 +173,7 @@ const ENTRIES: Entry[] = [
     perRequest: false,
     method: "GET",
     ok: json(200, EXPORT_JOB),
+    operation: { id: "getExport", template: "/data/projects/{projectId}/exports/{exportId}", path: "/data/projects/prjA/exports/e-1" },
     read: ({ peaka }, o) => waitForExport(peaka, { projectId, exportId: "e-1" }, { interval: 1, ...(o.signal ? { signal: o.signal } : {}) }),
   },
   {
@@ -169,6 +181,7 @@ const ENTRIES: Entry[] = [
     perRequest: true,
     method: "POST",
     ok: sse,
+    operation: { id: "streamAgentChat", template: "/ai-agent/{projectId}/chat/stream", path: "/ai-agent/prjA/chat/stream" },
     read: async ({ peaka }, o) => {
       const events: unknown[] = [];
       for await (const event of await peaka.agent.stream(streamArgs, o)) events.push(event.data);
@@ -235,6 +248,9 @@ const BEHAVIOURS = [
   "1,000 calls on one signal",
   "key never leaks",
   "401 → apiKey function asked once",
+  "API error names its operation",
+  "error path without the base URL's path",
+  "abort reason in the message",
 ] as const;
 type Behaviour = (typeof BEHAVIOURS)[number];
 const matrix = new ConformanceMatrix(BEHAVIOURS, ENTRIES.map((e) => e.name));
@@ -573,6 +589,51 @@ for (const t of TRANSPORTS) describe(`conformance matrix over ${t}`, () => {
         const shown = `${inspect(refused, { depth: 8, showHidden: true })}\n${JSON.stringify(lines)}`;
         expect(shown).not.toContain(fresh);
         expect(shown).not.toContain(stale);
+      });
+
+      cell("API error names its operation", entry, !entry.returnsHttpErrors, async (e) => {
+        const server = await startServer(json(404, { errorCode: "NOT_FOUND", message: "no such thing" }));
+        const error = await rejectionOf(e.read(setup(server).ctx, {}));
+        expect(error).toBeInstanceOf(PeakaNotFoundError);
+        const api = error as PeakaNotFoundError;
+        expect(api.operationId).toBe(e.operation.id);
+        expect(api.pathTemplate).toBe(e.operation.template);
+        expect(api.path).toBe(e.operation.path);
+        expect(api.message).toBe(`404 ${e.method} ${e.operation.path} (${e.operation.id}): no such thing`);
+        expect(api.toJSON()).toMatchObject({ operationId: e.operation.id, pathTemplate: e.operation.template, path: e.operation.path });
+      });
+
+      cell("error path without the base URL's path", entry, true, async (e) => {
+        // The client's baseUrl ends in /api/v1: errors and log lines show the operation's own path.
+        const server = await startServer(resetConnection);
+        expect(server.baseUrl).toMatch(/\/api\/v1$/);
+        const { ctx, lines } = setup(server, { maxRetries: 0 });
+        const error = await rejectionOf(e.read(ctx, {}));
+        expect(error).toBeInstanceOf(PeakaConnectionError);
+        expect((error as PeakaConnectionError).path).toBe(e.operation.path);
+        expect((error as Error).message.startsWith(`${e.method} ${e.operation.path}: connection failed`)).toBe(true);
+        const logged = lines.filter((l) => l.message === "peaka request").map((l) => l.fields?.["path"]);
+        expect(logged.length).toBeGreaterThan(0);
+        for (const path of logged) expect(path).toBe(e.operation.path);
+      });
+
+      cell("abort reason in the message", entry, true, async (e) => {
+        // Before sending, with an Error as the reason; while the request is out, with a string.
+        let server = await startServer(e.ok);
+        const before = new AbortController();
+        before.abort(new Error("caller gave up"));
+        const early = await rejectionOf(e.read(setup(server).ctx, { signal: before.signal }));
+        expect(early).toBeInstanceOf(PeakaAbortError);
+        expect((early as Error).message).toMatch(/: caller gave up$/);
+        expect((early as Error).cause).toBe(before.signal.reason);
+        server = await startServer(hang);
+        const during = new AbortController();
+        const pending = rejectionOf(e.read(setup(server).ctx, { signal: during.signal }));
+        await server.nthRequest(1);
+        during.abort("shutting down");
+        const late = await pending;
+        expect(late).toBeInstanceOf(PeakaAbortError);
+        expect((late as Error).message).toMatch(/: shutting down$/);
       });
 
       cell("key never leaks", entry, true, async (e) => {
