@@ -124,11 +124,12 @@ const describeTable: ToolDefinition = {
       try {
         return ((await peaka.metadata.listRelations({ projectId: ids.projectId, catalogId: ids.catalogId }, o)).relations ?? []) as Relation[];
       } catch (error) {
-        // The project's metadata store holds each table's relations too.
+        // The project's metadata store holds each table's relations too (those of the schema's tables,
+        // so that the ones pointing at this table are found as well).
         try {
           const store = await peaka.metadata.get({ projectId: ids.projectId, catalogId: ids.catalogId, schemaName: ids.schemaName }, o);
-          const entry = (store.metadata ?? []).find((m) => m.metadata?.schemaName === ids.schemaName && m.metadata?.tableName === ids.tableName);
-          return (entry?.metadata?.relations ?? []) as Relation[];
+          const all = (store.metadata ?? []).flatMap((m) => (m.metadata?.relations ?? []) as Array<Relation & { id?: string }>);
+          return all.filter((r, i) => r.id === undefined || all.findIndex((other) => other.id === r.id) === i);
         } catch {
           throw error;
         }
@@ -221,43 +222,48 @@ const refreshCache: ToolDefinition = {
     const o = { signal: context.signal };
     let mode: CacheMode = args["mode"] === "incremental" ? "INCREMENTAL" : "FULL_REFRESH";
     let after: CacheRunBaseline;
-    if (args["continue"] !== undefined) {
+    const again = args["continue"] !== undefined;
+    if (again) {
       const token = readWaitToken(String(args["continue"]));
       if (!token) return failure(`continue must be the token an earlier refresh_cache answer gave (like "FULL_REFRESH:<run id>@<time>"); got ${json(args["continue"])}.`);
       ({ mode, after } = token);
-    } else {
-      // The newest run of this mode before the trigger: the wait is for a run after it, not an earlier one.
-      const before = await context.peaka.cache.getStatus({ ...ids, excludeLogs: true }, o);
-      after = before[RUN_FIELD[mode]] ?? null;
-      const cache = context.peaka.cache;
-      const started = mode === "INCREMENTAL" ? await cache.triggerIncrementalUpdate(ids, o) : await cache.triggerFullRefresh(ids, o);
-      if (args["wait"] === false) return jsonText({ started, continue: waitToken(mode, after ? { id: after.id, createdAt: after.createdAt } : null) }, context);
     }
     const what = mode === "INCREMENTAL" ? "incremental update" : "full refresh";
-    const timeoutSeconds = Number(args["timeoutSeconds"] ?? DEFAULT_WAIT_SECONDS);
-    const stop = context.keepAlive(`cache ${ids.cacheId}: ${args["continue"] !== undefined ? "still waiting for" : "starting"} a ${what}`);
+    // Progress from the start, then every few seconds, whatever Peaka answers meanwhile.
+    const stop = context.keepAlive(`cache ${ids.cacheId}: ${again ? "still waiting for the" : "starting a"} ${what}`);
     try {
-      const status = await waitForCacheRun(context.peaka, { ...ids, mode, after: after ? { id: after.id, createdAt: after.createdAt } : null }, {
-        timeout: timeoutSeconds * 1000,
-        signal: context.signal,
-        onProgress: (s, state) => {
-          const records = s[RUN_FIELD[mode]]?.progress?.numberOfCachedRecords;
-          void context.progress(0, undefined, `cache ${ids.cacheId} ${what}: ${state}${records != null ? `, ${records} records cached` : ""}`);
-        },
-      });
-      return jsonText({ status: status.status, run: status[RUN_FIELD[mode]] }, context);
-    } catch (error) {
-      if (!(error instanceof PeakaTimeoutError)) throw error;
-      const token = waitToken(mode, after ? { id: after.id, createdAt: after.createdAt } : null);
-      return jsonText(
-        {
-          status: "STILL_RUNNING",
-          waitedSeconds: timeoutSeconds,
-          continue: token,
-          next: `The ${what} has not ended yet. Call refresh_cache with projectId, cacheId and continue: ${json(token)} to keep waiting for the same run; nothing is triggered again.`,
-        },
-        context,
-      );
+      if (!again) {
+        // The newest run of this mode before the trigger: the wait is for a run after it, not an earlier one.
+        const before = (await context.peaka.cache.getStatus({ ...ids, excludeLogs: true }, o))[RUN_FIELD[mode]];
+        after = before ? { id: before.id, createdAt: before.createdAt } : null;
+        const cache = context.peaka.cache;
+        const started = mode === "INCREMENTAL" ? await cache.triggerIncrementalUpdate(ids, o) : await cache.triggerFullRefresh(ids, o);
+        if (args["wait"] === false) return jsonText({ started, continue: waitToken(mode, after) }, context);
+      }
+      const timeoutSeconds = Number(args["timeoutSeconds"] ?? DEFAULT_WAIT_SECONDS);
+      try {
+        const status = await waitForCacheRun(context.peaka, { ...ids, mode, after: after! }, {
+          timeout: timeoutSeconds * 1000,
+          signal: context.signal,
+          onProgress: (s, state) => {
+            const records = s[RUN_FIELD[mode]]?.progress?.numberOfCachedRecords;
+            void context.progress(0, undefined, `cache ${ids.cacheId} ${what}: ${state}${records != null ? `, ${records} records cached` : ""}`);
+          },
+        });
+        return jsonText({ status: status.status, run: status[RUN_FIELD[mode]] }, context);
+      } catch (error) {
+        if (!(error instanceof PeakaTimeoutError)) throw error;
+        const token = waitToken(mode, after!);
+        return jsonText(
+          {
+            status: "STILL_RUNNING",
+            waitedSeconds: timeoutSeconds,
+            continue: token,
+            next: `The ${what} has not ended yet. Call refresh_cache with projectId, cacheId and continue: ${json(token)} to keep waiting for the same run; nothing is triggered again.`,
+          },
+          context,
+        );
+      }
     } finally {
       stop();
     }
