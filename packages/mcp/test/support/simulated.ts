@@ -11,10 +11,15 @@ export interface Simulated extends Connected {
   sim: PeakaSimulator;
 }
 
-/** A simulator and an MCP server on it (read-only unless `options` say otherwise), with a connected client. */
-export async function connectSimulated(options: Partial<PeakaMcpServerOptions> = {}, simulator: PeakaSimulatorOptions = {}): Promise<Simulated> {
+type Fetch = PeakaSimulator["fetch"];
+
+/**
+ * A simulator and an MCP server on it (read-only unless `options` say otherwise), with a connected
+ * client. `through` puts a fetch of the test's between the server and the simulator.
+ */
+export async function connectSimulated(options: Partial<PeakaMcpServerOptions> = {}, simulator: PeakaSimulatorOptions = {}, through?: (fetch: Fetch) => Fetch): Promise<Simulated> {
   const sim = createPeakaSimulator(simulator);
-  const server = createPeakaMcpServer({ apiKey: sim.partnerKey, client: { fetch: sim.fetch }, ...options });
+  const server = createPeakaMcpServer({ apiKey: sim.partnerKey, client: { fetch: through ? through(sim.fetch) : sim.fetch }, ...options });
   const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: "peaka-mcp-test", version: "0.0.0" });
