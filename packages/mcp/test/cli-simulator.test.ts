@@ -4,6 +4,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { createPeakaSimulator } from "@peaka/simulator";
+import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FROM_SOURCE, PACKAGE_DIR, textOf, wrap, type Connected } from "./support/harness.js";
@@ -47,5 +48,28 @@ describe("peaka-mcp --simulator", () => {
     expect(tables.map((t: { tableName: string }) => t.tableName)).toEqual(["customers", "orders", "order_items"]);
     const guide = await server.client.readResource({ uri: "peaka://guide/sql" });
     expect((guide.contents[0] as { text: string }).text).toContain("# Writing SQL for Peaka");
+  });
+});
+
+describe("peaka-mcp --simulator without @peaka/simulator installed", () => {
+  it("stops with a message saying how to get it; without --simulator the server starts as before", () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PEAKA_")));
+    const run = (args: string[], extra: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [...FROM_SOURCE, "--import", resolve(PACKAGE_DIR, "test/support/no-simulator.mjs"), resolve(PACKAGE_DIR, "src/cli.ts"), ...args], {
+        cwd: PACKAGE_DIR,
+        env: { ...env, ...extra },
+        encoding: "utf8",
+        input: "",
+        timeout: 45_000,
+      });
+    const r = run(["--simulator"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--simulator needs the @peaka/simulator package next to @peaka/mcp (npm install @peaka/simulator, or npx -y -p @peaka/mcp -p @peaka/simulator peaka-mcp --simulator)");
+    expect(r.stderr).toContain("Cannot find package '@peaka/simulator'");
+    // The rest of the command does not need it: the tool list prints, a stdio server starts (and ends with its input).
+    expect(run(["--list-tools"]).stdout).toContain("run_sql");
+    const started = run([], { PEAKA_API_KEY: "k-12345678" });
+    expect(started.stderr).toContain("peaka-mcp");
+    expect(started.stderr).toContain(": stdio (11 tools, read-only)");
   });
 });

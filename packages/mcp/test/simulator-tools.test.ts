@@ -3,6 +3,7 @@
 // answers, and waits that keep a client alive and continue in a second call.
 import { createPeakaClient } from "@peaka/api";
 import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULTS } from "../src/server.js";
 import { textOf } from "./support/harness.js";
 import { connectSimulated, type Simulated } from "./support/simulated.js";
 
@@ -243,5 +244,39 @@ describe("run_saved_query: finding and checking (running: simulator-sql.test.ts)
     const two = await s.call("run_saved_query", { projectId, query: "paid orders" });
     expect(textOf(two)).toMatch(/^2 saved queries are called "paid orders"; pass one's id:\n/);
     expect(textOf(two)).toContain(" in /finance");
+  });
+});
+
+describe("waits: defaults and the other waiting tools", () => {
+  it("waits 45 s by default (below a 60 s client timeout) and beats every 5 s", async () => {
+    const s = await simulated({ allowWrites: true });
+    const tools = (await s.client.listTools()).tools;
+    for (const name of ["refresh_cache", "export_result"]) {
+      expect((tools.find((t) => t.name === name)?.inputSchema.properties?.["timeoutSeconds"] as { default?: number }).default, name).toBe(45);
+    }
+    expect(DEFAULTS.heartbeatMs).toBe(5000);
+  });
+
+  it("run_sql beats while Peaka holds the answer", async () => {
+    const s = await simulated({ heartbeatMs: 50 });
+    s.sim.delay("executeQuery", { ms: 400 });
+    const progress: string[] = [];
+    const r = await s.call("run_sql", { projectId: s.sim.seeded.projectId, statement: "SELECT 1 AS one" }, (p) => progress.push(p.message ?? ""));
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect(progress[0]).toBe("run_sql: running");
+    expect(progress.some((m) => /^run_sql: running \(\d+ s\)$/.test(m))).toBe(true);
+  });
+
+  it("ask_agent says it is thinking before the first event", async () => {
+    const progress: string[] = [];
+    const s = await simulated({ heartbeatMs: 50 }, {}, (fetch) => async (input, init) => {
+      if (!String(input instanceof Request ? input.url : input).endsWith("/chat/stream")) return fetch(input, init);
+      await new Promise((r) => setTimeout(r, 300));
+      return new Response(`event: values\ndata: ${JSON.stringify({ messages: [{ id: ["AIMessage"], kwargs: { content: "42" } }] })}\n\n`, { headers: { "content-type": "text/event-stream" } });
+    });
+    const r = await s.call("ask_agent", { projectId: s.sim.seeded.projectId, message: "?" }, (p) => progress.push(p.message ?? ""));
+    expect(JSON.parse(textOf(r)).answer).toBe("42");
+    expect(progress[0]).toBe("agent: thinking");
+    expect(progress.some((m) => /^agent: thinking \(\d+ s\)$/.test(m))).toBe(true);
   });
 });
