@@ -11,7 +11,7 @@ export const BUDGETS = {
   run_sql: 2048, // a page of 100 rows of two columns (the default row cap)
   run_saved_query: 6144, // the seeded query's SQL and a page of 50 orders of 6 columns
   browse: 768, // the three tables of a schema
-  describe_table: 1280, // 6 columns, a relation, statistics, cache state
+  describe_table: 1536, // 6 columns, a relation, column statistics, cache state
   cache_status: 768, // one cache with its last run
   refresh_cache: 640, // the run that ended
   search_metadata: 640, // one table hit and one golden SQL
@@ -78,6 +78,9 @@ describe("every task tool's answer stays under its budget", () => {
       status: 200,
       body: { relations: [{ id: "r1", projectId: ids.projectId, sourceCatalogName: "shop", sourceSchemaName: "public", sourceTableName: "orders", sourceColumnName: "customer_id", targetCatalogName: "shop", targetSchemaName: "public", targetTableName: "customers", targetColumnName: "customer_id", type: "MANY_TO_ONE" }] },
     });
+    // Column statistics as Peaka counts them (distinct values, or minus their share past a tenth).
+    const columnStatistics = [["order_id", -1], ["customer_id", 0.25], ["status", 4], ["total", -0.95], ["placed_at", -1], ["paid_at", -0.71]].map(([columnName, distinctFraction]) => ({ columnName, distinctFraction }));
+    s.sim.fail("getCatalogTableStatistics", { status: 200, body: { catalogId: ids.catalogId, schemaName: "public", tableName: "orders", columnStatistics } });
     await measure("describe_table", { projectId: ids.projectId, catalogId: ids.catalogId, schemaName: "public", tableName: "orders" });
   });
   it("cache_status, refresh_cache and export_result: one cache, one run, one export", async () => {
