@@ -5,6 +5,8 @@
 import { createPeakaClient } from "@peaka/api";
 import { classifySql } from "@peaka/api/internal/sql";
 import { runSql } from "@peaka/api/sql";
+import { REPORTED_BYPASSES, SQL_CORPUS } from "@peaka/mock/sql-corpus";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { textOf } from "./support/harness.js";
 import { connectSimulated, type Simulated } from "./support/simulated.js";
@@ -186,8 +188,7 @@ describe("run_sql: dialect", () => {
     s.sim.fail("transpileSql", { status: 200, body: { result: `DELETE FROM ${ORDERS}` } });
     const r = await s.call("run_sql", { projectId: s.sim.seeded.projectId, statement: `SELECT * FROM orders`, dialect: "postgres" });
     expect(r.isError).toBe(true);
-    expect(textOf(r)).toContain(`DELETE FROM ${ORDERS}`);
-    expect(textOf(r)).toMatch(/Refused: run_sql runs only proven reads on this read-only server/);
+    expect(textOf(r)).toMatch(/^transpiled from postgres to Trino by Peaka, and not run:\nDELETE FROM "shop"\."public"\."orders"\n\nRefused: run_sql runs only proven reads on this read-only server/);
     expect(executed(s)).toEqual([]);
   });
 
@@ -230,4 +231,39 @@ describe("run_saved_query", () => {
     const missing = await s.call("run_saved_query", { projectId, query: "customers of a country" });
     expect(textOf(missing)).toContain("The statement has 1 ? marker(s) but params has 0 value(s).");
   });
+});
+
+describe("the adversarial corpus through paging, dialect and saved queries (read-only server)", () => {
+  const writes = [...REPORTED_BYPASSES.map((b) => b.sql), ...SQL_CORPUS.filter((c) => c.expect === "write" && c.sql.trim() !== "").map((c) => c.sql)];
+
+  it("refuses every corpus write however it comes, and none reaches the engine; a read goes through each way", async () => {
+    const s = await simulated({ maxRows: 5 });
+    const { projectId } = s.sim.seeded;
+    const peaka = createPeakaClient({ fetch: s.sim.fetch, apiKey: s.sim.partnerKey });
+    const leaked: string[] = [];
+    // Refused with the reason, after what was transpiled or which saved query it is (when either applies).
+    const refusedBy = (r: CallToolResult) => r.isError === true && /^(?:(?:transpiled from postgres to Trino by Peaka, and not run|saved query \d+ "corpus entry \d+"):\n[^]*\n\n)?(?:Refused: |run_sql cannot page|run_saved_query cannot page)/.test(textOf(r));
+    for (const [i, statement] of writes.entries()) {
+      const paged = await s.call("run_sql", { projectId, statement, offset: 0 });
+      if (!refusedBy(paged)) leaked.push(`run_sql offset: ${statement} -> ${textOf(paged).slice(0, 100)}`);
+      // The simulator's transpiler gives the text back as it is for Trino: the transpiled text is what is judged.
+      const transpiled = await s.call("run_sql", { projectId, statement, dialect: "postgres" });
+      if (!refusedBy(transpiled)) leaked.push(`run_sql dialect: ${statement} -> ${textOf(transpiled).slice(0, 100)}`);
+      const saved = await peaka.queries.create({ projectId, checkSchemaExists: false, body: { displayName: `corpus entry ${i}`, inputQuery: statement } });
+      const run = await s.call("run_saved_query", { projectId, query: saved.id, offset: 0 });
+      if (!refusedBy(run)) leaked.push(`run_saved_query: ${statement} -> ${textOf(run).slice(0, 100)}`);
+    }
+    expect(leaked).toEqual([]);
+    expect(executed(s)).toEqual([]);
+    // The same three ways do run a read: the checks above could fail.
+    const read = `SELECT customer_id FROM ${CUSTOMERS}`;
+    const saved = await peaka.queries.create({ projectId, body: { displayName: "a read", inputQuery: read } });
+    for (const [tool, args] of [["run_sql", { statement: read, offset: 0 }], ["run_sql", { statement: read, dialect: "postgres" }], ["run_saved_query", { query: saved.id, offset: 0 }]] as const) {
+      const r = await s.call(tool, { projectId, ...args });
+      expect(r.isError, textOf(r)).toBeFalsy();
+    }
+    // The probe and the first page; the transpiled statement; the saved query's page (its text is the
+    // statement probed first, so the probe is remembered).
+    expect(executed(s)).toHaveLength(4);
+  }, 120_000);
 });

@@ -77,6 +77,8 @@ interface SqlJob {
   timeoutSeconds: number | undefined;
   /** Lines put before the rows (what was transpiled or which saved query ran). */
   preface: string[];
+  /** Lines put before a refusal instead of `preface`. Default: `preface`. */
+  refusedPreface?: string[];
 }
 
 /** How many probed statements a server remembers, so that later pages of a statement skip the probe. */
@@ -90,7 +92,7 @@ async function execute(job: SqlJob, context: ToolContext, bind: (text: string) =
 /** Runs a statement (or one page of it) after the checks, and renders the answer. */
 async function runJob(job: SqlJob, context: ToolContext): Promise<CallToolResult> {
   const refused = sqlRefusal(job.tool, job.statement, context.flags);
-  if (refused) return failure([...job.preface, refused].join("\n"));
+  if (refused) return failure([...(job.refusedPreface ?? job.preface), refused].join("\n"));
   const markers = splitMarkers(job.statement).length - 1;
   if (markers !== job.params.length) return failure(`${[...job.preface, ""].join("\n")}The statement has ${markers} ? marker(s) but params has ${job.params.length} value(s).`);
   // Each text becomes a `sql` statement: its ? markers get the values as bindings (typed by a cast where not a string).
@@ -201,6 +203,7 @@ const runSqlTool: ToolDefinition = {
   async run(args, context) {
     let statement = String(args["statement"]);
     const preface: string[] = [];
+    const refusedPreface: string[] = [];
     const dialect = args["dialect"] === undefined ? undefined : String(args["dialect"]);
     if (dialect && dialect !== "trino") {
       // Peaka's transpile route names the dialect to write (here Trino) and reads the source itself.
@@ -210,8 +213,9 @@ const runSqlTool: ToolDefinition = {
       if (typeof transpiled !== "string" || !transpiled.trim()) return failure(`Peaka's transpiler gave no statement for this ${dialect} text; write it in Trino SQL instead (peaka://guide/sql).`);
       statement = transpiled;
       preface.push(`transpiled from ${dialect} to Trino by Peaka; the statement that ran:`, transpiled, "");
+      refusedPreface.push(`transpiled from ${dialect} to Trino by Peaka, and not run:`, transpiled, "");
     }
-    return runJob({ tool: "run_sql", statement, preface, ...common(args, context) }, context);
+    return runJob({ tool: "run_sql", statement, preface, refusedPreface, ...common(args, context) }, context);
   },
 };
 
