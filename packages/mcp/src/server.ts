@@ -58,7 +58,7 @@ export interface PeakaMcpServerOptions {
   codeMode?: { deno: string };
   /**
    * How often, in milliseconds, a tool that waits (run_sql, refresh_cache, export_result, ...) sends a
-   * progress notification while it waits, to a client that asked for progress. Default: 5000.
+   * progress notification while it waits, to a client that asked for progress (at least 10). Default: 5000.
    */
   heartbeatMs?: number;
   /** A client and core made earlier for the same key and options (the HTTP server keeps one per key). Default: made here. */
@@ -128,6 +128,7 @@ export function createPeakaMcpServer(options: PeakaMcpServerOptions): Server {
   const connection = options.connection ?? connectPeaka(options.apiKey, options.client);
   const scrub = redactor([options.apiKey]);
   const heartbeatMs = options.heartbeatMs ?? DEFAULTS.heartbeatMs;
+  if (typeof heartbeatMs !== "number" || !Number.isFinite(heartbeatMs) || heartbeatMs < 10) throw new TypeError(`heartbeatMs must be a number of milliseconds of at least 10; got ${String(heartbeatMs)}.`);
   const memory = new Map<string, unknown>();
 
   const server = new Server(

@@ -280,3 +280,9 @@ describe("waits: defaults and the other waiting tools", () => {
     expect(progress.some((m) => /^agent: thinking \(\d+ s\)$/.test(m))).toBe(true);
   });
 });
+
+describe("options", () => {
+  it("refuses a heartbeat too short to be one", async () => {
+    await expect(connectSimulated({ heartbeatMs: 0 })).rejects.toThrow("heartbeatMs must be a number of milliseconds of at least 10; got 0.");
+  });
+});
