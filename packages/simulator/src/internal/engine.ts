@@ -211,20 +211,16 @@ const qualified = (...parts: string[]) => parts.map(quote).join(".");
 function sourcesOf(p: ProjectRecord): TableSource[] {
   const out: TableSource[] = [];
   for (const { catalog, schemas } of p.catalogs.values()) {
+    // The built-in catalog (id "1") is `peaka` in SQL: its Peaka Tables and BI tables (shown there by
+    // the simulator, rows and all) are "peaka"."table"."<name>" and "peaka"."bitable"."<name>".
+    const name = catalog.id === "1" ? "peaka" : catalog.name;
     for (const [schema, tables] of schemas) {
       for (const t of tables.values()) {
+        if (t.columns.length === 0) continue; // DuckDB holds no table without columns (a new BI table)
         const rows = t.rows();
-        out.push({ catalog: catalog.name, schema, name: t.name, columns: t.columns.map((c) => ({ name: c.name, dataType: c.dataType ?? "varchar" })), rows: () => rows, identity: rows, size: rows.length });
+        out.push({ catalog: name, schema, name: t.name, columns: t.columns.map((c) => ({ name: c.name, dataType: c.dataType ?? "varchar" })), rows: () => rows, identity: rows, size: rows.length });
       }
     }
-  }
-  // Peaka Tables: loaded when their record holds rows (the simulator fills them by CSV import).
-  for (const record of p.peakaTables.values()) {
-    const held = (record as { rows?: unknown }).rows;
-    const rows = typeof held === "function" ? (held as () => unknown)() : held;
-    if (!Array.isArray(rows)) continue;
-    const t = record.table;
-    out.push({ catalog: t.catalogName ?? "peaka", schema: t.schemaName ?? "table", name: t.tableName, columns: record.columns.map((c) => ({ name: c.name, dataType: c.dataType })), rows: () => rows as Row[], identity: rows, size: rows.length });
   }
   return out;
 }
