@@ -286,3 +286,20 @@ describe("options", () => {
     await expect(connectSimulated({ heartbeatMs: 0 })).rejects.toThrow("heartbeatMs must be a number of milliseconds of at least 10; got 0.");
   });
 });
+
+describe("on the simulator's own metadata (no recorded answers)", () => {
+  it("a search_metadata hit is described in one more call, with the seeded relations both ways", async () => {
+    const s = await simulated();
+    const { projectId, catalogId } = s.sim.seeded;
+    const found = await s.call("search_metadata", { projectId, query: "orders", kind: "tables", topK: 1 });
+    expect(found.isError, textOf(found)).toBeFalsy();
+    const [hit] = JSON.parse(textOf(found)).tables;
+    expect(hit.sqlName).toBe('"shop"."public"."orders"');
+    expect(hit.describe).toEqual({ catalogId, schemaName: "public", tableName: "orders" });
+    const described = await s.call("describe_table", { projectId, ...hit.describe });
+    expect(JSON.parse(textOf(described)).relations).toEqual([
+      { column: "customer_id", references: '"shop"."public"."customers"."customer_id"', type: "MANY_TO_ONE" },
+      { column: "order_id", referencedBy: '"shop"."public"."order_items"."order_id"', type: "MANY_TO_ONE" },
+    ]);
+  });
+});
