@@ -224,7 +224,10 @@ describe("run_saved_query", () => {
     const { projectId } = s.sim.seeded;
     const peaka = createPeakaClient({ fetch: s.sim.fetch, apiKey: s.sim.partnerKey });
     await peaka.queries.create({ projectId, body: { displayName: "Customers of a country", inputQuery: `SELECT count(*) AS n FROM ${CUSTOMERS} WHERE country = ?` } });
-    const r = await s.call("run_saved_query", { projectId, query: "customers of a country", params: ["DE"] });
+    const progress: string[] = [];
+    const r = await s.call("run_saved_query", { projectId, query: "customers of a country", params: ["DE"] }, (p) => progress.push(p.message ?? ""));
+    // Progress from the start: while the query is looked up, then while it runs.
+    expect(progress.slice(0, 2)).toEqual(['run_saved_query: finding "customers of a country"', "run_saved_query: running"]);
     const [n] = rowsOf(textOf(r))[0]!;
     const direct = await runSql(peaka, projectId, `SELECT count(*) AS n FROM ${CUSTOMERS} WHERE country = 'DE'`);
     expect(n).toBe(Number(direct.rows[0]!["n"]));

@@ -243,7 +243,13 @@ const runSavedQuery: ToolDefinition = {
   async run(args, context) {
     const projectId = String(args["projectId"]);
     const wanted = String(args["query"]).trim();
-    const queries = await context.peaka.queries.list({ projectId }, { signal: context.signal });
+    const finding = context.keepAlive(`run_saved_query: finding ${json(wanted)}`);
+    let queries;
+    try {
+      queries = await context.peaka.queries.list({ projectId }, { signal: context.signal });
+    } finally {
+      finding();
+    }
     const lower = wanted.toLowerCase();
     const byId = queries.filter((q) => q.id === wanted);
     const byName = queries.filter((q) => q.name?.toLowerCase() === lower || q.displayName?.toLowerCase() === lower);
