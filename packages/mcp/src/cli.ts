@@ -33,6 +33,10 @@ Transport
 Peaka
   --region <us|eu>           Peaka region (default: PEAKA_REGION, else us)
   --base-url <url>           API base URL, e.g. a proxy (default: PEAKA_BASE_URL, else the region's)
+  --simulator                no account needed: run against @peaka/simulator in this process (a
+                             seeded sample shop project; install @peaka/simulator next to
+                             @peaka/mcp); stdio only, PEAKA_API_KEY is not read
+  --seed <n>                 the simulator's seed (default 1): the same seed, the same ids and rows
 
 Tools
   --tools <list>             comma-separated: default (task tools + meta-tools), task, meta,
@@ -72,6 +76,27 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/**
+ * A Peaka simulator in this process (the optional @peaka/simulator package, loaded only for
+ * --simulator): its fetch and partner key, and a line on stderr saying that nothing reaches Peaka.
+ */
+async function startSimulator(seed: number): Promise<{ fetch: typeof fetch; apiKey: string }> {
+  let simulator: typeof import("@peaka/simulator");
+  try {
+    simulator = await import("@peaka/simulator");
+  } catch (error) {
+    fail(
+      `--simulator needs the @peaka/simulator package next to @peaka/mcp (npm install @peaka/simulator, or npx -y -p @peaka/mcp -p @peaka/simulator peaka-mcp --simulator): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const sim = simulator.createPeakaSimulator({ seed, clock: "real" });
+  const { projectId, catalogId, queryId } = sim.seeded;
+  console.error(
+    `peaka-mcp: SIMULATOR — answering from @peaka/simulator in this process, not from Peaka; no key is needed and nothing leaves this machine. Seed ${seed}: project ${projectId} ("shop"), catalog ${catalogId} ("shop"), saved query ${queryId}.`,
+  );
+  return { fetch: sim.fetch as typeof fetch, apiKey: sim.partnerKey };
+}
+
 function integer(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -92,6 +117,8 @@ try {
       "allow-http-code-mode": { type: "boolean", default: false },
       region: { type: "string" },
       "base-url": { type: "string" },
+      simulator: { type: "boolean", default: false },
+      seed: { type: "string" },
       tools: { type: "string", default: "default" },
       "max-rows": { type: "string" },
       "max-result-chars": { type: "string" },
@@ -136,6 +163,9 @@ if (flags["list-tools"]) {
 }
 if (flags["allow-destructive"] && !flags["allow-writes"]) fail("--allow-destructive needs --allow-writes as well.");
 const http = flags.transport === "http";
+if (flags.simulator && http) fail("--simulator serves over stdio only: leave out --transport http.");
+if (flags.simulator && (flags.region !== undefined || flags["base-url"] !== undefined)) fail("--simulator answers in this process: leave out --region and --base-url.");
+if (flags.seed !== undefined && !flags.simulator) fail("--seed goes with --simulator.");
 for (const name of ["host", "port", "allowed-hosts", "allowed-origins", "key-check-ttl"] as const) {
   if (!http && flags[name] !== undefined) fail(`--${name} is a flag of HTTP mode: it needs --transport http.`);
 }
@@ -158,7 +188,8 @@ const stderrLogger = {
   error: (...a: unknown[]) => console.error(...a),
 };
 const client: Omit<PeakaClientOptions, "apiKey"> = {
-  ...(baseUrl ? { baseUrl } : region ? { region: region as Region } : {}),
+  // The simulator answers in this process: PEAKA_BASE_URL and PEAKA_REGION do not apply to it.
+  ...(flags.simulator ? {} : baseUrl ? { baseUrl } : region ? { region: region as Region } : {}),
   ...(logLevel ? { logger: stderrLogger, logLevel: logLevel as LogLevel } : {}),
 };
 let codeMode: { deno: string } | undefined;
@@ -202,7 +233,12 @@ if (http) {
     fail(error instanceof Error ? error.message : String(error));
   }
 } else if (flags.transport === "stdio") {
-  const apiKey = process.env["PEAKA_API_KEY"];
+  let apiKey = process.env["PEAKA_API_KEY"];
+  if (flags.simulator) {
+    const simulated = await startSimulator(integer("seed", flags.seed, 1, 0));
+    apiKey = simulated.apiKey;
+    common.client = { ...common.client, fetch: simulated.fetch };
+  }
   if (!apiKey) fail("PEAKA_API_KEY is not set: the stdio server calls Peaka with that key.");
   let server;
   try {
@@ -212,7 +248,7 @@ if (http) {
     fail(error instanceof Error ? error.message : String(error));
   }
   await server.connect(new StdioServerTransport());
-  console.error(`peaka-mcp ${VERSION}: stdio (${toolCount} tools, ${mode})`);
+  console.error(`peaka-mcp ${VERSION}: stdio (${toolCount} tools, ${mode}${flags.simulator ? ", on the simulator" : ""})`);
 } else {
   fail(`--transport must be stdio or http; got "${flags.transport}".`);
 }

@@ -22,7 +22,7 @@ describe("peaka-mcp command line", () => {
   it("--help prints every flag on stdout", () => {
     const r = cli(["--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--transport", "--host", "--port", "--region", "--base-url", "--tools", "--max-rows", "--max-result-chars", "--allow-writes", "--allow-destructive", "--log-level", "--list-tools", "--version", "--code-mode", "--deno", "--allowed-hosts", "--allowed-origins", "--key-check-ttl", "--allow-http-code-mode", "--list-refused-tools"]) {
+    for (const flag of ["--transport", "--host", "--port", "--region", "--base-url", "--tools", "--max-rows", "--max-result-chars", "--allow-writes", "--allow-destructive", "--log-level", "--list-tools", "--version", "--code-mode", "--deno", "--allowed-hosts", "--allowed-origins", "--key-check-ttl", "--allow-http-code-mode", "--list-refused-tools", "--simulator", "--seed"]) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toContain("PEAKA_API_KEY");
@@ -34,10 +34,10 @@ describe("peaka-mcp command line", () => {
 
   it("--list-tools prints the tools the server lists: those its flags allow", () => {
     const names = (args: string[]) => cli(["--list-tools", ...args]).stdout.trim().split("\n");
-    expect(names([])).toHaveLength(10);
+    expect(names([])).toHaveLength(11);
     expect(names([])).not.toContain("refresh_cache");
-    expect(names(["--allow-writes"])).toHaveLength(11);
-    expect(names(["--list-refused-tools"])).toHaveLength(11);
+    expect(names(["--allow-writes"])).toHaveLength(12);
+    expect(names(["--list-refused-tools"])).toHaveLength(12);
     expect(names(["--tools=cache"])).toContain("get_cache_status");
     expect(names(["--tools=cache"])).not.toContain("delete_cache");
     expect(names(["--tools=cache", "--allow-writes", "--allow-destructive"])).toContain("delete_cache");
@@ -63,6 +63,9 @@ describe("peaka-mcp command line", () => {
     [["--allow-http-code-mode"], { PEAKA_API_KEY: "k-123456" }, "--allow-http-code-mode goes with --transport http and --code-mode"],
     [["--allowed-hosts", "mcp.example.com"], { PEAKA_API_KEY: "k-123456" }, "--allowed-hosts is a flag of HTTP mode"],
     [["--transport", "http", "--key-check-ttl=-1"], {}, "--key-check-ttl must be an integer of at least 0"],
+    [["--simulator", "--transport", "http"], {}, "--simulator serves over stdio only"],
+    [["--simulator", "--base-url", "https://example.com/api/v1"], {}, "leave out --region and --base-url"],
+    [["--seed", "3"], { PEAKA_API_KEY: "k-123456" }, "--seed goes with --simulator"],
   ] as const)("%j is refused", (args, env, message) => {
     const r = cli([...args], { ...env });
     expect(r.code).toBe(2);

@@ -30,10 +30,10 @@ const hints = (tools: Tool[], name: string) => {
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false };
 
 describe.each([
-  { mode: "read-only (default)", flags: [], count: 10 + reads.length, operations: reads.length, sql: READ_ONLY },
-  { mode: "--allow-writes", flags: ["--allow-writes"], count: 11 + ops.length - deletions.length, operations: ops.length - deletions.length, sql: { readOnlyHint: false, destructiveHint: false } },
-  { mode: "--allow-writes --allow-destructive", flags: ["--allow-writes", "--allow-destructive"], count: 11 + ops.length, operations: ops.length, sql: { readOnlyHint: false, destructiveHint: true } },
-  { mode: "read-only --list-refused-tools", flags: ["--list-refused-tools"], count: 11 + ops.length, operations: ops.length, sql: READ_ONLY },
+  { mode: "read-only (default)", flags: [], count: 11 + reads.length, operations: reads.length, sql: READ_ONLY },
+  { mode: "--allow-writes", flags: ["--allow-writes"], count: 12 + ops.length - deletions.length, operations: ops.length - deletions.length, sql: { readOnlyHint: false, destructiveHint: false } },
+  { mode: "--allow-writes --allow-destructive", flags: ["--allow-writes", "--allow-destructive"], count: 12 + ops.length, operations: ops.length, sql: { readOnlyHint: false, destructiveHint: true } },
+  { mode: "read-only --list-refused-tools", flags: ["--list-refused-tools"], count: 12 + ops.length, operations: ops.length, sql: READ_ONLY },
 ])("$mode with --tools=default,all", ({ mode, flags, count, operations, sql }) => {
   it(`lists ${mode === "read-only (default)" ? "only reads" : "what the flags allow"}; run_sql, call_operation and execute_query say what the flags let them do`, async () => {
     const server = await connect(["--tools=default,all", ...flags]);
@@ -41,7 +41,7 @@ describe.each([
 
     expect(tools).toHaveLength(count);
     const names = new Set(tools.map((t) => t.name));
-    const listedOps = tools.filter((t) => !["run_sql", "browse", "describe_table", "cache_status", "refresh_cache", "search_metadata", "ask_agent", "export_result", "search_operations", "describe_operation", "call_operation"].includes(t.name));
+    const listedOps = tools.filter((t) => !["run_sql", "run_saved_query", "browse", "describe_table", "cache_status", "refresh_cache", "search_metadata", "ask_agent", "export_result", "search_operations", "describe_operation", "call_operation"].includes(t.name));
     expect(listedOps).toHaveLength(operations);
     const bytes = Buffer.byteLength(JSON.stringify({ tools: tools.filter((t) => listedOps.includes(t)) }));
     console.log(`${mode}: --tools=default lists ${count - operations} tools; --tools=all ${operations} (${(bytes / 1024).toFixed(1)} KiB of JSON)`);
@@ -53,7 +53,7 @@ describe.each([
       }
       expect(names.has("refresh_cache")).toBe(flags.includes("--allow-writes"));
     }
-    for (const name of ["run_sql", "call_operation", "execute_query"]) expect(hints(tools, name), name).toEqual(sql);
+    for (const name of ["run_sql", "run_saved_query", "call_operation", "execute_query"]) expect(hints(tools, name), name).toEqual(sql);
     expect(tools.find((t) => t.name === "run_sql")?.description).toContain(
       flags.includes("--allow-destructive") ? "runs any statement" : flags.includes("--allow-writes") ? "writes that only add" : "This server is read-only",
     );
@@ -68,7 +68,7 @@ describe("over Streamable HTTP", () => {
     clients.push(server);
     const tools = (await server.client.listTools()).tools;
     expect(tools.map((t) => t.name)).not.toContain("refresh_cache");
-    expect(tools).toHaveLength(10);
+    expect(tools).toHaveLength(11);
     expect(hints(tools, "run_sql")).toEqual(READ_ONLY);
     expect(textOf(await server.call("refresh_cache", {}))).toMatch(/^Refused: refresh_cache changes data/);
   });

@@ -2,7 +2,7 @@
 // a statement splits at its ? markers, and what a refused call says.
 import { describe, expect, it } from "vitest";
 import { isReadOnlySql, refusal } from "../src/safety.js";
-import { splitMarkers } from "../src/tools/task.js";
+import { splitMarkers } from "../src/tools/sql.js";
 
 describe("isReadOnlySql", () => {
   it.each([

@@ -199,13 +199,14 @@ describe("safety flags", () => {
 });
 
 describe("limits", () => {
-  it("run_sql caps rows with a note naming the export", async () => {
+  it("run_sql caps rows with a note saying how to read the rest on a read-only server (pages)", async () => {
     const server = await connect("stdio", ["--max-rows", "1"]);
     const r = await server.call("run_sql", { projectId: P, statement: "SELECT customer_id, total FROM orders" });
     const t = textOf(r);
     expect(t.split("\n")[0]).toBe("2 rows, 3 columns (first 1 shown)");
     expect(t.split("\n")).toHaveLength(4);
-    expect(t).toContain("… truncated, 1 more row — use an export (export_result) for the full result.");
+    expect(t).toContain("… truncated, 1 more row — page through it with run_sql: the same arguments with offset: 0, then the offset each answer gives (stable, ordered pages).");
+    expect(t).not.toContain("export_result");
     // A tool argument may lower the cap, never raise it above the server's.
     const again = await server.call("run_sql", { projectId: P, statement: "SELECT 1", maxRows: 50 });
     expect(textOf(again)).toContain("truncated, 1 more row");

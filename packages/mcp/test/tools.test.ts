@@ -45,6 +45,7 @@ describe("default tool list (stdio)", () => {
   it("lists the task tools a read-only server allows and the three meta-tools, and measures the list", () => {
     expect(tools.map((t) => t.name)).toEqual([
       "run_sql",
+      "run_saved_query",
       "browse",
       "describe_table",
       "cache_status",
@@ -67,7 +68,7 @@ describe("default tool list (stdio)", () => {
 
   it("marks read tools read-only, and on a read-only server run_sql and call_operation too (modes.test.ts: the other modes)", () => {
     const byName = new Map(tools.map((t) => [t.name, t]));
-    for (const name of ["run_sql", "browse", "describe_table", "cache_status", "search_metadata", "search_operations", "describe_operation", "call_operation"]) {
+    for (const name of ["run_sql", "run_saved_query", "browse", "describe_table", "cache_status", "search_metadata", "search_operations", "describe_operation", "call_operation"]) {
       expect(byName.get(name)?.annotations?.readOnlyHint, name).toBe(true);
       expect(byName.get(name)?.annotations?.destructiveHint, name).toBe(false);
     }

@@ -1,12 +1,11 @@
 // The default tools: the jobs agents come for, each written on @peaka/api's resource methods,
 // waiters and SQL helpers rather than on raw operations.
 import { randomUUID } from "node:crypto";
-import { fullRefreshCacheAndWait, incrementalUpdateCacheAndWait, waitForExport } from "@peaka/api";
-import { runSql, sql, type SqlRows } from "@peaka/api/sql";
+import { PeakaTimeoutError, waitForCacheRun, waitForExport, type CacheRunBaseline } from "@peaka/api";
 import type { JsonSchema } from "../catalog.js";
+import { compact, type CompactOptions } from "../compact.js";
 import { failure, json, limitText, text } from "../format.js";
-import { lexSql } from "@peaka/api/internal/sql";
-import { modeAnnotations, sqlModeSentence, sqlRefusal } from "../safety.js";
+import { sqlTools } from "./sql.js";
 import type { ToolContext, ToolDefinition } from "./types.js";
 
 type Props = Record<string, JsonSchema>;
@@ -22,90 +21,19 @@ function input(properties: Props, required: string[]): JsonSchema & { type: "obj
 
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
 
-/** The result text of a JSON answer, cut to the size limit. */
-function jsonText(value: unknown, context: ToolContext, hint?: string) {
-  return text(limitText(json(value), context.limits.maxResultChars, hint).text);
+/** The result text of a JSON answer, compacted (see compact.ts) and cut to the size limit. */
+function jsonText(value: unknown, context: ToolContext, options: CompactOptions = {}) {
+  return text(limitText(json(compact(value, options)), context.limits.maxResultChars).text);
 }
 
-// ---- run_sql ------------------------------------------------------------------------------------
-
-type Cell = string | number | boolean | null;
-
-/**
- * Splits a statement at its `?` markers (outside quoted strings, quoted names and comments, by the
- * project's SQL lexer), so that the values can go through the `sql` tagged template as bindings.
- */
-export function splitMarkers(statement: string): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  for (const token of lexSql(statement)) {
-    if (token.kind !== "parameter") continue;
-    parts.push(statement.slice(start, token.start));
-    start = token.end;
-  }
-  parts.push(statement.slice(start));
-  return parts;
-}
-
-/** Rows as compact lines: the column names, then one JSON array per row; past the cap, a count and a note. */
-export function renderRows(result: SqlRows, maxRows: number, maxChars: number): string {
-  const keys = result.columns.map((c) => c.key);
-  const lines = [json(result.columns.map((c) => (c.type ? `${c.key} ${c.type}` : c.key)))];
-  let size = lines[0]!.length;
-  let shown = 0;
-  for (const row of result.rows) {
-    if (shown >= maxRows) break;
-    const line = json(keys.map((k) => row[k] ?? null));
-    if (size + line.length + 1 > maxChars) break;
-    lines.push(line);
-    size += line.length + 1;
-    shown++;
-  }
-  const total = result.rows.length;
-  const more = total - shown;
-  const head = `${total} row${total === 1 ? "" : "s"}, ${keys.length} column${keys.length === 1 ? "" : "s"}${more ? ` (first ${shown} shown)` : ""}`;
-  const tail = more ? [`… truncated, ${more} more row${more === 1 ? "" : "s"} — use an export (export_result) for the full result.`] : [];
-  return [head, ...lines, ...tail].join("\n");
-}
-
-const RUN_SQL_HINTS = { title: "Run SQL", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true } as const;
-
-const runSqlDescription =
-  "Runs one SQL statement (Trino dialect; tables as \"catalog\".\"schema\".\"table\") in a Peaka project and returns its rows: a line of column names and types, then one JSON array per row. Put values in `params` and `?` in the statement: they are sent as bindings, never spliced into the text. Rows past the row cap are counted, not shown: use export_result for large results.";
-
-const runSqlTool: ToolDefinition = {
-  name: "run_sql",
-  title: "Run SQL",
-  description: runSqlDescription,
-  inputSchema: input(
-    {
-      projectId: PROJECT,
-      statement: { type: "string", minLength: 1, description: "The SQL statement, with ? where a value goes." },
-      params: { type: "array", items: { anyOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }, { type: "null" }] }, description: "Values for the ? markers, in order." },
-      maxRows: { type: "integer", minimum: 1, description: "Most rows to show (at most the server's row cap)." },
-      timeoutSeconds: { type: "integer", minimum: 1, maximum: 3600, description: "Seconds Peaka may run the query." },
-    },
-    ["projectId", "statement"],
-  ),
-  annotations: RUN_SQL_HINTS,
-  // What run_sql may do is what the flags let its statements do.
-  forMode: (flags) => ({ annotations: modeAnnotations(RUN_SQL_HINTS, flags), description: `${runSqlDescription} ${sqlModeSentence(flags)}` }),
-  safety: "read",
-  async run(args, context) {
-    const text0 = String(args["statement"]);
-    const refused = sqlRefusal("run_sql", text0, context.flags);
-    if (refused) return failure(refused);
-    const params = (args["params"] ?? []) as Cell[];
-    const parts = splitMarkers(text0);
-    if (parts.length - 1 !== params.length) return failure(`The statement has ${parts.length - 1} ? marker(s) but params has ${params.length} value(s).`);
-    // The tagged template called as a tag: each value becomes a binding (typed by a cast where it is not a string).
-    const strings = Object.assign([...parts], { raw: [...parts] }) as unknown as TemplateStringsArray;
-    const statement = sql(strings, ...params);
-    const timeout = args["timeoutSeconds"] ? Number(args["timeoutSeconds"]) * 1000 : undefined;
-    const result = await runSql(context.peaka, String(args["projectId"]), statement, { signal: context.signal, ...(timeout ? { timeout } : {}) });
-    const maxRows = Math.min(Number(args["maxRows"] ?? context.limits.maxRows), context.limits.maxRows);
-    return text(renderRows(result, maxRows, context.limits.maxResultChars));
-  },
+/** Default wait of the tools that wait: below the 60 s request timeout common MCP clients use. */
+export const DEFAULT_WAIT_SECONDS = 45;
+const WAIT_SECONDS: JsonSchema = {
+  type: "integer",
+  minimum: 1,
+  maximum: 3600,
+  default: DEFAULT_WAIT_SECONDS,
+  description: `How long to wait in this call (default ${DEFAULT_WAIT_SECONDS}, below common client timeouts); a job still running then is answered with how to keep waiting in another call.`,
 };
 
 // ---- browse / describe ----------------------------------------------------------------------------
@@ -122,6 +50,7 @@ const browse: ToolDefinition = {
     const { peaka, signal } = context;
     const o = { signal };
     const { projectId, catalogId, schemaName, tableName } = args as Record<string, string | undefined>;
+    const known = { known: { projectId, catalogId, schemaName, tableName } };
     if (!projectId) {
       const projects: unknown[] = [];
       for (const org of await peaka.organizations.list(undefined, o)) {
@@ -133,66 +62,156 @@ const browse: ToolDefinition = {
       }
       return jsonText(projects, context);
     }
-    if (!catalogId) return jsonText(await peaka.catalogs.list({ projectId }, o), context);
-    if (!schemaName) return jsonText(await peaka.catalogs.listSchemas({ projectId, catalogId }, o), context);
-    if (!tableName) return jsonText(await peaka.catalogs.listTables({ projectId, catalogId, schemaName }, o), context);
-    return jsonText(await peaka.catalogs.listColumns({ projectId, catalogId, schemaName, tableName }, o), context);
+    if (!catalogId) return jsonText(await peaka.catalogs.list({ projectId }, o), context, known);
+    if (!schemaName) return jsonText(await peaka.catalogs.listSchemas({ projectId, catalogId }, o), context, known);
+    if (!tableName) return jsonText(await peaka.catalogs.listTables({ projectId, catalogId, schemaName }, o), context, known);
+    return jsonText(await peaka.catalogs.listColumns({ projectId, catalogId, schemaName, tableName }, o), context, known);
   },
 };
+
+/** A relation as the metadata operations give it (the fields describe_table reads). */
+interface Relation {
+  sourceCatalogName?: string | null;
+  sourceSchemaName?: string | null;
+  sourceTableName?: string | null;
+  sourceColumnName?: string | null;
+  targetCatalogName?: string | null;
+  targetSchemaName?: string | null;
+  targetTableName?: string | null;
+  targetColumnName?: string | null;
+  type?: string | null;
+}
+
+const quoted = (...names: Array<string | null | undefined>) => names.map((n) => `"${String(n ?? "").replaceAll('"', '""')}"`).join(".");
+
+/**
+ * The relations of one table, from the catalog's relation list: the columns it refers to
+ * (`references`) and the columns that refer to it (`referencedBy`), each as a three-part SQL name and
+ * column, ready for a join.
+ */
+export function tableRelations(relations: readonly Relation[], schemaName: string, tableName: string): Array<Record<string, string | undefined>> {
+  const out: Array<Record<string, string | undefined>> = [];
+  for (const r of relations) {
+    if (r.sourceSchemaName === schemaName && r.sourceTableName === tableName) {
+      out.push({ column: r.sourceColumnName ?? undefined, references: `${quoted(r.targetCatalogName, r.targetSchemaName, r.targetTableName)}.${quoted(r.targetColumnName)}`, type: r.type ?? undefined });
+    }
+    if (r.targetSchemaName === schemaName && r.targetTableName === tableName) {
+      out.push({ column: r.targetColumnName ?? undefined, referencedBy: `${quoted(r.sourceCatalogName, r.sourceSchemaName, r.sourceTableName)}.${quoted(r.sourceColumnName)}`, type: r.type ?? undefined });
+    }
+  }
+  return out;
+}
+
+/** Why a part of an answer could not be read, in a few words (no stack, no URL). */
+function unavailable(reason: unknown): string {
+  const e = reason as { name?: string; status?: number; message?: string };
+  return `unavailable (${e?.name ?? "Error"}${typeof e?.status === "number" ? ` ${e.status}` : ""})`;
+}
 
 const describeTable: ToolDefinition = {
   name: "describe_table",
   title: "Describe a table",
-  description: "A table's columns, its statistics (row count, column statistics) and whether it is cached, in one call.",
+  description:
+    "A table's columns, its relations to other tables (the columns it references and those that reference it, as \"catalog\".\"schema\".\"table\".\"column\" for joins), its statistics and whether it is cached, in one call. Takes the catalogId, schemaName and tableName that browse and search_metadata give.",
   inputSchema: input({ projectId: PROJECT, catalogId: CATALOG, schemaName: SCHEMA, tableName: TABLE }, ["projectId", "catalogId", "schemaName", "tableName"]),
   annotations: { title: "Describe a table", ...READ },
   safety: "read",
   async run(args, context) {
     const ids = args as { projectId: string; catalogId: string; schemaName: string; tableName: string };
     const o = { signal: context.signal };
-    const [columns, statistics, cached] = await Promise.allSettled([
-      context.peaka.catalogs.listColumns(ids, o),
-      context.peaka.catalogs.getTableStatistics(ids, o),
-      context.peaka.catalogs.getTableCacheState(ids, o),
+    const { peaka } = context;
+    const relationsOf = async (): Promise<Relation[]> => {
+      try {
+        return ((await peaka.metadata.listRelations({ projectId: ids.projectId, catalogId: ids.catalogId }, o)).relations ?? []) as Relation[];
+      } catch (error) {
+        // The project's metadata store holds each table's relations too (those of the schema's tables,
+        // so that the ones pointing at this table are found as well).
+        try {
+          const store = await peaka.metadata.get({ projectId: ids.projectId, catalogId: ids.catalogId, schemaName: ids.schemaName }, o);
+          const all = (store.metadata ?? []).flatMap((m) => (m.metadata?.relations ?? []) as Array<Relation & { id?: string }>);
+          return all.filter((r, i) => r.id === undefined || all.findIndex((other) => other.id === r.id) === i);
+        } catch {
+          throw error;
+        }
+      }
+    };
+    const [columns, relations, statistics, cached, catalog] = await Promise.allSettled([
+      peaka.catalogs.listColumns(ids, o),
+      relationsOf(),
+      peaka.catalogs.getTableStatistics(ids, o),
+      peaka.catalogs.getTableCacheState(ids, o),
+      peaka.catalogs.get({ projectId: ids.projectId, catalogId: ids.catalogId }, o),
     ]);
     if (columns.status === "rejected") throw columns.reason;
-    const part = (r: PromiseSettledResult<unknown>) => (r.status === "fulfilled" ? r.value : { unavailable: r.reason instanceof Error ? r.reason.message : String(r.reason) });
-    return jsonText({ columns: columns.value, statistics: part(statistics), cache: part(cached) }, context);
+    const part = (r: PromiseSettledResult<unknown>) => (r.status === "fulfilled" ? r.value : unavailable(r.reason));
+    const catalogName = catalog.status === "fulfilled" ? (catalog.value as { name?: string }).name : undefined;
+    return jsonText(
+      {
+        ...(catalogName ? { sqlName: quoted(catalogName, ids.schemaName, ids.tableName) } : {}),
+        columns: columns.value,
+        relations: relations.status === "fulfilled" ? tableRelations(relations.value, ids.schemaName, ids.tableName) : unavailable(relations.reason),
+        statistics: part(statistics),
+        cache: part(cached),
+      },
+      context,
+      { known: ids },
+    );
   },
 };
 
 // ---- caches ----------------------------------------------------------------------------------------
 
+const LOGS: JsonSchema = { type: "boolean", default: false, description: "Include the caches' action logs (long; left out unless asked for)." };
+
 const cacheStatus: ToolDefinition = {
   name: "cache_status",
   title: "Cache status",
-  description: "Where caches stand: one cache by cacheId, or every cache of a project, a catalog (catalogId) or a schema (catalogId and schemaName).",
-  inputSchema: input({ projectId: PROJECT, cacheId: id("Cache id."), catalogId: CATALOG, schemaName: SCHEMA }, ["projectId"]),
+  description: "Where caches stand: one cache by cacheId, or every cache of a project, a catalog (catalogId) or a schema (catalogId and schemaName). Action logs only with logs: true.",
+  inputSchema: input({ projectId: PROJECT, cacheId: id("Cache id."), catalogId: CATALOG, schemaName: SCHEMA, logs: LOGS }, ["projectId"]),
   annotations: { title: "Cache status", ...READ },
   safety: "read",
   async run(args, context) {
     const { projectId, cacheId, catalogId, schemaName } = args as Record<string, string>;
+    const logs = args["logs"] === true;
     const o = { signal: context.signal };
     const cache = context.peaka.cache;
-    if (cacheId) return jsonText(await cache.getStatus({ projectId: projectId!, cacheId, excludeLogs: true }, o), context);
-    if (catalogId && schemaName) return jsonText(await cache.listStatusesBySchema({ projectId: projectId!, catalogId, schemaName }, o), context);
-    if (catalogId) return jsonText(await cache.listStatusesByCatalog({ projectId: projectId!, catalogId }, o), context);
-    return jsonText(await cache.listStatusesByProject({ projectId: projectId! }, o), context);
+    const options: CompactOptions = { known: { projectId, catalogId, schemaName }, omit: logs ? [] : ["cacheActionLogs"] };
+    if (cacheId) return jsonText(await cache.getStatus({ projectId: projectId!, cacheId, excludeLogs: !logs }, o), context, options);
+    if (catalogId && schemaName) return jsonText(await cache.listStatusesBySchema({ projectId: projectId!, catalogId, schemaName }, o), context, options);
+    if (catalogId) return jsonText(await cache.listStatusesByCatalog({ projectId: projectId!, catalogId }, o), context, options);
+    return jsonText(await cache.listStatusesByProject({ projectId: projectId! }, o), context, options);
   },
 };
+
+const RUN_FIELD = { FULL_REFRESH: "lastFullRefreshCacheExecution", INCREMENTAL: "lastIncrementalCacheExecution" } as const;
+type CacheMode = keyof typeof RUN_FIELD;
+
+/** The token a second refresh_cache call continues a wait with: the mode and the run before the trigger. */
+export function waitToken(mode: CacheMode, after: CacheRunBaseline): string {
+  return `${mode}:${after ? `${after.id}@${after.createdAt ?? ""}` : "none"}`;
+}
+
+/** Reads a wait token back; undefined when it is not one. */
+export function readWaitToken(token: string): { mode: CacheMode; after: CacheRunBaseline } | undefined {
+  const m = /^(FULL_REFRESH|INCREMENTAL):(?:none|([^@]+)@(.*))$/.exec(token);
+  if (!m) return undefined;
+  const mode = m[1] as CacheMode;
+  if (m[2] === undefined) return { mode, after: null };
+  return { mode, after: { id: m[2], createdAt: m[3] || undefined } as CacheRunBaseline };
+}
 
 const refreshCache: ToolDefinition = {
   name: "refresh_cache",
   title: "Refresh a cache and wait",
-  description:
-    "Starts a cache sync (full refresh, or incremental update) and, unless wait is false, waits until the run it started ends, sending MCP progress notifications while it runs. Needs --allow-writes.",
+  description: `Starts a cache sync (full refresh, or incremental update) and, unless wait is false, waits until the run it started ends, sending progress notifications at once and every few seconds. A run still going after timeoutSeconds (default ${DEFAULT_WAIT_SECONDS}) is answered with a continue token: call refresh_cache again with it to keep waiting for the same run (nothing is triggered again). Needs --allow-writes.`,
   inputSchema: input(
     {
       projectId: PROJECT,
       cacheId: id("Cache id (cache_status lists them)."),
       mode: { type: "string", enum: ["full", "incremental"], default: "full", description: "full re-reads the table; incremental fetches what changed." },
       wait: { type: "boolean", default: true, description: "Wait for the sync to end." },
-      timeoutSeconds: { type: "integer", minimum: 1, maximum: 3600, default: 600, description: "How long to wait." },
+      timeoutSeconds: WAIT_SECONDS,
+      continue: { type: "string", minLength: 1, description: "The continue token of an earlier answer: wait for that run again instead of starting one." },
     },
     ["projectId", "cacheId"],
   ),
@@ -200,42 +219,79 @@ const refreshCache: ToolDefinition = {
   safety: "write",
   async run(args, context) {
     const ids = { projectId: String(args["projectId"]), cacheId: String(args["cacheId"]) };
-    const incremental = args["mode"] === "incremental";
-    const what = incremental ? "incremental update" : "full refresh";
-    if (args["wait"] === false) {
-      const o = { signal: context.signal };
-      const started = incremental ? await context.peaka.cache.triggerIncrementalUpdate(ids, o) : await context.peaka.cache.triggerFullRefresh(ids, o);
-      return jsonText({ started }, context);
+    const o = { signal: context.signal };
+    let mode: CacheMode = args["mode"] === "incremental" ? "INCREMENTAL" : "FULL_REFRESH";
+    let after: CacheRunBaseline;
+    const again = args["continue"] !== undefined;
+    if (again) {
+      const token = readWaitToken(String(args["continue"]));
+      if (!token) return failure(`continue must be the token an earlier refresh_cache answer gave (like "FULL_REFRESH:<run id>@<time>"); got ${json(args["continue"])}.`);
+      ({ mode, after } = token);
     }
-    await context.progress(0, undefined, `cache ${ids.cacheId}: starting a ${what}`);
-    let reads = 0;
-    // The one-call helpers read the newest run first, trigger, and wait for the run they started (not an earlier one).
-    const wait = incremental ? incrementalUpdateCacheAndWait : fullRefreshCacheAndWait;
-    const status = await wait(context.peaka, ids, {
-      timeout: Number(args["timeoutSeconds"] ?? 600) * 1000,
-      signal: context.signal,
-      onProgress: (s, state) => {
-        const run = incremental ? s.lastIncrementalCacheExecution : s.lastFullRefreshCacheExecution;
-        const records = run?.progress?.numberOfCachedRecords;
-        void context.progress(++reads, undefined, `cache ${ids.cacheId} ${what}: ${state}${records != null ? `, ${records} records cached` : ""}`);
-      },
-    });
-    const run = incremental ? status.lastIncrementalCacheExecution : status.lastFullRefreshCacheExecution;
-    return jsonText({ status: status.status, run }, context);
+    const what = mode === "INCREMENTAL" ? "incremental update" : "full refresh";
+    // Progress from the start, then every few seconds, whatever Peaka answers meanwhile.
+    const stop = context.keepAlive(`cache ${ids.cacheId}: ${again ? "still waiting for the" : "starting a"} ${what}`);
+    try {
+      if (!again) {
+        // The newest run of this mode before the trigger: the wait is for a run after it, not an earlier one.
+        const before = (await context.peaka.cache.getStatus({ ...ids, excludeLogs: true }, o))[RUN_FIELD[mode]];
+        after = before ? { id: before.id, createdAt: before.createdAt } : null;
+        const cache = context.peaka.cache;
+        const started = mode === "INCREMENTAL" ? await cache.triggerIncrementalUpdate(ids, o) : await cache.triggerFullRefresh(ids, o);
+        if (args["wait"] === false) return jsonText({ started, continue: waitToken(mode, after) }, context);
+      }
+      const timeoutSeconds = Number(args["timeoutSeconds"] ?? DEFAULT_WAIT_SECONDS);
+      try {
+        const status = await waitForCacheRun(context.peaka, { ...ids, mode, after: after! }, {
+          timeout: timeoutSeconds * 1000,
+          signal: context.signal,
+          onProgress: (s, state) => {
+            const records = s[RUN_FIELD[mode]]?.progress?.numberOfCachedRecords;
+            void context.progress(0, undefined, `cache ${ids.cacheId} ${what}: ${state}${records != null ? `, ${records} records cached` : ""}`);
+          },
+        });
+        return jsonText({ status: status.status, run: status[RUN_FIELD[mode]] }, context);
+      } catch (error) {
+        if (!(error instanceof PeakaTimeoutError)) throw error;
+        const token = waitToken(mode, after!);
+        return jsonText(
+          {
+            status: "STILL_RUNNING",
+            waitedSeconds: timeoutSeconds,
+            continue: token,
+            next: `The ${what} has not ended yet. Call refresh_cache with projectId, cacheId and continue: ${json(token)} to keep waiting for the same run; nothing is triggered again.`,
+          },
+          context,
+        );
+      }
+    } finally {
+      stop();
+    }
   },
 };
 
 // ---- metadata ------------------------------------------------------------------------------------------
 
+interface TableHit {
+  catalogId?: string;
+  catalogQueryName?: string;
+  schemaName?: string;
+  tableName?: string;
+  tableDescription?: string | null;
+  columns?: Array<{ columnName?: string; dataType?: string }> | null;
+}
+
 const searchMetadata: ToolDefinition = {
   name: "search_metadata",
   title: "Search table metadata and golden SQL",
-  description: "Finds the tables that fit a question (Peaka's metadata search) and curated golden SQL examples for it, to write correct SQL.",
+  description:
+    "Finds the tables that fit a question (Peaka's metadata search) and curated golden SQL examples for it, to write correct SQL. Each table hit carries its SQL name, its columns (name and type) and the catalogId, schemaName and tableName to pass to describe_table for its relations and details.",
   inputSchema: input(
     {
       projectId: PROJECT,
       query: { type: "string", minLength: 1, description: "A table name or a question in words." },
       kind: { type: "string", enum: ["tables", "golden_sql", "both"], default: "both", description: "What to search." },
+      topK: { type: "integer", minimum: 1, maximum: 50, default: 5, description: "Most tables to return." },
     },
     ["projectId", "query"],
   ),
@@ -247,9 +303,18 @@ const searchMetadata: ToolDefinition = {
     const kind = String(args["kind"] ?? "both");
     const o = { signal: context.signal };
     const out: Record<string, unknown> = {};
-    if (kind !== "golden_sql") out["tables"] = await context.peaka.metadata.searchTables({ projectId, table: query }, o);
+    if (kind !== "golden_sql") {
+      const found = await context.peaka.metadata.searchTables({ projectId, table: query, topK: String(args["topK"] ?? 5) }, o);
+      const hits = ((found as { result?: TableHit[] }).result ?? []) as TableHit[];
+      out["tables"] = hits.map((h) => ({
+        sqlName: quoted(h.catalogQueryName, h.schemaName, h.tableName),
+        description: h.tableDescription,
+        columns: (h.columns ?? []).map((c) => `${c.columnName} ${c.dataType ?? ""}`.trim()),
+        describe: { catalogId: h.catalogId, schemaName: h.schemaName, tableName: h.tableName },
+      }));
+    }
     if (kind !== "tables") out["goldenSql"] = await context.peaka.metadata.searchGoldenSqls({ projectId, q: query }, o);
-    return jsonText(out, context);
+    return jsonText(out, context, { known: { projectId } });
   },
 };
 
@@ -280,31 +345,36 @@ const askAgent: ToolDefinition = {
   safety: "read",
   async run(args, context) {
     const threadId = String(args["threadId"] ?? randomUUID());
-    const stream = await context.peaka.agent.stream(
-      {
-        projectId: String(args["projectId"]),
-        body: { message: String(args["message"]), threadId, noExecute: args["noExecute"] === true, streamModes: ["updates", "values", "messages"] },
-      },
-      { signal: context.signal },
-    );
     const steps: string[] = [];
     let state: Record<string, any> | undefined;
     let tokens = "";
     let events = 0;
-    for await (const event of stream) {
-      events++;
-      const data = event.data as Record<string, any>;
-      if (event.event === "values" || (data && Array.isArray(data["messages"]))) state = data;
-      else if (event.event === "messages") {
-        const piece = Array.isArray(data) ? data[0] : data;
-        tokens += contentText(piece?.kwargs?.content ?? piece?.content);
-      } else if (data && typeof data === "object") {
-        for (const [step, change] of Object.entries(data)) {
-          steps.push(step);
-          if (change && typeof change === "object") state = { ...state, ...(change as object) };
+    const stop = context.keepAlive("agent: thinking");
+    try {
+      const stream = await context.peaka.agent.stream(
+        {
+          projectId: String(args["projectId"]),
+          body: { message: String(args["message"]), threadId, noExecute: args["noExecute"] === true, streamModes: ["updates", "values", "messages"] },
+        },
+        { signal: context.signal },
+      );
+      for await (const event of stream) {
+        events++;
+        const data = event.data as Record<string, any>;
+        if (event.event === "values" || (data && Array.isArray(data["messages"]))) state = data;
+        else if (event.event === "messages") {
+          const piece = Array.isArray(data) ? data[0] : data;
+          tokens += contentText(piece?.kwargs?.content ?? piece?.content);
+        } else if (data && typeof data === "object") {
+          for (const [step, change] of Object.entries(data)) {
+            steps.push(step);
+            if (change && typeof change === "object") state = { ...state, ...(change as object) };
+          }
         }
+        if (events % 10 === 0) void context.progress(events, undefined, `agent: ${events} events`);
       }
-      if (events % 10 === 0) void context.progress(events, undefined, `agent: ${events} events`);
+    } finally {
+      stop();
     }
     const messages: any[] = Array.isArray(state?.["messages"]) ? state!["messages"] : [];
     const last = [...messages].reverse().find((m) => String(m?.id?.at?.(-1) ?? m?.type ?? "").includes("AI"));
@@ -330,8 +400,7 @@ const askAgent: ToolDefinition = {
 const exportResult: ToolDefinition = {
   name: "export_result",
   title: "Export a large result",
-  description:
-    "Exports a saved query's result (queryId) or a whole table (catalogId, schemaName, tableName) to CSV or JSONL files, up to a million rows, waits for the export (with progress notifications) and returns the download links. For a result too large for run_sql.",
+  description: `Exports a saved query's result (queryId) or a whole table (catalogId, schemaName, tableName) to CSV or JSONL files, up to a million rows, waits for the export (with progress notifications at once and every few seconds) and returns the download links. An export still running after timeoutSeconds (default ${DEFAULT_WAIT_SECONDS}) is answered with its exportId: call export_result with projectId and exportId to keep waiting for it. For a result too large for run_sql's pages.`,
   inputSchema: input(
     {
       projectId: PROJECT,
@@ -339,11 +408,12 @@ const exportResult: ToolDefinition = {
       catalogId: CATALOG,
       schemaName: SCHEMA,
       tableName: TABLE,
+      exportId: id("An export started earlier: wait for it (and get its files) instead of starting one."),
       format: { type: "string", enum: ["CSV", "JSONL"], default: "CSV", description: "File format." },
       compression: { type: "string", enum: ["NONE", "GZIP"], description: "GZIP for smaller files." },
       limit: { type: "integer", minimum: 1, description: "Most rows to export." },
       wait: { type: "boolean", default: true, description: "Wait for the files; false returns the job id at once." },
-      timeoutSeconds: { type: "integer", minimum: 1, maximum: 3600, default: 600, description: "How long to wait." },
+      timeoutSeconds: WAIT_SECONDS,
     },
     ["projectId"],
   ),
@@ -357,20 +427,36 @@ const exportResult: ToolDefinition = {
     const o = { signal: context.signal };
     const { queryId, catalogId, schemaName, tableName } = args as Record<string, string | undefined>;
     let job: { id: string; status?: string };
-    if (queryId) job = await context.peaka.exports.exportQuery({ projectId, queryId, body: body as any }, o);
+    if (args["exportId"]) job = { id: String(args["exportId"]) };
+    else if (queryId) job = await context.peaka.exports.exportQuery({ projectId, queryId, body: body as any }, o);
     else if (catalogId && schemaName && tableName) job = await context.peaka.exports.exportTable({ projectId, catalogId, schemaName, tableName, body: body as any }, o);
-    else return failure("Say what to export: queryId, or catalogId with schemaName and tableName. To export an ad hoc statement, save it as a query first.");
+    else return failure("Say what to export: queryId, or catalogId with schemaName and tableName (or exportId to wait for an export already started). To export an ad hoc statement, save it as a query first.");
     if (args["wait"] === false) return jsonText({ exportId: job.id, status: job.status }, context);
-    await context.progress(0, undefined, `export ${job.id}: started`);
-    let reads = 0;
-    const done = await waitForExport(context.peaka, { projectId, exportId: job.id }, {
-      timeout: Number(args["timeoutSeconds"] ?? 600) * 1000,
-      signal: context.signal,
-      onProgress: (_s, state) => void context.progress(++reads, undefined, `export ${job.id}: ${state}`),
-    });
-    return jsonText({ exportId: job.id, status: done.status, files: (done as any).files ?? [] }, context);
+    const timeoutSeconds = Number(args["timeoutSeconds"] ?? DEFAULT_WAIT_SECONDS);
+    const stop = context.keepAlive(`export ${job.id}: ${args["exportId"] ? "waiting" : "started"}`);
+    try {
+      const done = await waitForExport(context.peaka, { projectId, exportId: job.id }, {
+        timeout: timeoutSeconds * 1000,
+        signal: context.signal,
+        onProgress: (_s, state) => void context.progress(0, undefined, `export ${job.id}: ${state}`),
+      });
+      return jsonText({ exportId: job.id, status: done.status, files: (done as any).files ?? [] }, context);
+    } catch (error) {
+      if (!(error instanceof PeakaTimeoutError)) throw error;
+      return jsonText(
+        {
+          exportId: job.id,
+          status: "STILL_RUNNING",
+          waitedSeconds: timeoutSeconds,
+          next: `The export has not ended yet. Call export_result with projectId and exportId: ${json(job.id)} to keep waiting for it; nothing is exported again.`,
+        },
+        context,
+      );
+    } finally {
+      stop();
+    }
   },
 };
 
 /** The default task tools, in the order they are listed. */
-export const taskTools: ToolDefinition[] = [runSqlTool, browse, describeTable, cacheStatus, refreshCache, searchMetadata, askAgent, exportResult];
+export const taskTools: ToolDefinition[] = [...sqlTools, browse, describeTable, cacheStatus, refreshCache, searchMetadata, askAgent, exportResult];

@@ -24,8 +24,18 @@ export interface ToolContext {
   limits: ResultLimits;
   /** Fires when the MCP client cancels the call. */
   signal: AbortSignal;
-  /** Sends an MCP progress notification, if the client asked for them (a progress token). */
+  /**
+   * Sends an MCP progress notification, if the client asked for them (a progress token). The server
+   * numbers them: each one's `progress` is higher than the one before, whatever `progress` says.
+   */
   progress(progress: number, total: number | undefined, message: string): Promise<void>;
+  /**
+   * Sends a progress notification now and another every few seconds (the server's heartbeat) until the
+   * returned function is called, so that a client with a request timeout sees a long call is alive.
+   */
+  keepAlive(message: string): () => void;
+  /** What this server remembers between calls (the paging probe of a statement). */
+  memory: Map<string, unknown>;
 }
 
 /** One MCP tool. */

@@ -45,7 +45,7 @@ export function textOf(result: CallToolResult): string {
   return result.content.map((c) => (c.type === "text" ? c.text : `[${c.type}]`)).join("\n");
 }
 
-function wrap(client: Client, stderr: () => string, close: () => Promise<void>): Connected {
+export function wrap(client: Client, stderr: () => string, close: () => Promise<void>): Connected {
   // Progress notifications are collected here rather than through callTool's `onprogress`: the SDK
   // client handles a notification a microtask after it reads it but a response at once, and drops
   // progress whose request has already been answered — so a notification sent just before a quick
