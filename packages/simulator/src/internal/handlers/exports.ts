@@ -2,7 +2,9 @@
 // (CSV or JSONL, gzip or not) written from the table's rows, served on the simulator's own fetch at
 // signed URLs that stop working `fileUrlTtlMs` after they were handed out. After `exportRetentionMs` a
 // succeeded job is EXPIRED and its files are gone.
-import { gzipSync } from "node:zlib";
+// gzip in plain JS (fflate): a job writes its file synchronously when a read moves it past its end,
+// and CompressionStream is asynchronous only; fflate runs the same in Node, Bun, Deno and a browser.
+import { gzipSync } from "fflate";
 import type { components } from "@peaka/api-types";
 import type { SimulatorClock } from "../clock.js";
 import { badRequest, notFound, type Answer } from "../http.js";
@@ -54,7 +56,7 @@ function writeFiles(e: ExportRecord): void {
   }
   const gzip = request.compression === "GZIP";
   const plain = new TextEncoder().encode(text);
-  const bytes = gzip ? new Uint8Array(gzipSync(plain)) : plain;
+  const bytes = gzip ? gzipSync(plain) : plain;
   const name = `part-00000.${format === "JSONL" ? "jsonl" : "csv"}${gzip ? ".gz" : ""}`;
   e.files = [{ name, bytes, contentType: gzip ? "application/gzip" : format === "JSONL" ? "application/x-ndjson" : "text/csv" }];
   Object.assign(e.job, { rowCount: rows.length, bytes: bytes.length });

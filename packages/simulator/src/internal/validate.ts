@@ -1,0 +1,72 @@
+// Request bodies checked against the spec's schemas with Ajv 8 in strict mode, as @peaka/spec-tools
+// checks the answer fixtures: OpenAPI 3.0 `nullable` (Ajv's own), the formats of ajv-formats and
+// OpenAPI's numeric and string formats. Schemas come from the generated spec model with references
+// pointing at its `definitions`; each operation's schema is compiled the first time a body for it arrives.
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+
+// ajv-formats is CommonJS with a default export; under NodeNext its namespace is what `import` gives.
+const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+const MODEL_ID = "https://peaka-simulator.invalid/model.json";
+
+export interface BodyCheck {
+  ok: boolean;
+  /** Where (a JSON pointer into the body) and what is wrong, the most specific problem first. */
+  problems: Array<{ at: string; message: string }>;
+}
+
+const int = (n: number, bits: number) => Number.isInteger(n) && (bits === 64 || (n >= -(2 ** (bits - 1)) && n <= 2 ** (bits - 1) - 1));
+const openApiFormats = {
+  int32: { type: "number", validate: (n: number) => int(n, 32) },
+  int64: { type: "number", validate: (n: number) => int(n, 64) },
+  float: { type: "number", validate: Number.isFinite },
+  double: { type: "number", validate: Number.isFinite },
+  byte: { type: "string", validate: (s: string) => s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s) },
+  binary: { type: "string", validate: () => true },
+  password: { type: "string", validate: () => true },
+} as const;
+
+/** A nullable reference's null branch (`enum: [null]`) or an anyOf summary adds nothing once a deeper problem names the place. */
+function problemsOf(errors: ErrorObject[]): BodyCheck["problems"] {
+  const isNull = (e: ErrorObject) => e.keyword === "enum" && JSON.stringify((e.params as { allowedValues?: unknown }).allowedValues) === "[null]";
+  const deeper = (e: ErrorObject) => errors.some((o) => o !== e && !isNull(o) && o.keyword !== "anyOf" && o.instancePath.startsWith(`${e.instancePath}/`));
+  return errors
+    .filter((e) => !((isNull(e) || e.keyword === "anyOf") && deeper(e)))
+    .map((e) => {
+      const params = e.params as { additionalProperty?: unknown; allowedValues?: unknown };
+      const extra = e.keyword === "additionalProperties" ? ` (${String(params.additionalProperty)})` : e.keyword === "enum" ? ` (${JSON.stringify(params.allowedValues)})` : "";
+      return { at: e.instancePath, message: `${e.message ?? e.keyword}${extra}` };
+    });
+}
+
+export function createBodyValidator(bodies: Record<string, unknown>, definitions: Record<string, unknown>) {
+  let ajv: Ajv | undefined;
+  const compiled = new Map<string, ValidateFunction>();
+  const compile = (operationId: string): ValidateFunction | undefined => {
+    const schema = bodies[operationId];
+    if (schema === undefined) return undefined;
+    if (!ajv) {
+      ajv = new Ajv({ strict: true, allErrors: true, validateFormats: true });
+      addFormats(ajv);
+      for (const [name, format] of Object.entries(openApiFormats)) ajv.addFormat(name, format as never);
+      // The request bodies sit beside the components, so their `#/definitions/X` references resolve.
+      const requests = Object.fromEntries(Object.entries(bodies).map(([id, body]) => [`request.${id}`, body]));
+      ajv.addSchema({ $id: MODEL_ID, definitions: { ...definitions, ...requests } });
+    }
+    let fn = compiled.get(operationId);
+    if (!fn) {
+      fn = ajv.compile({ $ref: `${MODEL_ID}#/definitions/request.${operationId}` });
+      compiled.set(operationId, fn);
+    }
+    return fn;
+  };
+  return {
+    validateRequestBody(operationId: string, body: unknown): BodyCheck {
+      const fn = compile(operationId);
+      if (!fn) return { ok: false, problems: [{ at: "", message: `${operationId} takes no JSON body` }] };
+      const ok = fn(body) as boolean;
+      return { ok, problems: ok ? [] : problemsOf(fn.errors ?? []) };
+    },
+  };
+}
