@@ -4,13 +4,19 @@
 // peer dependency: install it yourself.
 import { http, type HttpHandler } from "msw";
 import { FILES_PREFIX } from "./internal/handlers/exports.js";
-import type { PeakaSimulator } from "./simulator.js";
+
+/** What the handlers use of a simulator (a `PeakaSimulator` has both). */
+export interface SimulatorLike {
+  /** The URL the simulator answers under. */
+  baseUrl: string;
+  fetch(input: Request): Promise<Response>;
+}
 
 /**
  * MSW handlers for `sim`: every method on `sim.baseUrl` and below, and the signed export file URLs on
  * the same origin. Pass them to `setupServer(...)` (msw/node) or `setupWorker(...)` (msw/browser).
  */
-export function simulatorHandlers(sim: PeakaSimulator): HttpHandler[] {
+export function simulatorHandlers(sim: SimulatorLike): HttpHandler[] {
   const origin = new URL(sim.baseUrl).origin;
   const answer = ({ request }: { request: Request }) => sim.fetch(request);
   return [http.all(sim.baseUrl, answer), http.all(`${sim.baseUrl}/*`, answer), http.all(`${origin}${FILES_PREFIX}*`, answer)];
