@@ -179,7 +179,7 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
     } catch {
       throw badRequest("JSON parse error: the request body is not valid JSON");
     }
-    const check = model.validator.validateRequestBody(route.operationId, body);
+    const check = await model.validator.validateRequestBody(route.operationId, body);
     if (!check.ok) {
       const first = check.problems[0]!;
       const field = first.at.replace(/^\//, "").replaceAll("/", ".");

@@ -27,7 +27,7 @@ export interface SpecModel {
   /** Every operation's route, a literal segment ordered before a parameter at the same place. */
   routes: Route[];
   byId: Map<string, Route>;
-  validator: { validateRequestBody(operationId: string, body: unknown): BodyCheck };
+  validator: { validateRequestBody(operationId: string, body: unknown): Promise<BodyCheck> };
 }
 
 interface GeneratedModel {

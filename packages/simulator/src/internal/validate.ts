@@ -2,11 +2,20 @@
 // checks the answer fixtures: OpenAPI 3.0 `nullable` (Ajv's own), the formats of ajv-formats and
 // OpenAPI's numeric and string formats. Schemas come from the generated spec model with references
 // pointing at its `definitions`; each operation's schema is compiled the first time a body for it arrives.
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+// Ajv itself is loaded then too: it is most of the package's import time, and a simulator that only
+// sees GET requests never needs it.
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 
-// ajv-formats is CommonJS with a default export; under NodeNext its namespace is what `import` gives.
-const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+/** Ajv with ajv-formats and OpenAPI's formats, loaded on first use. */
+async function loadAjv(): Promise<Ajv> {
+  const [{ Ajv: AjvClass }, formats] = await Promise.all([import("ajv"), import("ajv-formats")]);
+  // ajv-formats is CommonJS with a default export; depending on the loader it is the namespace or its default.
+  const addFormats = ((formats as any).default ?? formats) as (ajv: Ajv) => Ajv;
+  const ajv = new AjvClass({ strict: true, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  for (const [name, format] of Object.entries(openApiFormats)) ajv.addFormat(name, format as never);
+  return ajv;
+}
 
 const MODEL_ID = "https://peaka-simulator.invalid/model.json";
 
@@ -41,19 +50,18 @@ function problemsOf(errors: ErrorObject[]): BodyCheck["problems"] {
 }
 
 export function createBodyValidator(bodies: Record<string, unknown>, definitions: Record<string, unknown>) {
-  let ajv: Ajv | undefined;
+  let ready: Promise<Ajv> | undefined;
   const compiled = new Map<string, ValidateFunction>();
-  const compile = (operationId: string): ValidateFunction | undefined => {
+  const compile = async (operationId: string): Promise<ValidateFunction | undefined> => {
     const schema = bodies[operationId];
     if (schema === undefined) return undefined;
-    if (!ajv) {
-      ajv = new Ajv({ strict: true, allErrors: true, validateFormats: true });
-      addFormats(ajv);
-      for (const [name, format] of Object.entries(openApiFormats)) ajv.addFormat(name, format as never);
+    ready ??= loadAjv().then((ajv) => {
       // The request bodies sit beside the components, so their `#/definitions/X` references resolve.
       const requests = Object.fromEntries(Object.entries(bodies).map(([id, body]) => [`request.${id}`, body]));
       ajv.addSchema({ $id: MODEL_ID, definitions: { ...definitions, ...requests } });
-    }
+      return ajv;
+    });
+    const ajv = await ready;
     let fn = compiled.get(operationId);
     if (!fn) {
       fn = ajv.compile({ $ref: `${MODEL_ID}#/definitions/request.${operationId}` });
@@ -62,8 +70,8 @@ export function createBodyValidator(bodies: Record<string, unknown>, definitions
     return fn;
   };
   return {
-    validateRequestBody(operationId: string, body: unknown): BodyCheck {
-      const fn = compile(operationId);
+    async validateRequestBody(operationId: string, body: unknown): Promise<BodyCheck> {
+      const fn = await compile(operationId);
       if (!fn) return { ok: false, problems: [{ at: "", message: `${operationId} takes no JSON body` }] };
       const ok = fn(body) as boolean;
       return { ok, problems: ok ? [] : problemsOf(fn.errors ?? []) };
