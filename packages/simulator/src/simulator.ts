@@ -9,11 +9,12 @@ import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
 import { createClock, type SimulatorClock } from "./internal/clock.js";
 import type { HandlerContext, JobTimings } from "./internal/handlers/context.js";
 import { handlers } from "./internal/handlers/index.js";
-import { badRequest, PeakaSimError, unauthorized, type Answer } from "./internal/http.js";
+import { badRequest, PeakaSimError, RawBody, unauthorized, type Answer } from "./internal/http.js";
 import { readQuery } from "./internal/params.js";
 import { idSource } from "./internal/random.js";
 import { matchRoute, specModel, type Route } from "./internal/spec.js";
 import { serveFile, FILES_PREFIX } from "./internal/handlers/exports.js";
+import { closeEngineOf, engineOf, SqlUnavailableError } from "./internal/engine.js";
 import { seedWorld, type Principal, type SeededIds, type World } from "./internal/world.js";
 
 export type { SimulatorClock } from "./internal/clock.js";
@@ -56,15 +57,18 @@ export interface SimulatedRequest {
   operationId: string | undefined;
   method: string;
   url: string;
-  /** The request body as parsed JSON (or text when it is not JSON). */
+  /** The request body as parsed JSON (or text when it is not JSON; for a multipart body, its parts as text by name). */
   requestBody: unknown;
   status: number;
   /** The media type of the answer, without parameters; undefined for no body. */
   contentType: string | undefined;
   /** The answer's body, parsed when it is JSON. */
   responseBody: unknown;
-  /** `fault` when the answer came from `sim.fail`, `not-modelled` for the 501 of an operation not modelled yet. */
-  simulated: "fault" | "not-modelled" | undefined;
+  /**
+   * `fault` when the answer came from `sim.fail`, `not-modelled` for the 501 of an operation not modelled
+   * yet, `no-sql-engine` for the 501 of a SQL operation where the SQL engine cannot be loaded.
+   */
+  simulated: "fault" | "not-modelled" | "no-sql-engine" | undefined;
 }
 
 export interface PeakaSimulator {
@@ -96,6 +100,14 @@ export interface PeakaSimulator {
    * every fault and delay and empties the request log. The clock keeps its time and mode.
    */
   reset(): void;
+  /**
+   * Loads the SQL engine (`@duckdb/node-api`) and the seeded project's tables now rather than on the
+   * first SQL request. Resolves `{ sql: true }`, or `{ sql: false, reason }` where SQL cannot run (the
+   * reason the SQL operations answer 501 with); never rejects for a missing engine.
+   */
+  ready(): Promise<{ sql: true } | { sql: false; reason: string }>;
+  /** Closes the SQL engine's databases (if any were opened); the simulator answers SQL requests 501 after. */
+  close(): void;
 }
 
 const DEFAULT_BASE_URL = "https://partner.peaka.studio/api/v1";
@@ -166,9 +178,9 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
   };
 
   const readBody = async (route: Route, request: Request): Promise<unknown> => {
+    if (route.bodyTypes.includes("multipart/form-data")) return readForm(route, request);
     const text = await request.text();
     if (route.bodyTypes.length === 0) return undefined;
-    if (!route.bodyTypes.includes("application/json")) return text; // multipart: no operation of that kind is modelled yet
     if (text === "") {
       if (route.bodyRequired) throw badRequest("Required request body is missing");
       return undefined;
@@ -179,13 +191,36 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
     } catch {
       throw badRequest("JSON parse error: the request body is not valid JSON");
     }
-    const check = await model.validator.validateRequestBody(route.operationId, body);
+    await checkBody(route, body, "application/json");
+    return body;
+  };
+
+  const checkBody = async (route: Route, body: unknown, media: string) => {
+    const check = await model.validator.validateRequestBody(route.operationId, body, media);
     if (!check.ok) {
       const first = check.problems[0]!;
       const field = first.at.replace(/^\//, "").replaceAll("/", ".");
       throw badRequest(`Invalid request body: ${field ? `field '${field}' ` : ""}${first.message}`);
     }
-    return body;
+  };
+
+  // A multipart body (the CSV import) is read with the platform's `Request.formData()`; each part
+  // becomes a string (a file part its text), and the whole is checked against the spec's schema.
+  const readForm = async (route: Route, request: Request): Promise<Record<string, string>> => {
+    if (!/^multipart\/form-data\b/i.test(request.headers.get("content-type") ?? "")) {
+      await request.text().catch(() => undefined);
+      throw badRequest("Content type must be multipart/form-data");
+    }
+    let form: FormData;
+    try {
+      form = await request.formData();
+    } catch {
+      throw badRequest("The multipart body could not be read");
+    }
+    const parts: Record<string, string> = {};
+    for (const [name, value] of form) parts[name] = typeof value === "string" ? value : await value.text();
+    await checkBody(route, parts, "multipart/form-data");
+    return parts;
   };
 
   const answer = async (request: Request, url: URL, log: SimulatedRequest): Promise<Answer> => {
@@ -223,8 +258,9 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
         message: `The Peaka simulator does not model ${route.operationId} (${route.method} ${route.path}) yet; nothing was done.`,
       });
     }
-    const ctx: HandlerContext = { params, query, body, principal, world, clock, ids, options: timings, baseUrl: url.origin, sign };
-    const result = handler(ctx);
+    const ctx: HandlerContext = { params, query, body, principal, world, clock, ids, options: timings, baseUrl: url.origin, apiBaseUrl: `${url.origin}${basePath}`, sign };
+    const result = await handler(ctx);
+    if (result instanceof RawBody) return { status: route.successStatus, raw: result.raw, contentType: result.contentType, headers: result.headers };
     if (route.successMedia === undefined) return { status: route.successStatus };
     return json(route.successStatus, result);
   };
@@ -239,6 +275,7 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
       result = await answer(request, url, log);
     } catch (error) {
       if (!(error instanceof PeakaSimError)) throw error;
+      if (error instanceof SqlUnavailableError) log.simulated = error.simulated;
       result = json(error.status, error.body);
     }
     log.status = result.status;
@@ -258,12 +295,19 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
     projectKey,
     seeded,
     reset() {
+      closeEngineOf(world);
       ids = idSource(seed);
       ({ world, seeded, projectKey } = seedWorld(ids, clock, seed));
       ids.secret("", 32); // the signing key's draw, so that later ids follow the same sequence as at creation
       faults.clear();
       delays.clear();
       requests.length = 0;
+    },
+    ready() {
+      return engineOf(world).prepare(world.projects.get(seeded.projectId));
+    },
+    close() {
+      engineOf(world).close();
     },
     clock,
     get world() {

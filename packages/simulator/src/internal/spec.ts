@@ -1,9 +1,9 @@
 // What the simulator knows of Peaka's API comes from spec/peaka.yaml, compiled at build time into
 // src/generated/spec-model.ts (scripts/generate-spec-model.ts): the route table (method, path template,
-// operationId, parameters, key scope, success answer) and the JSON request body schemas, checked here
+// operationId, parameters, key scope, success answer), the request body and component schemas, checked here
 // with Ajv (strict, OpenAPI 3.0 nullable, as the answer fixtures are). Nothing reads YAML at run time.
 import { SPEC_MODEL_JSON } from "../generated/spec-model.js";
-import { createBodyValidator, type BodyCheck } from "./validate.js";
+import { createBodyValidator } from "./validate.js";
 
 export interface Route {
   operationId: string;
@@ -27,12 +27,12 @@ export interface SpecModel {
   /** Every operation's route, a literal segment ordered before a parameter at the same place. */
   routes: Route[];
   byId: Map<string, Route>;
-  validator: { validateRequestBody(operationId: string, body: unknown): Promise<BodyCheck> };
+  validator: ReturnType<typeof createBodyValidator>;
 }
 
 interface GeneratedModel {
   routes: Array<Omit<Route, "segments">>;
-  bodies: Record<string, unknown>;
+  bodies: Record<string, Record<string, unknown>>;
   definitions: Record<string, unknown>;
 }
 

@@ -49,32 +49,41 @@ function problemsOf(errors: ErrorObject[]): BodyCheck["problems"] {
     });
 }
 
-export function createBodyValidator(bodies: Record<string, unknown>, definitions: Record<string, unknown>) {
+/** Request body schemas by operationId and media type; component schemas by name. */
+export function createBodyValidator(bodies: Record<string, Record<string, unknown>>, definitions: Record<string, unknown>) {
   let ready: Promise<Ajv> | undefined;
   const compiled = new Map<string, ValidateFunction>();
-  const compile = async (operationId: string): Promise<ValidateFunction | undefined> => {
-    const schema = bodies[operationId];
-    if (schema === undefined) return undefined;
+  // The request bodies sit beside the components (`request.<operationId>.<media>`), so their
+  // `#/definitions/X` references resolve; a definition is compiled the first time it is asked for.
+  const compile = async (definition: string): Promise<ValidateFunction> => {
     ready ??= loadAjv().then((ajv) => {
-      // The request bodies sit beside the components, so their `#/definitions/X` references resolve.
-      const requests = Object.fromEntries(Object.entries(bodies).map(([id, body]) => [`request.${id}`, body]));
-      ajv.addSchema({ $id: MODEL_ID, definitions: { ...definitions, ...requests } });
+      const requests = Object.entries(bodies).flatMap(([id, byMedia]) => Object.entries(byMedia).map(([media, schema]) => [`request.${id}.${media}`, schema]));
+      ajv.addSchema({ $id: MODEL_ID, definitions: { ...definitions, ...Object.fromEntries(requests) } });
       return ajv;
     });
     const ajv = await ready;
-    let fn = compiled.get(operationId);
+    let fn = compiled.get(definition);
     if (!fn) {
-      fn = ajv.compile({ $ref: `${MODEL_ID}#/definitions/request.${operationId}` });
-      compiled.set(operationId, fn);
+      fn = ajv.compile({ $ref: `${MODEL_ID}#/definitions/${encodeURIComponent(definition)}` });
+      compiled.set(definition, fn);
     }
     return fn;
   };
+  const run = async (definition: string, data: unknown): Promise<BodyCheck> => {
+    const fn = await compile(definition);
+    const ok = fn(data) as boolean;
+    return { ok, problems: ok ? [] : problemsOf(fn.errors ?? []) };
+  };
   return {
-    async validateRequestBody(operationId: string, body: unknown): Promise<BodyCheck> {
-      const fn = await compile(operationId);
-      if (!fn) return { ok: false, problems: [{ at: "", message: `${operationId} takes no JSON body` }] };
-      const ok = fn(body) as boolean;
-      return { ok, problems: ok ? [] : problemsOf(fn.errors ?? []) };
+    /** Checks a request body against the operation's schema for `media` (default `application/json`). */
+    validateRequestBody(operationId: string, body: unknown, media = "application/json"): Promise<BodyCheck> {
+      if (bodies[operationId]?.[media] === undefined) return Promise.resolve({ ok: false, problems: [{ at: "", message: `${operationId} takes no ${media} body` }] });
+      return run(`request.${operationId}.${media}`, body);
+    },
+    /** Checks data against a component schema (`CsvImportRequest`). */
+    validateSchema(name: string, data: unknown): Promise<BodyCheck> {
+      if (definitions[name] === undefined) return Promise.resolve({ ok: false, problems: [{ at: "", message: `the spec has no component schema ${name}` }] });
+      return run(name, data);
     },
   };
 }
