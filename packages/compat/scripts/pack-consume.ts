@@ -8,6 +8,7 @@
 import { startPrismMock } from "@peaka/mock";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { cleanEnv, createConsumerProject, elapsed, isInside, ROOT, run, smokeReport, sqlSmokeProblems, startSqlFixtureServer } from "./lib.js";
@@ -52,6 +53,19 @@ try {
     for (const line of report?.lines ?? []) console.log(`       ${line}`);
     if (report?.resolved) console.log(`       resolved @peaka/simulator: ${report.resolved}`);
     if (!ok) failures.push(`${label}: exit ${r.code}${inside ? "" : " (resolved outside the consumer project)"}\n${r.stdout}${r.stderr}`);
+  }
+  // The README of the installed @peaka/simulator: each ```ts snippet saved as an .mjs file and run with
+  // node, as its quick start tells users; it must log what its `// ...` comments promise.
+  const readme = readFileSync(join(project.dir, "node_modules", "@peaka", "simulator", "README.md"), "utf8");
+  for (const [i, code] of [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).entries()) {
+    const file = `readme-simulator-${i + 1}.mjs`;
+    writeFileSync(join(project.dir, file), code);
+    const r = await run(process.execPath, [file], { cwd: project.dir });
+    const promised = [...code.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map((m) => m[1]!);
+    const logged = r.stdout.trim().split("\n").map((l) => l.trim());
+    const ok = r.code === 0 && promised.length > 0 && JSON.stringify(logged) === JSON.stringify(promised);
+    console.log(`${ok ? "ok  " : "FAIL"} @peaka/simulator README snippet ${i + 1} run with node from the tarball: ${logged.join(" | ")}`);
+    if (!ok) failures.push(`@peaka/simulator README snippet ${i + 1}: exit ${r.code}, expected ${JSON.stringify(promised)}\n${r.stdout}${r.stderr}`);
   }
   // `peaka-mock` as package scripts find it in the consumer project (the tarball's dist/cli.js): one JSON line with
   // the URL and keys, a request answered on that port, exit 0 on SIGTERM.
