@@ -1,5 +1,5 @@
-// pnpm bench (third part) — how long a fresh @peaka/simulator takes to start, from its built dist (as
-// users get it): each run is a new Node process that imports the package, makes a simulator and has it
+// pnpm bench (fourth part) — how long a fresh @peaka/simulator takes to start from its built dist (as
+// users get it; bench/simulator.mjs measures the sources through tsx): each run is a new Node process that imports the package, makes a simulator and has it
 // answer a first request (`GET /info`) and a first request with a JSON body (its schema compiled on
 // first use). Reports the medians; target: import + create + first answer < 300 ms.
 // Not part of `pnpm test`. Options: --runs=N (default 9), --json.

@@ -82,7 +82,13 @@ export const SCRIPT_ONLY_ANSWER =
 async function execute(ctx: HandlerContext, p: ProjectRecord, sql: string, compute: () => Array<Record<string, unknown>>): Promise<{ rows: Array<Record<string, unknown>>; error: string | null }> {
   try {
     const result = await engineOf(ctx.world).run(p, sql);
-    const rows = result.rows.map((r) => Object.fromEntries(result.columns.map((c, i) => [c.name, typeof r[i] === "bigint" ? Number(r[i]) : r[i]])));
+    // The engine's result is column by column (values[column][row]).
+    const rows = Array.from({ length: result.rowCount }, (_, row) =>
+      Object.fromEntries(result.columns.map((c, i) => {
+        const v = result.values[i]![row];
+        return [c.name, typeof v === "bigint" ? Number(v) : v];
+      })),
+    );
     return { rows, error: null };
   } catch (error) {
     if (error instanceof SqlUnavailableError) return { rows: compute(), error: null };
