@@ -4,7 +4,7 @@
 // succeeded job is EXPIRED and its files are gone.
 // gzip in plain JS (fflate): a job writes its file synchronously when a read moves it past its end,
 // and CompressionStream is asynchronous only; fflate runs the same in Node, Bun, Deno and a browser.
-import { gzipSync } from "fflate";
+import { gzipSync } from "fflate/browser"; // the build without worker threads: the same in every runtime
 import type { components } from "@peaka/api-types";
 import type { SimulatorClock } from "../clock.js";
 import { badRequest, notFound, type Answer } from "../http.js";
