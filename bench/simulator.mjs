@@ -1,5 +1,5 @@
 // pnpm bench (third part) — @peaka/simulator (its TypeScript sources, through tsx):
-//   - start: the first simulator of a fresh process (createPeakaSimulator: spec read, validator,
+//   - start: the first simulator of a fresh process (createPeakaSimulator: spec model, validator,
 //     seeded state), without SQL (target < 300 ms) and with the SQL engine ready (`await sim.ready()`
 //     also loads DuckDB and the seeded tables; target < 1.5 s); medians of --starts child processes.
 //     The time to import the TypeScript sources through tsx comes before that and is printed apart
@@ -119,7 +119,7 @@ async function main() {
       `  ${label}: ${ms(r.firstMs)} for the first simulator of a fresh process (target < ${target} ms: ${met(r.firstMs < target)}), ${ms(r.laterMs)} for a later one; ` +
         `importing the sources through tsx took ${ms(r.importMs)} before that (medians of ${STARTS} processes)`,
     );
-  line("start without SQL (createPeakaSimulator: spec read, validator, seeded state)", results.start, TARGETS.startMs);
+  line("start without SQL (createPeakaSimulator: spec model, validator, seeded state)", results.start, TARGETS.startMs);
   line("start with the SQL engine ready (+ await sim.ready(): DuckDB loaded, seeded tables loaded)", results.startSql, TARGETS.startSqlMs);
   console.log(`  sim.fetch, getCatalog one at a time: ${results.requestsPerSecond.toFixed(0)} requests/s over ${SECONDS} s`);
   console.log(

@@ -1,11 +1,10 @@
 // Connectors and OAuth2, embedded sessions, driver strings, table statistics, sharing, semantic
 // catalogs, parametric tables, batch caches; and the partner-only operations refused to a project key.
 import { PeakaBadRequestError, PeakaNotFoundError, PeakaPermissionDeniedError } from "@peaka/api";
-import { listOperations } from "@peaka/mock/spec";
+import { listOperations, loadSpec } from "@peaka/mock/spec";
 import { runSql } from "@peaka/api/sql";
 import { describe, expect, it, vi } from "vitest";
 import { moduleLoader, resetSqlModules } from "../src/internal/engine.js";
-import { specModel } from "../src/internal/spec.js";
 import { clientOf, simulator } from "./support.js";
 
 describe("connectors", () => {
@@ -161,7 +160,7 @@ describe("catalog features", () => {
 describe("keys", () => {
   it("every partner-only operation of the spec answers 403 to a project key", async () => {
     const sim = simulator();
-    const partnerOnly = listOperations(specModel().spec).filter((op) => JSON.stringify(op.operation["x-peaka-key-types"]) === '["partner"]');
+    const partnerOnly = listOperations(loadSpec()).filter((op) => JSON.stringify(op.operation["x-peaka-key-types"]) === '["partner"]');
     expect(partnerOnly.length).toBe(20);
     for (const op of partnerOnly) {
       const path = op.path.replace("{projectId}", sim.seeded.projectId).replace("{organizationId}", sim.seeded.organizationId).replace("{workspaceId}", sim.seeded.workspaceId).replace(/\{[^}]+\}/g, "x");

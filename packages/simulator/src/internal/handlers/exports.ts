@@ -2,7 +2,9 @@
 // (CSV or JSONL, gzip or not) written from the table's rows, served on the simulator's own fetch at
 // signed URLs that stop working `fileUrlTtlMs` after they were handed out. After `exportRetentionMs` a
 // succeeded job is EXPIRED and its files are gone.
-import { gzipSync } from "node:zlib";
+// gzip in plain JS (fflate): a job writes its file synchronously when a read moves it past its end,
+// and CompressionStream is asynchronous only; fflate runs the same in Node, Bun, Deno and a browser.
+import { gzipSync } from "fflate/browser"; // the build without worker threads: the same in every runtime
 import type { components } from "@peaka/api-types";
 import type { SimulatorClock } from "../clock.js";
 import { badRequest, notFound, type Answer } from "../http.js";
@@ -62,7 +64,7 @@ function writeFiles(e: ExportRecord): void {
   const gzip = request.compression === "GZIP";
   const plain = new TextEncoder().encode(text);
   // Level 1: a standard gzip file, written several times faster than at the default level (a 1,000,000-row export).
-  const bytes = gzip ? new Uint8Array(gzipSync(plain, { level: 1 })) : plain;
+  const bytes = gzip ? gzipSync(plain, { level: 1 }) : plain;
   const name = `part-00000.${format === "JSONL" ? "jsonl" : "csv"}${gzip ? ".gz" : ""}`;
   e.files = [{ name, bytes, contentType: gzip ? "application/gzip" : format === "JSONL" ? "application/x-ndjson" : "text/csv" }];
   Object.assign(e.job, { rowCount: rows.length, bytes: bytes.length });
