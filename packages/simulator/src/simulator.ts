@@ -10,6 +10,7 @@ import { readQuery } from "./internal/params.js";
 import { idSource } from "./internal/random.js";
 import { matchRoute, specModel, type Route } from "./internal/spec.js";
 import { serveFile, FILES_PREFIX } from "./internal/handlers/exports.js";
+import { closeEngineOf, engineOf, SqlUnavailableError } from "./internal/engine.js";
 import { seedWorld, type Principal, type SeededIds, type World } from "./internal/world.js";
 
 export type { SimulatorClock } from "./internal/clock.js";
@@ -59,8 +60,11 @@ export interface SimulatedRequest {
   contentType: string | undefined;
   /** The answer's body, parsed when it is JSON. */
   responseBody: unknown;
-  /** `fault` when the answer came from `sim.fail`, `not-modelled` for the 501 of an operation not modelled yet. */
-  simulated: "fault" | "not-modelled" | undefined;
+  /**
+   * `fault` when the answer came from `sim.fail`, `not-modelled` for the 501 of an operation not modelled
+   * yet, `no-sql-engine` for the 501 of a SQL operation where the SQL engine cannot be loaded.
+   */
+  simulated: "fault" | "not-modelled" | "no-sql-engine" | undefined;
 }
 
 export interface PeakaSimulator {
@@ -92,6 +96,14 @@ export interface PeakaSimulator {
    * every fault and delay and empties the request log. The clock keeps its time and mode.
    */
   reset(): void;
+  /**
+   * Loads the SQL engine (`@duckdb/node-api`) and the seeded project's tables now rather than on the
+   * first SQL request. Resolves `{ sql: true }`, or `{ sql: false, reason }` where SQL cannot run (the
+   * reason the SQL operations answer 501 with); never rejects for a missing engine.
+   */
+  ready(): Promise<{ sql: true } | { sql: false; reason: string }>;
+  /** Closes the SQL engine's databases (if any were opened); the simulator answers SQL requests 501 after. */
+  close(): void;
 }
 
 const DEFAULT_BASE_URL = "https://partner.peaka.studio/api/v1";
@@ -219,7 +231,7 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
       });
     }
     const ctx: HandlerContext = { params, query, body, principal, world, clock, ids, options: timings, baseUrl: url.origin, sign };
-    const result = handler(ctx);
+    const result = await handler(ctx);
     if (route.successMedia === undefined) return { status: route.successStatus };
     return json(route.successStatus, result);
   };
@@ -234,6 +246,7 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
       result = await answer(request, url, log);
     } catch (error) {
       if (!(error instanceof PeakaSimError)) throw error;
+      if (error instanceof SqlUnavailableError) log.simulated = error.simulated;
       result = json(error.status, error.body);
     }
     log.status = result.status;
@@ -253,12 +266,19 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
     projectKey,
     seeded,
     reset() {
+      closeEngineOf(world);
       ids = idSource(seed);
       ({ world, seeded, projectKey } = seedWorld(ids, clock, seed));
       ids.secret("", 32); // the signing key's draw, so that later ids follow the same sequence as at creation
       faults.clear();
       delays.clear();
       requests.length = 0;
+    },
+    ready() {
+      return engineOf(world).prepare(world.projects.get(seeded.projectId));
+    },
+    close() {
+      engineOf(world).close();
     },
     clock,
     get world() {

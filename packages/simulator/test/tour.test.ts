@@ -107,6 +107,10 @@ it("calls every modelled operation once with a 2xx answer", async () => {
   await call("getExport", { projectId, exportId: done.id });
   await call("listExports", { projectId, status: "SUCCEEDED,CANCELLED" });
 
+  await call("executeQuery", { projectId, body: { statement: "SELECT count(*) FROM \"shop\".\"public\".\"orders\"" } });
+  await call("exportQuery", { projectId, queryId, body: {} });
+  await call("transpileSql", { dialect: "mysql", body: { query: "SELECT 1" } });
+
   const succeeded = new Set(sim.requests.filter((r) => r.status >= 200 && r.status < 300).map((r) => r.operationId));
   expect(sim.modelled.filter((id) => !succeeded.has(id))).toEqual([]);
 });

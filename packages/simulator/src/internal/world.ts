@@ -36,6 +36,8 @@ export interface ExportRecord {
   createdMs: number;
   table: SampleTable;
   request: S["ExportRequest"];
+  /** Why the job fails when it would finish (a query export whose statement did not run). */
+  failure?: string;
   /** The files, written when the job first shows SUCCEEDED. */
   files?: Array<{ name: string; bytes: Uint8Array; contentType: string; contentEncoding?: string }>;
 }

@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import type { components } from "@peaka/api-types";
 import type { SimulatorClock } from "../clock.js";
 import { badRequest, notFound, type Answer } from "../http.js";
-import type { Row } from "../shop.js";
+import type { Row, SampleTable } from "../shop.js";
 import type { ExportRecord, ProjectRecord, World } from "../world.js";
 import type { HandlerContext, HandlerTable } from "./context.js";
 import { catalogOf, projectFor, tableOf } from "./data.js";
@@ -33,6 +33,10 @@ function csvCell(value: Row[string], o: Required<Pick<S["ExportCsvOptions"], "de
 /** Writes the job's file (one part) from the table's rows; a column the table lacks fails the job. */
 function writeFiles(e: ExportRecord): void {
   const request = e.request;
+  if (e.failure !== undefined) {
+    Object.assign(e.job, { status: "FAILED", error: e.failure, downloadable: false });
+    return;
+  }
   const known = e.table.columns.map((c) => c.name);
   const columns = request.columns ?? known;
   const missing = columns.find((c) => !known.includes(c));
@@ -91,43 +95,61 @@ function view(e: ExportRecord, ctx: HandlerContext, p: ProjectRecord, withFiles:
   };
 }
 
+/** What an export reads: a table's rows (a table export) or a saved query's result (a query export). */
+export interface ExportSource {
+  table: SampleTable;
+  /** The exported object's qualified name, quoted for display. */
+  source: string;
+  queryId?: string;
+  catalogId?: string;
+  schemaName?: string;
+  tableName?: string;
+  /** Makes the job FAILED with this error when it would finish. */
+  failure?: string | undefined;
+}
+
+/** Queues an export job (PENDING) of `from`; the lifecycle above runs it. The 202 body. */
+export function startExport(ctx: HandlerContext, p: ProjectRecord, request: S["ExportRequest"], from: ExportSource): S["ExportJobAccepted"] {
+  if (request.limit !== undefined && request.limit < 0) throw badRequest("Invalid request body: field 'limit' must be >= 0");
+  const record: ExportRecord = {
+    job: {
+      id: ctx.ids.uuid(),
+      status: "PENDING",
+      format: request.format ?? "CSV",
+      compression: request.compression ?? "NONE",
+      rowCount: null,
+      bytes: null,
+      durationMs: null,
+      expiresAt: null,
+      downloadable: false,
+      error: null,
+      createdAt: ctx.clock.iso(),
+      queryId: from.queryId ?? null,
+      catalogId: from.catalogId ?? null,
+      schemaName: from.schemaName ?? null,
+      tableName: from.tableName ?? null,
+      source: from.source,
+      userId: ctx.world.user.userId,
+      userName: ctx.world.user.email,
+      apiKeyPrefix: ctx.principal.kind === "project" ? ctx.principal.key.secret.slice(0, 8) : null,
+      clientSource: null,
+    },
+    createdMs: ctx.clock.now(),
+    table: from.table,
+    request,
+    ...(from.failure !== undefined ? { failure: from.failure } : {}),
+  };
+  p.exports.push(record);
+  return { id: record.job.id, status: record.job.status };
+}
+
 export const exportHandlers: HandlerTable = {
   exportTable: (ctx) => {
     const p = projectFor(ctx);
     const { catalogId, schemaName, tableName } = ctx.params as Record<string, string>;
     const catalog = catalogOf(p, catalogId!).catalog;
     const table = tableOf(p, catalogId!, schemaName!, tableName!);
-    const request = (ctx.body ?? {}) as S["ExportRequest"];
-    if (request.limit !== undefined && request.limit < 0) throw badRequest("Invalid request body: field 'limit' must be >= 0");
-    const record: ExportRecord = {
-      job: {
-        id: ctx.ids.uuid(),
-        status: "PENDING",
-        format: request.format ?? "CSV",
-        compression: request.compression ?? "NONE",
-        rowCount: null,
-        bytes: null,
-        durationMs: null,
-        expiresAt: null,
-        downloadable: false,
-        error: null,
-        createdAt: ctx.clock.iso(),
-        queryId: null,
-        catalogId: catalogId!,
-        schemaName: schemaName!,
-        tableName: tableName!,
-        source: `${catalog.name}.${schemaName}."${tableName}"`,
-        userId: ctx.world.user.userId,
-        userName: ctx.world.user.email,
-        apiKeyPrefix: ctx.principal.kind === "project" ? ctx.principal.key.secret.slice(0, 8) : null,
-        clientSource: null,
-      },
-      createdMs: ctx.clock.now(),
-      table,
-      request,
-    };
-    p.exports.push(record);
-    return { id: record.job.id, status: record.job.status };
+    return startExport(ctx, p, (ctx.body ?? {}) as S["ExportRequest"], { table, source: `${catalog.name}.${schemaName}."${tableName}"`, catalogId: catalogId!, schemaName: schemaName!, tableName: tableName! });
   },
   getExport: (ctx) => {
     const p = projectFor(ctx);

@@ -8,6 +8,7 @@ import { folderHandlers } from "./folders.js";
 import { hierarchyHandlers } from "./hierarchy.js";
 import { materializedHandlers } from "./materialized.js";
 import { metadataHandlers } from "./metadata.js";
+import { sqlHandlers } from "./sql.js";
 import { tableHandlers } from "./tables.js";
 
-export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers, ...materializedHandlers, ...metadataHandlers, ...connectionHandlers, ...folderHandlers, ...tableHandlers };
+export const handlers: HandlerTable = { ...hierarchyHandlers, ...dataHandlers, ...cacheHandlers, ...exportHandlers, ...materializedHandlers, ...metadataHandlers, ...connectionHandlers, ...folderHandlers, ...tableHandlers, ...sqlHandlers };
