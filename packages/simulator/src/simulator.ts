@@ -5,7 +5,7 @@ import { createHmac } from "node:crypto";
 import { createClock, type SimulatorClock } from "./internal/clock.js";
 import type { HandlerContext, JobTimings } from "./internal/handlers/context.js";
 import { handlers } from "./internal/handlers/index.js";
-import { badRequest, PeakaSimError, unauthorized, type Answer } from "./internal/http.js";
+import { badRequest, PeakaSimError, RawBody, unauthorized, type Answer } from "./internal/http.js";
 import { readQuery } from "./internal/params.js";
 import { idSource } from "./internal/random.js";
 import { matchRoute, specModel, type Route } from "./internal/spec.js";
@@ -53,7 +53,7 @@ export interface SimulatedRequest {
   operationId: string | undefined;
   method: string;
   url: string;
-  /** The request body as parsed JSON (or text when it is not JSON). */
+  /** The request body as parsed JSON (or text when it is not JSON; for a multipart body, its parts as text by name). */
   requestBody: unknown;
   status: number;
   /** The media type of the answer, without parameters; undefined for no body. */
@@ -173,9 +173,9 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
   };
 
   const readBody = async (route: Route, request: Request): Promise<unknown> => {
+    if (route.bodyTypes.includes("multipart/form-data")) return readForm(route, request);
     const text = await request.text();
     if (route.bodyTypes.length === 0) return undefined;
-    if (!route.bodyTypes.includes("application/json")) return text; // multipart: no operation of that kind is modelled yet
     if (text === "") {
       if (route.bodyRequired) throw badRequest("Required request body is missing");
       return undefined;
@@ -186,13 +186,36 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
     } catch {
       throw badRequest("JSON parse error: the request body is not valid JSON");
     }
-    const check = model.validator.validateRequestBody(route.operationId, body);
+    checkBody(route, body, "application/json");
+    return body;
+  };
+
+  const checkBody = (route: Route, body: unknown, media: string) => {
+    const check = model.validator.validateRequestBody(route.operationId, body, media);
     if (!check.ok) {
       const first = check.problems[0]!;
       const field = first.at.replace(/^\//, "").replaceAll("/", ".");
       throw badRequest(`Invalid request body: ${field ? `field '${field}' ` : ""}${first.message}`);
     }
-    return body;
+  };
+
+  // A multipart body (the CSV import) is read with the platform's `Request.formData()`; each part
+  // becomes a string (a file part its text), and the whole is checked against the spec's schema.
+  const readForm = async (route: Route, request: Request): Promise<Record<string, string>> => {
+    if (!/^multipart\/form-data\b/i.test(request.headers.get("content-type") ?? "")) {
+      await request.text().catch(() => undefined);
+      throw badRequest("Content type must be multipart/form-data");
+    }
+    let form: FormData;
+    try {
+      form = await request.formData();
+    } catch {
+      throw badRequest("The multipart body could not be read");
+    }
+    const parts: Record<string, string> = {};
+    for (const [name, value] of form) parts[name] = typeof value === "string" ? value : await value.text();
+    checkBody(route, parts, "multipart/form-data");
+    return parts;
   };
 
   const answer = async (request: Request, url: URL, log: SimulatedRequest): Promise<Answer> => {
@@ -230,8 +253,9 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
         message: `The Peaka simulator does not model ${route.operationId} (${route.method} ${route.path}) yet; nothing was done.`,
       });
     }
-    const ctx: HandlerContext = { params, query, body, principal, world, clock, ids, options: timings, baseUrl: url.origin, sign };
+    const ctx: HandlerContext = { params, query, body, principal, world, clock, ids, options: timings, baseUrl: url.origin, apiBaseUrl: `${url.origin}${basePath}`, sign };
     const result = await handler(ctx);
+    if (result instanceof RawBody) return { status: route.successStatus, raw: result.raw, contentType: result.contentType, headers: result.headers };
     if (route.successMedia === undefined) return { status: route.successStatus };
     return json(route.successStatus, result);
   };

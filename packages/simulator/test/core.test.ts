@@ -115,8 +115,11 @@ describe("operations not modelled yet", () => {
     const sim = simulator();
     // A GET the simulator does not model (with no required query parameter), whichever that is today.
     const op = specModel().routes.find((r) => r.method === "GET" && !sim.modelled.includes(r.operationId) && !r.parameters.some((p) => p.in === "query" && p.required));
-    expect(op, "an operation the simulator does not model").toBeDefined();
-    if (!op) return;
+    if (!op) {
+      // With SQL (simsql) and the remaining operations (simops) merged, every operation is modelled.
+      expect(specModel().routes.filter((r) => !sim.modelled.includes(r.operationId))).toEqual([]);
+      return;
+    }
     const res = await sim.fetch(`${sim.baseUrl}${op.path.replace(/\{[^}]+\}/g, sim.seeded.projectId)}`, { headers: { authorization: `Bearer ${sim.partnerKey}` } });
     expect(res.status).toBe(501);
     expect(await res.json()).toMatchObject({ errorCode: "NOT_SIMULATED", message: expect.stringContaining(op.operationId) });

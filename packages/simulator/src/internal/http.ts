@@ -27,3 +27,12 @@ export const wrongRequest = (message: string) => new PeakaSimError(400, { error:
 export const notFound = (message: string) => new PeakaSimError(404, { message });
 export const forbidden = (message: string) => new PeakaSimError(403, { message });
 export const unauthorized = () => new PeakaSimError(401, { message: "The bearer token was not accepted." });
+
+/** A handler's answer that is not JSON (CSV, PNG, server-sent events): sent as it is, with the operation's success status. */
+export class RawBody {
+  constructor(
+    readonly raw: Uint8Array | string,
+    readonly contentType: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}

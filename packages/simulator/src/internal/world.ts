@@ -3,7 +3,10 @@
 import type { components } from "@peaka/api-types";
 import type { SimulatorClock } from "./clock.js";
 import { forbidden, notFound } from "./http.js";
+import type { AgentThreadRecord } from "./handlers/agent.js";
 import type { ConnectionRecord } from "./handlers/connections.js";
+import type { SemanticTableRecord } from "./handlers/semantic.js";
+import { seedShopKnowledge, type KnowledgeStore } from "./handlers/knowledge.js";
 import type { MaterializedState } from "./handlers/materialized.js";
 import type { PeakaTableRecord } from "./handlers/tables.js";
 import type { IdSource } from "./random.js";
@@ -57,6 +60,16 @@ export interface ProjectRecord {
   folders: Map<string, S["QueryFolder"]>;
   /** Peaka Tables by name. */
   peakaTables: Map<string, PeakaTableRecord>;
+  /** BI tables by (underscore-free) name. */
+  biTables: Map<string, PeakaTableRecord>;
+  /** Parametric tables by catalog id. */
+  parametricTables: Map<string, S["ParametricTable"][]>;
+  /** Tables of semantic catalogs, by table id. */
+  semanticTables: Map<string, SemanticTableRecord>;
+  /** What Peaka AI knows of the project's tables: descriptions, relations, golden SQLs, callback. */
+  knowledge: KnowledgeStore;
+  /** Conversations with the agent, by thread id. */
+  agentThreads: Map<string, AgentThreadRecord>;
 }
 
 export interface KeyRecord {
@@ -114,6 +127,11 @@ export function newProject(ids: IdSource, clock: SimulatorClock, fields: { name:
     connections: new Map(),
     folders: new Map(),
     peakaTables: new Map(),
+    biTables: new Map(),
+    parametricTables: new Map(),
+    semanticTables: new Map(),
+    knowledge: { tables: new Map(), relations: [], goldenSqls: [], callback: null },
+    agentThreads: new Map(),
   };
 }
 
@@ -151,6 +169,7 @@ export function seedWorld(ids: IdSource, clock: SimulatorClock, seed: number): {
     path: null,
     folderId: null,
   });
+  seedShopKnowledge(shop, ids, catalogId);
   world.projects.set(shop.project.id, shop);
   const projectKey = addKey(world, ids, shop.project.id, "seeded project key", null).secret;
   return { world, seeded: { organizationId, workspaceId, projectId: shop.project.id, connectionId, catalogId, queryId }, projectKey };

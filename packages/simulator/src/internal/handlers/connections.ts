@@ -2,17 +2,21 @@
 // missing one answers 400 `INVALID_CREDENTIALS`, and an unknown or deleted connection id 400 with a
 // message, as a live Peaka does (spec/answers/createConnection, getConnection). The simulator checks
 // no credential further: any non-empty one connects. A catalog made from a connection has no schemas.
+// An OAuth2 connector's connection needs no credential: it answers a consent URL (platform.ts).
 import type { components } from "@peaka/api-types";
 import { badRequest, PeakaSimError } from "../http.js";
 import type { ProjectRecord } from "../world.js";
 import type { HandlerContext, HandlerTable } from "./context.js";
 import { catalogOf, projectFor } from "./data.js";
+import { startOAuth2 } from "./platform.js";
 
 type S = components["schemas"];
 
 export interface ConnectionRecord {
   connection: S["Connection"];
   credential: S["ConnectionCredential"];
+  /** Set while an OAuth2 connection waits for its consent (platform.ts). */
+  oauthState?: string;
 }
 
 function connectionOf(p: ProjectRecord, id: string): ConnectionRecord {
@@ -35,10 +39,11 @@ export const connectionHandlers: HandlerTable = {
     const p = projectFor(ctx);
     const body = ctx.body as S["ConnectionRequest"];
     const id = ctx.ids.uuid();
-    const credential = checkCredential(p, id, body);
-    const record: ConnectionRecord = { connection: { id, name: body.name, type: body.type }, credential };
+    const record: ConnectionRecord = { connection: { id, name: body.name, type: body.type }, credential: {} };
+    const url = startOAuth2(ctx, record, body.connectionCallback);
+    if (url === undefined) record.credential = checkCredential(p, id, body);
     p.connections.set(id, record);
-    return record.connection;
+    return url === undefined ? record.connection : { ...record.connection, url };
   },
   getConnection: (ctx) => connectionOf(projectFor(ctx), ctx.params["connectionId"]!).connection,
   updateConnection: (ctx) => {
@@ -60,7 +65,9 @@ export const connectionHandlers: HandlerTable = {
   createCatalog: (ctx) => {
     const p = projectFor(ctx);
     const body = ctx.body as S["CatalogCreateRequest"];
-    const connection = connectionOf(p, body.connectionId).connection;
+    const connectionRecord = connectionOf(p, body.connectionId);
+    if (connectionRecord.oauthState) throw badRequest(`Connection ${body.connectionId} waits for its OAuth2 consent; complete it first`);
+    const connection = connectionRecord.connection;
     if ([...p.catalogs.values()].some((c) => c.catalog.name === body.name)) throw badRequest("A catalog with this name already exists.");
     const id = ctx.ids.numeric();
     const catalog: S["Catalog"] = { id, name: body.name, displayName: body.name, catalogType: connection.type, connectionId: connection.id };

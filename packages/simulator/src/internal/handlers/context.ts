@@ -14,6 +14,8 @@ export interface HandlerContext {
   options: JobTimings;
   /** Where files are served: the origin the request came to (the served port, or the base URL's origin in-process). */
   baseUrl: string;
+  /** The API's base URL as the request reached it (origin and base path). */
+  apiBaseUrl: string;
   /** Signs a file path so that it can be downloaded until `expiresMs`. */
   sign(path: string, expiresMs: number): string;
 }

@@ -1,11 +1,12 @@
 // Peaka Tables (the `table` schema of the built-in catalog). A new table holds system columns and a
 // plain `text` column. Columns keep their default value, while `isNotNull` and `isUnique` read back
 // false and `desc` null whatever was sent, as seen on a live Peaka (spec: InternalTableColumnRequest,
-// InternalTableColumn); a second table of the same name answers 400 with `errorCode` 100. Rows are not
-// modelled: the simulator has no CSV import yet.
+// InternalTableColumn); a second table of the same name answers 400 with `errorCode` 100. Rows arrive by
+// CSV import (csv.ts).
 import type { components } from "@peaka/api-types";
 import { badRequest, notFound } from "../http.js";
 import type { IdSource } from "../random.js";
+import type { Row, SampleTable } from "../shop.js";
 import type { ProjectRecord } from "../world.js";
 import type { HandlerContext, HandlerTable } from "./context.js";
 import { projectFor } from "./data.js";
@@ -15,6 +16,8 @@ type S = components["schemas"];
 export interface PeakaTableRecord {
   table: S["InternalTable"];
   columns: S["InternalTableColumn"][];
+  /** The rows, by column name (Peaka Tables fill them by CSV import; BI tables stay empty). */
+  rows: Row[];
 }
 
 const SYSTEM_COLUMNS: Array<[string, string]> = [
@@ -48,6 +51,30 @@ function systemColumn(ids: IdSource, name: string, dataType: string): S["Interna
 
 const isSystem = (name: string) => name.startsWith("_");
 
+/**
+ * Shows a Peaka Table or BI table in the built-in catalog (id "1") under `schemaName`, as a live view
+ * of its columns and rows, so that browsing, exports, metadata and SQL read what imports wrote.
+ */
+export function showInCatalog(p: ProjectRecord, schemaName: "table" | "bitable", record: PeakaTableRecord | undefined, name: string): void {
+  const schemas = p.catalogs.get("1")?.schemas;
+  if (!schemas) return;
+  const tables = schemas.get(schemaName) ?? new Map<string, SampleTable>();
+  if (record) {
+    tables.set(name, {
+      name,
+      get columns() {
+        return record.columns.map((c) => ({ name: c.name, dataType: c.dataType, displayName: c.displayName ?? c.name, isNotNull: c.isNotNull ?? false }));
+      },
+      get rowCount() {
+        return record.rows.length;
+      },
+      rows: () => record.rows,
+    });
+  } else tables.delete(name);
+  if (tables.size) schemas.set(schemaName, tables);
+  else schemas.delete(schemaName);
+}
+
 export const tableHandlers: HandlerTable = {
   listInternalTables: (ctx) => [...projectFor(ctx).peakaTables.values()].map((t) => t.table),
   createInternalTable: (ctx: HandlerContext) => {
@@ -58,14 +85,17 @@ export const tableHandlers: HandlerTable = {
     const record: PeakaTableRecord = {
       table: { catalogId: "1", catalogName: "peaka", schemaName: "table", tableName, supportedCacheTypes: [], isCacheable: false, isDynamicTable: false, isCached: false },
       columns: [...SYSTEM_COLUMNS.map(([name, type]) => systemColumn(ctx.ids, name, type)), column(ctx.ids, { name: "text", dataType: "VARCHAR" })],
+      rows: [],
     };
     p.peakaTables.set(tableName, record);
+    showInCatalog(p, "table", record, tableName);
     return record.table;
   },
   deleteInternalTable: (ctx) => {
     const p = projectFor(ctx);
     tableOf(p, ctx.params["tableName"]!);
     p.peakaTables.delete(ctx.params["tableName"]!);
+    showInCatalog(p, "table", undefined, ctx.params["tableName"]!);
   },
   listInternalTableColumns: (ctx) => tableOf(projectFor(ctx), ctx.params["tableName"]!).columns,
   addInternalTableColumns: (ctx) => {
@@ -96,5 +126,6 @@ export const tableHandlers: HandlerTable = {
     if (!t.columns.some((c) => c.name === name)) throw notFound(`No column ${name} in table ${t.table.tableName}.`);
     if (isSystem(name)) throw badRequest(`System column ${name} cannot be deleted`);
     t.columns = t.columns.filter((c) => c.name !== name);
+    for (const row of t.rows) delete row[name];
   },
 };
