@@ -146,13 +146,21 @@ async function exportAndStream({ peaka, projectId, download, sim }: Setup) {
 }
 
 /** 5. Paging: exports newest first, two to a page, following Peaka's createdBefore cursor. */
-async function pageExports({ peaka, projectId }: Setup) {
+async function pageExports({ peaka, projectId, sim }: Setup) {
   step(5, "Page through exports");
+  if (sim) {
+    // A few more exports to page through: the first rows of each sample table.
+    for (const tableName of ["customers", "orders", "order_items"]) {
+      await peaka.exports.exportTable({ projectId, catalogId: sim.seeded.catalogId, schemaName: "public", tableName, body: { format: "CSV", limit: 100 } });
+    }
+  }
+  const asked = () => sim?.requests.filter((r) => r.operationId === "listExports").length ?? 0;
+  const before = asked();
   let n = 0;
   for await (const job of iterateExports(peaka, { projectId }, { pageSize: 2 })) {
-    if (++n <= 5) line(`   ${job.createdAt} ${job.status.padEnd(9)} ${job.rowCount ?? "-"} rows  ${job.id}`);
+    if (++n <= 5) line(`   ${job.createdAt} ${job.status.padEnd(9)} ${String(job.rowCount ?? "-").padStart(7)} rows  ${job.tableName ?? `query ${job.queryId}`}`);
   }
-  line(`   ${n} exports in all, read two to a page`);
+  line(`   ${n} exports in all, read two to a page${sim ? ` (${asked() - before} requests)` : ""}`);
 }
 
 /** 6. The Peaka agent: a question, answered as a stream of events. */
@@ -163,13 +171,28 @@ async function askAgent({ peaka, projectId, sim }: Setup) {
   line(`   > ${question}`);
   const stream = await peaka.agent.stream({ projectId, body: { message: question, streamModes: ["messages", "updates"] } });
   const seen = new Map<string, number>();
+  let answer = "";
   for await (const event of stream) {
     const name = event.event ?? "message";
     seen.set(name, (seen.get(name) ?? 0) + 1);
-    const text = JSON.stringify(event.data);
-    line(`   [${name}] ${text.length > 110 ? `${text.slice(0, 107)}...` : text}`);
+    const data = event.data as Record<string, unknown> | undefined;
+    // "updates": one per step of the agent's graph, keyed by the step; "messages": the answer, in chunks.
+    if (name === "updates" && data) line(`   step ${Object.keys(data).join(", ")}`);
+    if (name === "messages" && typeof data?.["content"] === "string") answer += data["content"];
   }
+  if (answer) line(`   answer: ${summary(answer)}`);
   line(`   events: ${[...seen].map(([name, count]) => `${name} x${count}`).join(", ")}`);
+}
+
+/** The agent's answer as text: its summary when it is the JSON the agent gives for a query result. */
+function summary(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { summary?: unknown };
+    if (typeof parsed.summary === "string") return parsed.summary;
+  } catch {
+    // not JSON: the text itself
+  }
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
 
 try {

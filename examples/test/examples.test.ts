@@ -9,6 +9,7 @@ import * as errors from "../src/errors-and-retries.js";
 import * as exportsStream from "../src/exports-stream.js";
 import * as paging from "../src/paging.js";
 import * as projectsAndKeys from "../src/projects-and-keys.js";
+import * as sqlExample from "../src/sql.js";
 import { checkedSimulator } from "./support.js";
 
 /** A fresh simulator, the Example on it, and the lines the example prints. */
@@ -58,6 +59,32 @@ describe("examples on the simulator", () => {
     const orderTables = Object.keys(expected).filter((k) => k.includes("order")).map((k) => `table ${catalog.catalog.name}.${k}`);
     expect(result.hits.filter((h) => h.startsWith("table ")).sort()).toEqual(orderTables.sort());
     expect(result.hits.every((h) => h.includes("order"))).toBe(true);
+  });
+
+  it("sql: revenue per country computed by the engine equals the sample rows summed here; a write is refused", async () => {
+    const { sim, example, lines } = setup();
+    const result = await sqlExample.main(example);
+    const countryOf = new Map(shop(sim).table("customers").rows().map((c) => [c["customer_id"], c["country"]]));
+    const since = Date.parse("2025-07-01T00:00:00Z");
+    const expected = new Map<string, { orders: number; revenue: number }>();
+    for (const o of shop(sim).table("orders").rows()) {
+      const country = String(countryOf.get(o["customer_id"]));
+      if (o["paid_at"] === null || Date.parse(String(o["paid_at"])) < since || !["DE", "US", "TR"].includes(country)) continue;
+      const e = expected.get(country) ?? { orders: 0, revenue: 0 };
+      e.orders++;
+      e.revenue += Number(o["total"]);
+      expected.set(country, e);
+    }
+    expect(result.byCountry.map((r) => r.country).sort()).toEqual([...expected.keys()].sort());
+    for (const row of result.byCountry) {
+      expect(row.orders).toBe(expected.get(String(row.country))!.orders);
+      expect(row.revenue as number).toBeCloseTo(expected.get(String(row.country))!.revenue, 6);
+    }
+    const revenues = result.byCountry.map((r) => r.revenue as number);
+    expect(revenues).toEqual(revenues.slice().sort((a, b) => b - a));
+    expect(result.cancelled).toBe(shop(sim).table("orders").rows().filter((o) => o["status"] === "cancelled").length);
+    expect(result.refused).toMatch(/not allowed/);
+    expect(lines[1]).toBe(`bindings: ${JSON.stringify([new Date("2025-07-01T00:00:00Z").toISOString(), "DE", "US", "TR"])}`);
   });
 
   it("cache-refresh: a full refresh caches every row of orders, then an incremental update completes", async () => {
