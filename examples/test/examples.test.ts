@@ -95,8 +95,11 @@ describe("examples on the simulator", () => {
     expect(result.cached).toBe(shop(sim).table("orders").rowCount);
     const record = shop(sim).project.caches.get(result.cacheId)!;
     expect(result.runs).toBe(record.runs.FULL_REFRESH.length + record.runs.INCREMENTAL.length);
-    // The waiter reported progress while the run was going.
-    expect(lines.some((l) => l.startsWith("  full refresh: RUNNING"))).toBe(true);
+    // The waiter reported each status it read of the new run (RUNNING ones, unless the machine was too
+    // busy to read one in time), the last one COMPLETED with every row.
+    const progress = lines.filter((l) => l.startsWith("  full refresh: "));
+    expect(progress.at(-1)).toBe(`  full refresh: COMPLETED, ${result.cached} rows cached`);
+    expect(progress.every((l) => /^ {2}full refresh: (RUNNING|COMPLETED), \d+ rows cached$/.test(l))).toBe(true);
   });
 
   it("exports-stream: every row of order_items streamed from gzipped JSONL, then a typed CSV sample", async () => {
