@@ -59,6 +59,13 @@ it("with PEAKA_API_KEY only reads, and says which steps it skipped", { timeout: 
     const sent = sim.requests.filter((r) => r.method !== "GET").map((r) => `${r.operationId} ${JSON.stringify(r.requestBody)}`);
     expect(sent).toEqual([expect.stringMatching(/^executeQuery \{"statement":"SELECT \* FROM /)]);
     expect(sim.requests.every((r) => r.status < 300)).toBe(true);
+
+    // A partner key names no project: PEAKA_PROJECT_ID says which one to read.
+    const before = sim.requests.length;
+    const partner = await demo({ PEAKA_API_KEY: sim.partnerKey, PEAKA_BASE_URL: served.url, PEAKA_PROJECT_ID: sim.seeded.projectId });
+    expect(partner).toMatch(/^PEAKA_API_KEY set: running against the real API, read-only \(partner key of /);
+    expect(partner).toContain(`project ${sim.seeded.projectId}:`);
+    expect(sim.requests.slice(before).filter((r) => r.method !== "GET").map((r) => r.operationId)).toEqual(["executeQuery"]);
   } finally {
     await served.close();
   }
