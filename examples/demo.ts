@@ -88,7 +88,7 @@ async function runQueries({ peaka, projectId, sim }: Setup, table: Awaited<Retur
     return;
   }
   if (!table) return line("   no table to query in this project");
-  const { columns, rows } = await runSql(peaka, projectId, sql`SELECT * FROM ${sql.id(table.catalog, table.schemaName, table.tableName)} LIMIT ${3}`);
+  const { columns, rows } = await runSql(peaka, projectId, sql`SELECT * FROM ${sql.id(table.catalog, table.schemaName, table.tableName)} LIMIT ${sql.literal(3)}`);
   line(`   ${table.catalog}.${table.schemaName}.${table.tableName}: ${columns.map((c) => `${c.key}: ${c.type}`).join(", ")}`);
   line(`   ${rows.length} rows read`);
 }
