@@ -1,4 +1,5 @@
-// Shared by pack-consume.ts and runtimes.ts: pack the published packages and install the tarballs with
+// Shared by pack-consume.ts and runtimes.ts: pack the public packages (@peaka/api-types, @peaka/api,
+// @peaka/mcp, @peaka/simulator) and install the tarballs with
 // npm into a fresh project outside the workspace, so nothing resolves from /work/main's node_modules.
 import { execFileSync, spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -10,9 +11,11 @@ import { fileURLToPath } from "node:url";
 
 export const COMPAT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const ROOT = resolve(COMPAT, "../..");
-export const PACKAGES = ["types", "client", "mcp"] as const;
+export const PACKAGES = ["types", "client", "mcp", "simulator"] as const;
 /** TypeScript the consumer project type-checks with (installed there from npm, not the workspace's). */
 export const CONSUMER_TYPESCRIPT = "5.9.3";
+/** msw the consumers install for @peaka/simulator/msw (its optional peer dependency). */
+export const CONSUMER_MSW = "2.15.0";
 
 /** Where tools that come as npm packages (Node 22/24, Bun, Deno, Yarn, TypeScript) are installed once. */
 export const TOOLS_DIR = process.env["PEAKA_RUNTIMES_DIR"] ?? join(homedir(), ".cache", "peaka-sdk-runtimes");
@@ -63,7 +66,7 @@ export function isInside(path: string, dir: string): boolean {
   return rel !== "" && !rel.startsWith("..") && !rel.startsWith(sep);
 }
 
-/** Packs @peaka/api-types and @peaka/api with `pnpm pack` (publishConfig applied). */
+/** Packs the public packages (PACKAGES) with `pnpm pack` (publishConfig applied). */
 export function packAll(dest: string): Record<(typeof PACKAGES)[number], string> {
   mkdirSync(dest, { recursive: true });
   const out = {} as Record<(typeof PACKAGES)[number], string>;
@@ -105,10 +108,17 @@ export function createConsumerProject(label: string): ConsumerProject {
         name: "peaka-consumer",
         private: true,
         type: "module",
-        dependencies: { "@peaka/api": `file:${tarballs.client}`, "@peaka/api-types": `file:${tarballs.types}`, "@peaka/mcp": `file:${tarballs.mcp}` },
+        dependencies: {
+          "@peaka/api": `file:${tarballs.client}`,
+          "@peaka/api-types": `file:${tarballs.types}`,
+          "@peaka/mcp": `file:${tarballs.mcp}`,
+          "@peaka/simulator": `file:${tarballs.simulator}`,
+          // The optional peer dependency of @peaka/simulator/msw, as a user who wants the handlers installs it.
+          msw: CONSUMER_MSW,
+        },
         devDependencies: { typescript: CONSUMER_TYPESCRIPT },
         // @peaka/api asks for @peaka/api-types@<version>: take it from the tarball, never the registry.
-        // @peaka/mcp asks for @peaka/api@<version> the same way.
+        // @peaka/mcp asks for @peaka/api@<version> the same way; @peaka/simulator for @peaka/api-types.
         overrides: { "@peaka/api-types": `file:${tarballs.types}`, "@peaka/api": `file:${tarballs.client}` },
       },
       null,
@@ -122,7 +132,7 @@ export function createConsumerProject(label: string): ConsumerProject {
     stdio: ["ignore", "inherit", "inherit"],
   });
   // Folder names under packages/ and the names the packages are published as.
-  const published = { types: "api-types", client: "api", mcp: "mcp" } as const;
+  const published = { types: "api-types", client: "api", mcp: "mcp", simulator: "simulator" } as const;
   for (const name of PACKAGES) {
     const installed = realpathSync(join(dir, "node_modules", "@peaka", published[name]));
     if (!isInside(installed, dir)) throw new Error(`@peaka/${published[name]} resolves to ${installed}, outside the consumer project`);

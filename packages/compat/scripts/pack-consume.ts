@@ -1,11 +1,16 @@
-// pnpm pack:consume — packs @peaka/api-types, @peaka/api and @peaka/mcp, installs the tarballs with npm into a fresh
+// pnpm pack:consume — packs @peaka/api-types, @peaka/api, @peaka/mcp and @peaka/simulator, installs the tarballs with npm into a fresh
 // project outside the workspace, type-checks a strict TypeScript consumer (moduleResolution node16 and
-// bundler, skipLibCheck off; `@peaka/api` and `@peaka/api/sql`), then runs an ESM and a CommonJS consumer
+// bundler, skipLibCheck off; `@peaka/api`, `@peaka/api/sql`, `@peaka/simulator` and its `/msw`), then runs an ESM and a CommonJS consumer
 // against a Prism mock started here on the workspace side (the consumers get only its URL), with the
-// `@peaka/api/sql` smoke's export fixtures on a loopback server of their own (lib.ts). Build first:
-// the root script does.
+// `@peaka/api/sql` smoke's export fixtures on a loopback server of their own (lib.ts); runs the
+// simulator's ESM and CommonJS consumers (with msw's setupServer) and its `peaka-mock` command from the
+// tarball (npx: prints its URL and keys, answers on it, stops on SIGTERM). Build first: the root script does.
 import { startPrismMock } from "@peaka/mock";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { cleanEnv, createConsumerProject, elapsed, isInside, ROOT, run, smokeReport, sqlSmokeProblems, startSqlFixtureServer } from "./lib.js";
 import { checkDtsExports } from "./dts-exports.js";
 
@@ -38,9 +43,38 @@ try {
     if (report?.sqlResolved) console.log(`       resolved @peaka/api/sql: ${report.sqlResolved}`);
     if (!ok) failures.push(`${label}: exit ${r.code}${resolvedInside ? "" : " (resolved outside the consumer project)"}${sql.length ? ` (${sql.join("; ")})` : ""}\n${r.stdout}${r.stderr}`);
   }
+  // @peaka/simulator from its tarball: ESM and CommonJS, each with @peaka/simulator/msw under msw.
+  for (const [label, file] of [["@peaka/simulator ESM consumer (import, + msw)", "simulator.mjs"], ["@peaka/simulator CJS consumer (require, + msw)", "simulator.cjs"]] as const) {
+    const r = await run(process.execPath, [file, "--msw"], { cwd: project.dir });
+    const report = smokeReport(r.stdout);
+    const inside = report?.resolved ? isInside(report.resolved.replace(/^file:\/\//, ""), project.dir) : false;
+    const ok = r.code === 0 && report?.ok === true && inside && report.lines?.some((l) => l.startsWith("msw ")) === true;
+    console.log(`${ok ? "ok  " : "FAIL"} ${label} on Node ${process.versions.node} (${(r.ms / 1000).toFixed(1)} s)`);
+    for (const line of report?.lines ?? []) console.log(`       ${line}`);
+    if (report?.resolved) console.log(`       resolved @peaka/simulator: ${report.resolved}`);
+    if (!ok) failures.push(`${label}: exit ${r.code}${inside ? "" : " (resolved outside the consumer project)"}\n${r.stdout}${r.stderr}`);
+  }
+  // The README of the installed @peaka/simulator: each ```ts snippet saved as an .mjs file and run with
+  // node, as its quick start tells users; it must log what its `// ...` comments promise.
+  const readme = readFileSync(join(project.dir, "node_modules", "@peaka", "simulator", "README.md"), "utf8");
+  for (const [i, code] of [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).entries()) {
+    const file = `readme-simulator-${i + 1}.mjs`;
+    writeFileSync(join(project.dir, file), code);
+    const r = await run(process.execPath, [file], { cwd: project.dir });
+    const promised = [...code.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map((m) => m[1]!);
+    const logged = r.stdout.trim().split("\n").map((l) => l.trim());
+    const ok = r.code === 0 && promised.length > 0 && JSON.stringify(logged) === JSON.stringify(promised);
+    console.log(`${ok ? "ok  " : "FAIL"} @peaka/simulator README snippet ${i + 1} run with node from the tarball: ${logged.join(" | ")}`);
+    if (!ok) failures.push(`@peaka/simulator README snippet ${i + 1}: exit ${r.code}, expected ${JSON.stringify(promised)}\n${r.stdout}${r.stderr}`);
+  }
+  // `peaka-mock` as package scripts find it in the consumer project (the tarball's dist/cli.js): one JSON line with
+  // the URL and keys, a request answered on that port, exit 0 on SIGTERM.
+  const mockProblems = await peakaMockFromTarball(project.dir);
+  console.log(`${mockProblems.length ? "FAIL" : "ok  "} peaka-mock (node_modules/.bin, the packed @peaka/simulator's bin): prints URL and keys, answers, stops on SIGTERM`);
+  if (mockProblems.length) failures.push(`peaka-mock: ${mockProblems.join("; ")}`);
   // Honest declarations: every value the installed packages' .d.ts / .d.cts declare exists at run time
   // (import and require), and nothing else is exported (scripts/dts-exports.ts).
-  for (const name of ["@peaka/api-types", "@peaka/api"]) {
+  for (const name of ["@peaka/api-types", "@peaka/api", "@peaka/simulator"]) {
     const { problems, summary } = await checkDtsExports(join(project.dir, "node_modules", ...name.split("/")));
     console.log(`${problems.length ? "FAIL" : "ok  "} ${name}: declared values exist at run time, ESM and CJS (${summary})`);
     if (problems.length) failures.push(`${name} declarations:\n${problems.join("\n")}`);
@@ -67,6 +101,36 @@ try {
   await mock.stop();
   project.remove();
 }
+/** Starts the installed `peaka-mock` (node_modules/.bin, as npx and package scripts find it) with `--port 0` in dir, reads its line, lists projects over HTTP, stops it by pid. */
+async function peakaMockFromTarball(dir: string): Promise<string[]> {
+  const problems: string[] = [];
+  const child = spawn(join(dir, "node_modules", ".bin", "peaka-mock"), ["--port", "0"], { cwd: dir, env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  try {
+    const started = Date.now();
+    const [line] = (await Promise.race([once(createInterface({ input: child.stdout! }), "line"), once(child, "exit").then(() => [""])])) as [string];
+    const info = JSON.parse(line || "null") as { url?: string; pid?: number; partnerKey?: string; projectId?: string } | null;
+    if (!info?.url || !info.partnerKey || !info.pid) return [`no JSON line with url, pid and partnerKey: ${JSON.stringify(line)} ${stderr}`];
+    if (info.pid !== child.pid) problems.push(`printed pid ${info.pid}, but the process started is ${child.pid}`);
+    console.log(`       peaka-mock on ${info.url} (pid ${info.pid}; first line after ${Date.now() - started} ms)`);
+    const res = await fetch(`${info.url}/projects`, { headers: { authorization: `Bearer ${info.partnerKey}` } });
+    const body = (await res.json()) as Array<{ id?: string }>;
+    if (res.status !== 200 || body[0]?.id !== info.projectId) problems.push(`GET /projects answered ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+    const exited = once(child, "exit");
+    process.kill(info.pid, "SIGTERM");
+    const [code] = (await exited) as [number | null];
+    if (code !== 0) problems.push(`exit ${code} after SIGTERM ${stderr}`);
+  } catch (error) {
+    problems.push(`${error} ${stderr}`);
+  } finally {
+    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+  return problems;
+}
+
 if (failures.length) {
   console.error(`\n${failures.join("\n\n")}`);
   console.error(`pack-and-consume FAILED (${elapsed(started)})`);

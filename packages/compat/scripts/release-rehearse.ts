@@ -11,8 +11,10 @@
 //  5. checks what the registry serves (manifest.ts): versions, fixed group, dependency ranges, no
 //     workspace:/catalog:/private packages, tarball contents, metadata;
 //  6. in a fresh project per package manager (npm, pnpm, Yarn 4, Bun) outside any workspace, installs
-//     @peaka/api and @peaka/api-types from the registry (@peaka scope only; the rest from npm), runs the
-//     smoke program (consumer/smoke.mjs) as ESM and CommonJS against a Prism mock, and type-checks a
+//     every published @peaka package from the registry (@peaka scope only; the rest, msw for
+//     @peaka/simulator/msw included, from npm), runs the smoke program (consumer/smoke.mjs) as ESM and
+//     CommonJS against a Prism mock and the @peaka/simulator smoke (consumer/sim-smoke.mjs: a client on
+//     `sim.fetch`; on Node also under msw's setupServer) as ESM and CommonJS, and type-checks a
 //     strict consumer (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck off)
 //     plus the TypeScript snippets of the installed packages' README.md files;
 //  7. stops the registry and Prism by pid, removes the folder (KEEP_REHEARSAL=1 keeps it) and prints a
@@ -33,7 +35,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { cleanEnv, COMPAT, elapsed, isInside, NPM_RUNTIMES, npmTool, ROOT, run, smokeReport } from "./lib.js";
+import { cleanEnv, COMPAT, CONSUMER_MSW, elapsed, isInside, NPM_RUNTIMES, npmTool, ROOT, run, smokeReport } from "./lib.js";
 import { checkPublished, type WorkspacePackage } from "./manifest.js";
 // @ts-expect-error plain ESM script without declarations
 import { readMetadata, workspacePackages } from "./metadata.mjs";
@@ -260,11 +262,12 @@ async function consumer(m: Manager, ctx: { work: string; registry: string; mock:
   try {
     row.version = m.version();
     writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: `peaka-consumer-${m.name}`, private: true, type: "module" }, null, 2)}\n`);
-    for (const f of ["esm.mjs", "cjs.cjs", "smoke.mjs", "strict.ts", "tsconfig.strict.json"]) cpSync(join(COMPAT, "consumer", f), join(dir, f));
+    for (const f of ["esm.mjs", "cjs.cjs", "smoke.mjs", "simulator.mjs", "simulator.cjs", "sim-smoke.mjs", "strict.ts", "tsconfig.strict.json"]) cpSync(join(COMPAT, "consumer", f), join(dir, f));
     const { cmd, args, env } = m.setup(dir, ctx.registry, ctx.work);
     // Every published package is installed; @peaka/mcp's command is run below.
-    const names = ["@peaka/api", "@peaka/api-types", "@peaka/mcp"].filter((n) => ctx.versions.has(n));
-    const specs = names.map((n) => `${n}@${ctx.versions.get(n)}`);
+    const names = ["@peaka/api", "@peaka/api-types", "@peaka/mcp", "@peaka/simulator"].filter((n) => ctx.versions.has(n));
+    // msw: the optional peer dependency of @peaka/simulator/msw, from npm (its README's snippet imports it).
+    const specs = [...names.map((n) => `${n}@${ctx.versions.get(n)}`), ...(names.includes("@peaka/simulator") ? [`msw@${CONSUMER_MSW}`] : [])];
     const install = await run(cmd, [...args, ...specs], { cwd: dir, env: cleanEnv({ CI: "true", ...env }), timeoutMs: 240_000 });
     const installed = (name: string) => {
       const p = join(dir, "node_modules", ...name.split("/"), "package.json");
@@ -293,6 +296,23 @@ async function consumer(m: Manager, ctx: { work: string; registry: string; mock:
       else smokes.push(file.endsWith(".mjs") ? "ESM" : "CJS");
       if (problems.length) row.smoke = "FAIL";
     }
+    if (names.includes("@peaka/simulator")) {
+      // The simulator from the registry: ESM and CommonJS; on Node also @peaka/simulator/msw under msw.
+      const withMsw = !runtime.label.startsWith("Bun");
+      for (const file of ["simulator.mjs", "simulator.cjs"]) {
+        const r = await run(runtime.bin, [file, ...(withMsw ? ["--msw"] : [])], { cwd: dir, env: cleanEnv({ NO_COLOR: "1" }) });
+        const report = smokeReport(r.stdout);
+        const resolved = report?.resolved?.replace(/^file:\/\//, "");
+        const problems: string[] = [];
+        if (r.code !== 0 || report?.ok !== true) problems.push(`exit ${r.code}`);
+        if (resolved && resolved.startsWith("/") && !isInside(realpathSync(resolved), realpathSync(dir))) problems.push(`resolved @peaka/simulator outside the project: ${resolved}`);
+        if (withMsw && report?.ok && !report.lines?.some((l) => l.startsWith("msw "))) problems.push("no msw check in the report");
+        if (problems.length) {
+          row.smoke = "FAIL";
+          fail(`simulator smoke ${file} on ${runtime.label}`, `${problems.join("; ")}\n${r.stdout}${r.stderr}`);
+        } else smokes.push(`simulator ${file.endsWith(".mjs") ? "ESM" : "CJS"}${withMsw ? "+msw" : ""}`);
+      }
+    }
     if (names.includes("@peaka/mcp")) {
       // The installed `peaka-mcp` command (node_modules/.bin, as npx and package scripts find it).
       const bin = join(dir, "node_modules", ".bin", "peaka-mcp");
@@ -309,7 +329,7 @@ async function consumer(m: Manager, ctx: { work: string; registry: string; mock:
     mkdirSync(snippets, { recursive: true });
     writeFileSync(join(snippets, "globals.d.ts"), "declare const process: { env: Record<string, string | undefined> };\n");
     let count = 0;
-    for (const name of ["@peaka/api", "@peaka/api-types"]) {
+    for (const name of ["@peaka/api", "@peaka/api-types", "@peaka/simulator"]) {
       const readme = join(dir, "node_modules", ...name.split("/"), "README.md");
       for (const [i, code] of readmeSnippets(existsSync(readme) ? readFileSync(readme, "utf8") : "").entries()) {
         writeFileSync(join(snippets, `${name.replace(/^@/, "").replace(/\W+/g, "-")}-${i + 1}.ts`), code);
@@ -354,7 +374,7 @@ try {
   );
   const publicPackages = workspace.filter((p) => !p.private);
   log(`ok   public packages (pnpm ls): ${publicPackages.map((p) => `${p.name}@${p.version}`).join(", ")}; private: ${workspace.filter((p) => p.private).map((p) => p.name).join(", ")}`);
-  for (const pkg of ["@peaka/api", "@peaka/api-types"]) {
+  for (const pkg of ["@peaka/api", "@peaka/api-types", "@peaka/simulator"]) {
     if (!publicPackages.some((p) => p.name === pkg)) throw new Error(`${pkg} is not a public package of the workspace`);
   }
 

@@ -1,5 +1,7 @@
 // pnpm test:runtimes — the smoke program (consumer/smoke.mjs) against a Prism mock on Node 20, 22 and
-// 24, Bun, Deno and headless Chromium (and on each Node, @peaka/mcp's stdio server: consumer/mcp-smoke.mjs), each using the packed packages installed with npm in a project
+// 24, Bun, Deno and headless Chromium (and on each Node, @peaka/mcp's stdio server: consumer/mcp-smoke.mjs;
+// on every runtime, @peaka/simulator: consumer/sim-smoke.mjs, a client on `sim.fetch` that creates a
+// cache, lists it, refreshes it on the simulator's clock and reads a gzip export at its signed URL), each using the packed packages installed with npm in a project
 // outside the workspace. Each smoke row also runs the `@peaka/api/sql` smoke (runSqlSmoke: the `sql` tag,
 // runSql against Prism, streamRows over gzip JSONL and CSV exports served by lib.ts sqlFixtureHandler
 // from the page server, which the browser reaches as its own origin); its result is the "sql" column. Node 22/24, Bun and Deno come from their npm packages, installed once (pinned)
@@ -89,7 +91,7 @@ async function cli(runtime: string, bin: string, versionArgs: string[], args: st
     failures.push(`${runtime}: cannot start ${bin}`);
     return;
   }
-  const withSql = !args.includes("mcp-smoke.mjs");
+  const withSql = args.includes("esm.mjs") || args.includes("cjs.cjs");
   const r = await run(bin, [...args, mock.url, pageUrl.replace(/\/$/, "")], { cwd: project.dir, env: cleanEnv({ NO_COLOR: "1" }) });
   const report = smokeReport(r.stdout);
   const leakedTo = [report?.resolved, report?.sqlResolved]
@@ -117,10 +119,15 @@ try {
     await cli(`${label} (CJS)`, bin, ["--version"], ["cjs.cjs"]);
     // @peaka/mcp's stdio server, run by this Node (consumer/mcp-smoke.mjs speaks MCP to it).
     await cli(`${label} (peaka-mcp stdio)`, bin, ["--version"], ["mcp-smoke.mjs"]);
+    await cli(`${label} (@peaka/simulator ESM)`, bin, ["--version"], ["simulator.mjs"]);
+    await cli(`${label} (@peaka/simulator CJS)`, bin, ["--version"], ["simulator.cjs"]);
   }
   await cli("Bun (ESM)", bun, ["--version"], ["esm.mjs"]);
   await cli("Bun (CJS)", bun, ["--version"], ["cjs.cjs"]);
+  await cli("Bun (@peaka/simulator ESM)", bun, ["--version"], ["simulator.mjs"]);
+  await cli("Bun (@peaka/simulator CJS)", bun, ["--version"], ["simulator.cjs"]);
   await cli("Deno (ESM, npm package from node_modules)", deno, ["--version"], ["run", "--allow-net", "--allow-env", "--allow-read", "esm.mjs"]);
+  await cli("Deno (@peaka/simulator ESM)", deno, ["--version"], ["run", "--allow-env", "--allow-read", "simulator.mjs"]);
 
   const t = Date.now();
   if (!existsSync(CHROMIUM)) {
@@ -139,8 +146,10 @@ try {
       const report = (await handle.jsonValue()) as SmokeReport & { error?: string };
       const version = browser.version();
       const sql = sqlSmokeProblems(report);
-      const ok = report.ok && sql.length === 0;
-      rows.push({ runtime: "Chromium (headless, esbuild bundle)", version, result: ok ? "pass" : "FAIL", checks: String(report.lines?.length ?? 0), sql: sqlCell(true, report, sql), seconds: elapsed(t) });
+      const simLines = (report as { simulator?: string[] }).simulator ?? [];
+      const ok = report.ok && sql.length === 0 && simLines.length > 0;
+      rows.push({ runtime: "Chromium (headless, esbuild bundle)", version, result: ok ? "pass" : "FAIL", checks: `${report.lines?.length ?? 0} + simulator ${simLines.length}`, sql: sqlCell(true, report, sql), seconds: elapsed(t) });
+      for (const line of simLines) console.log(`Chromium @peaka/simulator: ${line}`);
       sqlLines.push(...(report.sql ?? []).map((l) => `Chromium: ${l}`));
       if (!ok) failures.push(`Chromium: ${report.error ?? sql.join("; ")}\n${consoleLines.join("\n")}`);
     } catch (error) {

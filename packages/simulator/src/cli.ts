@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // peaka-mock: serves a fresh simulator on 127.0.0.1 until SIGINT or SIGTERM.
 //   peaka-mock [--port N] [--seed N]
 // The clock is real: jobs move on with the wall clock.

@@ -1,6 +1,7 @@
 // The simulator on a loopback port, for curl, other languages and processes: node:http in front of
-// `sim.fetch`. Listens on 127.0.0.1 only.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+// `sim.fetch`. Listens on 127.0.0.1 only. node:http is loaded when a server starts (Node, Bun and
+// Deno have it), so the package's main entry still bundles for a browser, where only `sim.fetch` runs.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PeakaSimulator } from "./simulator.js";
 
@@ -29,10 +30,24 @@ async function handle(sim: PeakaSimulator, origin: string, req: IncomingMessage,
   res.end(body);
 }
 
-/** Serves `sim` on 127.0.0.1 at `port` (default 0: a free port). */
-export function serveSimulator(sim: PeakaSimulator, options: { port?: number } = {}): Promise<ServedSimulator> {
+/** The runtime's node:http; a clear error where there is none (a browser). */
+async function nodeHttp(): Promise<typeof import("node:http")> {
+  const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:http");
+  if (builtin) return builtin as typeof import("node:http");
+  // A specifier in a variable: bundlers leave it alone instead of failing to resolve it for a browser.
+  const id = "node:http";
+  try {
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ id)) as typeof import("node:http");
+  } catch {
+    throw new TypeError("serveSimulator needs node:http (Node, Bun or Deno); in a browser use sim.fetch or the MSW handlers of @peaka/simulator/msw.");
+  }
+}
+
+/** Serves `sim` on 127.0.0.1 at `port` (default 0: a free port). Needs node:http: Node, Bun or Deno. */
+export async function serveSimulator(sim: PeakaSimulator, options: { port?: number } = {}): Promise<ServedSimulator> {
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return Promise.reject(new TypeError(`port must be an integer from 0 to 65535, got ${String(port)}`));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+  const { createServer } = await nodeHttp();
   const basePath = new URL(sim.baseUrl).pathname.replace(/\/+$/, "");
   let origin = "";
   const server = createServer((req, res) => {

@@ -1,7 +1,11 @@
 // createPeakaSimulator: a fetch function that answers as Peaka does, in-process. Every request is
 // routed by the spec's route table, its key checked (partner-only operations refuse a project key),
 // its parameters and body validated against the spec, then answered from the simulator's state.
-import { createHmac } from "node:crypto";
+// URL signatures: HMAC-SHA256 in plain JS (@noble/hashes), because handlers sign synchronously and Web
+// Crypto only signs asynchronously; it runs the same in Node, Bun, Deno and a browser.
+import { hmac } from "@noble/hashes/hmac";
+import { sha256 } from "@noble/hashes/sha2";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
 import { createClock, type SimulatorClock } from "./internal/clock.js";
 import type { HandlerContext, JobTimings } from "./internal/handlers/context.js";
 import { handlers } from "./internal/handlers/index.js";
@@ -159,7 +163,8 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
   const requests: SimulatedRequest[] = [];
   const delays = new Map<string, { ms: number; times: number }>();
   const signingKey = ids.secret("", 32);
-  const sign = (path: string, expiresMs: number) => createHmac("sha256", signingKey).update(`${path}\n${expiresMs}`).digest("hex");
+  const signingBytes = utf8ToBytes(signingKey);
+  const sign = (path: string, expiresMs: number) => bytesToHex(hmac(sha256, signingBytes, utf8ToBytes(`${path}\n${expiresMs}`)));
 
   const principalOf = (request: Request): Principal => {
     const header = request.headers.get("authorization") ?? "";
@@ -186,12 +191,12 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
     } catch {
       throw badRequest("JSON parse error: the request body is not valid JSON");
     }
-    checkBody(route, body, "application/json");
+    await checkBody(route, body, "application/json");
     return body;
   };
 
-  const checkBody = (route: Route, body: unknown, media: string) => {
-    const check = model.validator.validateRequestBody(route.operationId, body, media);
+  const checkBody = async (route: Route, body: unknown, media: string) => {
+    const check = await model.validator.validateRequestBody(route.operationId, body, media);
     if (!check.ok) {
       const first = check.problems[0]!;
       const field = first.at.replace(/^\//, "").replaceAll("/", ".");
@@ -214,7 +219,7 @@ export function createPeakaSimulator(options: PeakaSimulatorOptions = {}): Peaka
     }
     const parts: Record<string, string> = {};
     for (const [name, value] of form) parts[name] = typeof value === "string" ? value : await value.text();
-    checkBody(route, parts, "multipart/form-data");
+    await checkBody(route, parts, "multipart/form-data");
     return parts;
   };
 

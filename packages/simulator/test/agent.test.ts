@@ -2,8 +2,15 @@
 // seeded shop, a fixed answer to anything else, threads that keep the conversation, and the event
 // stream read through @peaka/api's own stream reader.
 import { PeakaNotFoundError } from "@peaka/api";
-import { describe, expect, it } from "vitest";
+import { runSql } from "@peaka/api/sql";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { moduleLoader, resetSqlModules } from "../src/internal/engine.js";
 import { clientOf, simulator } from "./support.js";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  resetSqlModules();
+});
 
 const THREAD = "5c0f8e2a-3b71-4d96-a4e8-1f27b9c6d305";
 
@@ -40,6 +47,22 @@ describe("chat", () => {
     expect(reply.summary).toContain(`${rows[0]!.name} (${rows[0]!.total_spent.toFixed(2)})`);
   });
 
+  it("runs its SQL on the SQL engine, and counts the same rows itself where the engine cannot load", async () => {
+    const sim = simulator();
+    expect(await sim.ready()).toEqual({ sql: true });
+    const ask = async () => (await clientOf(sim).agent.chat({ projectId: sim.seeded.projectId, body: { message: "top 5 customers" } })).result;
+    const withEngine = await ask();
+    // The statement the agent wrote, run through executeQuery, gives the rows the agent answered.
+    const { rows } = await runSql(clientOf(sim), sim.seeded.projectId, withEngine.currentGeneratedQuery!);
+    expect(rows.map((r) => r["name"])).toEqual((withEngine.currentQueryResult as Array<{ name: string }>).map((r) => r.name));
+    vi.spyOn(moduleLoader, "importModule").mockRejectedValue(Object.assign(new Error("Cannot find package '@duckdb/node-api'"), { code: "ERR_MODULE_NOT_FOUND" }));
+    resetSqlModules();
+    const without = await ask();
+    expect(without.currentQueryError).toBeNull();
+    expect(without.currentQueryResult).toEqual(withEngine.currentQueryResult);
+    expect(without.currentQueryResult).toEqual(expectedTop(sim, 5));
+  });
+
   it("writes the SQL without running it under noExecute, and gives a fixed honest answer to other questions", async () => {
     const sim = simulator();
     const peaka = clientOf(sim);
@@ -52,6 +75,8 @@ describe("chat", () => {
     expect(other.userIntentReasoning).toBe("USER_INTENT_NOT_CLEAR");
     expect(other.currentGeneratedQuery).toBeNull();
     expect(JSON.parse(other.messages![1]!.kwargs.content as string).summary).toMatch(/scripted agent.*not answered/);
+    // Each chat without a thread id started a thread of its own.
+    expect((await peaka.agent.listThreads({ projectId })).threads).toHaveLength(2);
   });
 
   it("says it cannot compute the top customers when the tables are switched off for AI", async () => {

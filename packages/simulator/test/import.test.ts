@@ -1,6 +1,7 @@
 // CSV import into Peaka Tables (a multipart body, read with the platform's FormData) and the sample
 // CSV; BI tables and their underscore-free names.
 import { PeakaBadRequestError, PeakaNotFoundError } from "@peaka/api";
+import { runSql } from "@peaka/api/sql";
 import { describe, expect, it } from "vitest";
 import { clientOf, simulator } from "./support.js";
 
@@ -77,6 +78,20 @@ describe("CSV import", () => {
     expect(meta.columns!.find((c) => c.columnName === "score")!.sampleValues).toEqual([5, 6]);
     await peaka.tables.delete({ projectId, tableName: "leads" });
     expect(await peaka.catalogs.listSchemas({ projectId, catalogId: "1" })).toEqual([]);
+  });
+});
+
+describe("imported rows in SQL", () => {
+  it('are read as "peaka"."table"."<name>", the next import included; empty BI and semantic tables do not get in the way', async () => {
+    const { sim, peaka, projectId, importCsv } = await leadsTable();
+    await peaka.tables.createBiTable({ projectId, tableName: "events" });
+    const semantic = await peaka.semanticCatalogs.create({ projectId, body: { name: "model" } });
+    await peaka.semanticCatalogs.createTable({ projectId, catalogId: semantic.id, body: { schemaName: "fin", tableName: "paid", queryId: sim.seeded.queryId } });
+    await importCsv("Name,Score\nAda,5\nBora,6\n", byHeader);
+    const total = async () => (await runSql(peaka, projectId, 'SELECT count(*) AS n, sum(score) AS s FROM "peaka"."table"."leads" WHERE active')).rows[0];
+    expect(await total()).toEqual({ n: 2, s: 11 });
+    await importCsv("Name,Score\nCem,7\n", byHeader);
+    expect(await total()).toEqual({ n: 3, s: 18 });
   });
 });
 

@@ -194,6 +194,10 @@ describe("exports", () => {
     const expired = await sim.fetch(file.url);
     expect(expired.status).toBe(403);
     expect(await expired.text()).toContain("Request has expired");
+    // The signature covers the expiry: moving `expires` later does not revive the URL.
+    const extended = file.url.replace(/expires=(\d+)/, (_, ms: string) => `expires=${Number(ms) + 3_600_000}`);
+    expect(extended).not.toBe(file.url);
+    expect((await sim.fetch(extended)).status).toBe(403);
     const fresh = (await peaka.exports.get(ids)).files![0]!.url;
     expect((await sim.fetch(fresh)).status).toBe(200);
   });

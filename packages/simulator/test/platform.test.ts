@@ -1,9 +1,8 @@
 // Connectors and OAuth2, embedded sessions, driver strings, table statistics, sharing, semantic
 // catalogs, parametric tables, batch caches; and the partner-only operations refused to a project key.
 import { PeakaBadRequestError, PeakaNotFoundError, PeakaPermissionDeniedError } from "@peaka/api";
-import { listOperations } from "@peaka/mock/spec";
+import { listOperations, loadSpec } from "@peaka/mock/spec";
 import { describe, expect, it } from "vitest";
-import { specModel } from "../src/internal/spec.js";
 import { clientOf, simulator } from "./support.js";
 
 describe("connectors", () => {
@@ -18,6 +17,7 @@ describe("connectors", () => {
 
     const created = await peaka.connections.create({ projectId, body: { name: "crm", type: "salesforce", connectionCallback: "https://app.example.com/cb" } });
     const consent = new URL(created.url!);
+    expect(consent.hostname).toMatch(/(^|\.)example\.com$/);
     expect(consent.searchParams.get("redirect_uri")).toBe("https://app.example.com/cb");
     const state = consent.searchParams.get("state")!;
     await expect(peaka.catalogs.create({ projectId, body: { name: "crm", connectionId: created.id } })).rejects.toBeInstanceOf(PeakaBadRequestError);
@@ -91,6 +91,7 @@ describe("catalog features", () => {
     const table = await peaka.semanticCatalogs.createTable({ projectId, catalogId: catalog.id, body: { schemaName: "finance", tableName: "paid", queryId } });
     expect(table).toEqual({ tableId: expect.stringMatching(/^\d{18}$/), catalogId: catalog.id, catalogName: "model", schemaName: "finance", tableName: "paid" });
     expect((await peaka.catalogs.listTables({ projectId, catalogId: catalog.id, schemaName: "finance" })).map((t) => t.tableName)).toEqual(["paid"]);
+    expect(await peaka.catalogs.listColumns({ projectId, catalogId: catalog.id, schemaName: "finance", tableName: "paid" })).toEqual([]);
     await expect(peaka.semanticCatalogs.createTable({ projectId, catalogId: catalog.id, body: { schemaName: "finance", tableName: "x", queryId: "1" } })).rejects.toBeInstanceOf(PeakaBadRequestError);
     await expect(peaka.semanticCatalogs.createTable({ projectId, catalogId: sim.seeded.catalogId, body: { schemaName: "finance", tableName: "x", queryId } })).rejects.toBeInstanceOf(PeakaBadRequestError);
     const target = await peaka.projects.create({ organizationId, workspaceId, body: { name: "target" } });
@@ -134,7 +135,7 @@ describe("catalog features", () => {
 describe("keys", () => {
   it("every partner-only operation of the spec answers 403 to a project key", async () => {
     const sim = simulator();
-    const partnerOnly = listOperations(specModel().spec).filter((op) => JSON.stringify(op.operation["x-peaka-key-types"]) === '["partner"]');
+    const partnerOnly = listOperations(loadSpec()).filter((op) => JSON.stringify(op.operation["x-peaka-key-types"]) === '["partner"]');
     expect(partnerOnly.length).toBe(20);
     for (const op of partnerOnly) {
       const path = op.path.replace("{projectId}", sim.seeded.projectId).replace("{organizationId}", sim.seeded.organizationId).replace("{workspaceId}", sim.seeded.workspaceId).replace(/\{[^}]+\}/g, "x");

@@ -9,7 +9,10 @@ import { describe, expect, it } from "vitest";
 import { createPeakaSimulator, serveSimulator } from "../src/index.js";
 import { simulator } from "./support.js";
 
-const BIN = fileURLToPath(new URL("../bin/peaka-mock.mjs", import.meta.url));
+// The bin's source, run in this process's Node through tsx's loader (so the pid printed is the child's
+// own); the built dist/cli.js is run from the packed tarball by `pnpm pack:consume`.
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+const BIN = ["--import", "tsx", CLI];
 
 describe("serveSimulator", () => {
   it("answers over HTTP on 127.0.0.1, with export file URLs on the served port", async () => {
@@ -39,7 +42,7 @@ describe("serveSimulator", () => {
 
 describe("peaka-mock", () => {
   it.each(["SIGTERM", "SIGINT"] as const)("starts on a free port, prints its URL and keys, answers, and stops on %s by pid", async (signal) => {
-    const child = spawn(process.execPath, [BIN, "--port", "0", "--seed", "3"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...BIN, "--port", "0", "--seed", "3"], { stdio: ["ignore", "pipe", "pipe"] });
     try {
       const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
       const info = JSON.parse(line) as { url: string; pid: number; partnerKey: string; projectId: string };
@@ -59,7 +62,7 @@ describe("peaka-mock", () => {
   });
 
   it("exits 2 with a usage line for a bad option", async () => {
-    const child = spawn(process.execPath, [BIN, "--port", "eighty"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...BIN, "--port", "eighty"], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const [code] = (await once(child, "exit")) as [number | null];

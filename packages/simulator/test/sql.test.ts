@@ -20,20 +20,25 @@ const byId = (key: string) => (a: Row, b: Row) => (a[key] as number) - (b[key] a
 const advancing = (sim: PeakaSimulator, step: number) => ({ interval: 1, maxInterval: 1, timeout: 15_000, onProgress: () => sim.clock.advance(step) });
 
 describe("executeQuery: statements", () => {
-  it("runSql with the sql template: string, number and Date bindings give the rows the seeded data holds", async () => {
+  it("runSql with the sql template: string, integer, double, boolean and Date bindings give the rows the seeded data holds", async () => {
     const sim = simulator();
     const peaka = clientOf(sim);
     const orders = rowsOf(sim, "orders");
     const status = "shipped";
-    const min = 150;
+    const min = 150.5;
+    const maxId = 1500;
+    const paid = true;
     const since = new Date(Date.parse(orders[10]!.placed_at as string) - 90 * 86_400_000);
     const { rows, columns } = await runSql(
       peaka,
       sim.seeded.projectId,
-      sql`SELECT order_id, total, placed_at FROM "shop"."public"."orders" WHERE status = ${status} AND total > ${min} AND placed_at >= ${since} ORDER BY order_id`,
+      sql`SELECT order_id, total, placed_at FROM "shop"."public"."orders"
+           WHERE status = ${status} AND total > ${min} AND order_id <= ${maxId} AND (paid_at IS NOT NULL) = ${paid} AND placed_at >= ${since} ORDER BY order_id`,
       { timestamps: "Date" },
     );
-    const expected = orders.filter((o) => o.status === status && (o.total as number) > min && Date.parse(o.placed_at as string) >= since.getTime()).sort(byId("order_id"));
+    const expected = orders
+      .filter((o) => o.status === status && (o.total as number) > min && (o.order_id as number) <= maxId && o.paid_at !== null && Date.parse(o.placed_at as string) >= since.getTime())
+      .sort(byId("order_id"));
     expect(expected.length).toBeGreaterThan(0);
     expect(rows).toEqual(expected.map((o) => ({ order_id: o.order_id, total: o.total, placed_at: new Date(o.placed_at as string) })));
     expect(columns.map((c) => [c.name, c.type])).toEqual([
@@ -82,6 +87,9 @@ describe("executeQuery: statements", () => {
     }
     const twoPart = await runSql(peaka, sim.seeded.projectId, "SELECT count(*) FROM public.orders").catch((e: unknown) => e);
     expect(twoPart).toBeInstanceOf(PeakaBadRequestError);
+    // Each project has its own database: a new project has no shop catalog.
+    const other = await peaka.projects.create({ organizationId: sim.seeded.organizationId, workspaceId: sim.seeded.workspaceId, body: { name: "empty" } });
+    await expect(runSql(peaka, other.id, "SELECT count(*) FROM shop.public.orders")).rejects.toBeInstanceOf(PeakaBadRequestError);
   });
 
   it("answers each of the three row formats in the spec's shape, with the same values", async () => {
@@ -110,7 +118,7 @@ describe("executeQuery: statements", () => {
     expect(plain.data).toEqual(typed.data);
   });
 
-  it("sends doubles as Peaka does: text, in Java's scientific notation from 10^7 on", async () => {
+  it("sends doubles as Peaka does: text, in Java's scientific notation from 10^7 on; decimals as exact text", async () => {
     const sim = simulator();
     const projectId = sim.seeded.projectId;
     const result = await clientOf(sim).queries.execute({ projectId, format: "COMPACT", body: { statement: "SELECT sum(total) * 100 AS big, min(total) AS small FROM shop.public.orders" } });
@@ -119,6 +127,8 @@ describe("executeQuery: statements", () => {
     expect(big).toMatch(/^\d\.\d+E\d+$/);
     expect(Number(big)).toBeCloseTo(totals.reduce((a, b) => a + b, 0) * 100, 0);
     expect(small).toBe(String(Math.min(...totals)));
+    const decimal = await clientOf(sim).queries.execute({ projectId, body: { statement: "SELECT CAST(? AS DECIMAL(10,2)) AS d", bindings: ["12.5"] } });
+    expect(decimal.data).toEqual([[{ name: "d", displayName: "d", dataType: "decimal(10,2)", order: 0, value: "12.50" }]]);
   });
 
   it("defines Trino's from_iso8601_timestamp: a bound ISO text compares with a timestamp column", async () => {
@@ -133,6 +143,14 @@ describe("executeQuery: statements", () => {
     expect(result.data).toEqual([{ n: String(orders.filter((o) => Date.parse(o.placed_at as string) >= Date.parse(cut)).length), exact: true }]);
   });
 
+  it("defines from_iso8601_date", async () => {
+    const sim = simulator();
+    const customers = rowsOf(sim, "customers");
+    const day = (customers[7]!.created_at as string).slice(0, 10);
+    const { rows } = await runSql(clientOf(sim), sim.seeded.projectId, "SELECT count(*) AS n FROM shop.public.customers WHERE CAST(created_at AS DATE) = from_iso8601_date(?)", { bindings: [day] });
+    expect(rows).toEqual([{ n: customers.filter((c) => (c.created_at as string).startsWith(day)).length }]);
+  });
+
   it("answers a SQL error with Peaka's error body (errorCode 100) and the engine's message", async () => {
     const sim = simulator();
     const peaka = clientOf(sim);
@@ -144,6 +162,25 @@ describe("executeQuery: statements", () => {
     expect(unbound).toMatchObject({ status: 400, errorCode: 100 });
     const syntax = await peaka.queries.execute({ projectId, body: { statement: "SELECT FROM WHERE" } }).catch((e: unknown) => e);
     expect(syntax).toMatchObject({ status: 400, errorCode: 100, message: expect.stringMatching(/syntax/i) });
+  });
+});
+
+describe("executeQuery: the engine follows the simulator's state", () => {
+  it("loads a Peaka Table whose record holds rows, reloads it when they change, drops it when the table goes", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim);
+    const projectId = sim.seeded.projectId;
+    await peaka.tables.create({ projectId, tableName: "notes" });
+    const record = sim.world.projects.get(projectId)!.peakaTables.get("notes")! as { rows?: Row[] };
+    const count = async () => (await runSql(peaka, projectId, 'SELECT count(*) AS n, max("text") AS last FROM "peaka"."table"."notes"')).rows[0];
+    // A new Peaka Table holds no rows: an empty table of the engine (its columns are the system columns and `text`).
+    expect(await count()).toEqual({ n: 0, last: null });
+    record.rows = [{ _id: "a", _version: 1, _created_time: "2026-01-05T09:00:00Z", text: "first" }];
+    expect(await count()).toEqual({ n: 1, last: "first" });
+    record.rows.push({ _id: "b", _version: 1, _created_time: "2026-01-05T09:01:00Z", text: "second" });
+    expect(await count()).toEqual({ n: 2, last: "second" });
+    await peaka.tables.delete({ projectId, tableName: "notes" });
+    await expect(count()).rejects.toBeInstanceOf(PeakaBadRequestError);
   });
 });
 
@@ -174,6 +211,14 @@ describe("executeQuery: only reads run", () => {
     expect(rows).toEqual([{ n: rowsOf(sim, "orders").length }]);
   });
 
+  it("answers 400 with errorCode 100 for text the lexer cannot read to its end and for several reads", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim);
+    const projectId = sim.seeded.projectId;
+    await expect(peaka.queries.execute({ projectId, body: { statement: "SELECT 'open FROM shop.public.orders" } })).rejects.toMatchObject({ status: 400, errorCode: 100, message: expect.stringContaining("not closed") });
+    await expect(peaka.queries.execute({ projectId, body: { statement: "SELECT 1; SELECT 2" } })).rejects.toMatchObject({ status: 400, errorCode: 100, message: expect.stringContaining("one statement") });
+  });
+
   it("runs the reads the lexer proves (a comment, a CTE, a final semicolon)", async () => {
     const sim = simulator();
     const { rows } = await runSql(clientOf(sim), sim.seeded.projectId, "/* count */ WITH o AS (SELECT * FROM shop.public.orders) SELECT count(*) AS n FROM o;");
@@ -192,6 +237,9 @@ describe("executeQuery: saved queries, qualified names, query-builder requests",
     const saved = await peaka.queries.get({ projectId, queryId: sim.seeded.queryId });
     const byName = await peaka.queries.execute({ projectId, format: "COMPACT", body: { qualifiedName: `peaka.query.${saved.name}` } });
     expect(byName.data).toHaveLength(expected.length);
+    const table = await peaka.queries.execute({ projectId, format: "SIMPLE", body: { qualifiedName: "shop.public.customers" } });
+    expect(table.data).toHaveLength(rowsOf(sim, "customers").length);
+    expect(table.columns[0]).toEqual({ catalogName: "shop", schemaName: "public", tableName: "customers", columnName: "customer_id" });
     const unknown = await peaka.queries.execute({ projectId, body: { id: "999999999999999999" } }).catch((e: unknown) => e);
     expect(unknown).toMatchObject({ status: 404 });
   });
@@ -232,6 +280,16 @@ describe("executeQuery: saved queries, qualified names, query-builder requests",
       { catalogName: "shop", schemaName: "public", tableName: "orders", columnName: "order_id" },
       { catalogName: "shop", schemaName: "public", tableName: "orders", columnName: "total" },
     ]);
+    // A null value compares as IS NULL / IS NOT NULL; groups nest.
+    const paidAt = { column: { ...column, columnName: "paid_at" } };
+    const count = async (filters: object) =>
+      (await clientOf(sim).queries.execute({ projectId, format: "COMPACT", body: { columns: ["order_id"], from: [{ catalogName: "shop", schemaName: "public", tableName: "orders" }], filters } })).data.length;
+    const orders = rowsOf(sim, "orders");
+    expect(await count({ and: [[paidAt, "=", [null]]] })).toBe(orders.filter((o) => o.paid_at === null).length);
+    expect(await count({ and: [[paidAt, "!=", [null]]] })).toBe(orders.filter((o) => o.paid_at !== null).length);
+    expect(await count({ or: [{ and: [[paidAt, "=", [null]], [{ column: { columnName: "status" } }, "=", ["placed"]]] }, [{ column }, "<", [20]]] })).toBe(
+      orders.filter((o) => (o.paid_at === null && o.status === "placed") || (o.total as number) < 20).length,
+    );
   });
 });
 
@@ -259,6 +317,18 @@ describe("exportQuery", () => {
     expect(job).toMatchObject({ queryId: q.id, catalogId: null, tableName: null, source: `peaka.query."${q.name}"`, rowCount: expected.length });
   });
 
+  it("runs the saved query when the export starts: a later change of the query does not change the file", async () => {
+    const sim = simulator();
+    const peaka = clientOf(sim);
+    const projectId = sim.seeded.projectId;
+    const q = await peaka.queries.create({ projectId, body: { displayName: "Countries", inputQuery: "SELECT DISTINCT country FROM shop.public.customers" } });
+    const { id } = await peaka.exports.exportQuery({ projectId, queryId: q.id, body: { format: "JSONL", compression: "NONE" } });
+    await peaka.queries.update({ projectId, queryId: q.id, body: { inputQuery: "SELECT 1 AS one" } });
+    const rows: Record<string, unknown>[] = [];
+    for await (const row of streamRows(peaka, { projectId, exportId: id }, { fetch: sim.fetch, wait: advancing(sim, 1000) })) rows.push(row);
+    expect(rows.map((r) => r["country"]).sort()).toEqual([...new Set(rowsOf(sim, "customers").map((c) => c.country))].sort());
+  });
+
   it("fails the job (FAILED, with the reason) for a saved query that does not run", async () => {
     const sim = simulator();
     const peaka = clientOf(sim);
@@ -283,6 +353,9 @@ describe("transpileSql", () => {
     const peaka = clientOf(sim);
     const query = `SELECT "order_id", 'a "b"' AS s FROM "shop"."public"."orders" -- "c"`;
     expect(await peaka.sql.transpile({ dialect: "mysql", body: { query } })).toEqual({ query: "SELECT `order_id`, 'a \"b\"' AS s FROM `shop`.`public`.`orders` -- \"c\"" });
+    for (const dialect of ["mariadb", "bigquery", "spark", "databricks", "hive"]) {
+      expect(await peaka.sql.transpile({ dialect, body: { query: 'SELECT "a""b"' } })).toEqual({ query: "SELECT `a\"b`" });
+    }
     expect(await peaka.sql.transpile({ dialect: "trino", body: { query } })).toEqual({ query });
     expect(await peaka.sql.transpile({ dialect: "postgres", body: { query } })).toEqual({ query });
   });

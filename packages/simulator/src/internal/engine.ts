@@ -211,20 +211,16 @@ const qualified = (...parts: string[]) => parts.map(quote).join(".");
 function sourcesOf(p: ProjectRecord): TableSource[] {
   const out: TableSource[] = [];
   for (const { catalog, schemas } of p.catalogs.values()) {
+    // The built-in catalog (id "1") is `peaka` in SQL: its Peaka Tables and BI tables (shown there by
+    // the simulator, rows and all) are "peaka"."table"."<name>" and "peaka"."bitable"."<name>".
+    const name = catalog.id === "1" ? "peaka" : catalog.name;
     for (const [schema, tables] of schemas) {
       for (const t of tables.values()) {
+        if (t.columns.length === 0) continue; // DuckDB holds no table without columns (a new BI table)
         const rows = t.rows();
-        out.push({ catalog: catalog.name, schema, name: t.name, columns: t.columns.map((c) => ({ name: c.name, dataType: c.dataType ?? "varchar" })), rows: () => rows, identity: rows, size: rows.length });
+        out.push({ catalog: name, schema, name: t.name, columns: t.columns.map((c) => ({ name: c.name, dataType: c.dataType ?? "varchar" })), rows: () => rows, identity: rows, size: rows.length });
       }
     }
-  }
-  // Peaka Tables: loaded when their record holds rows (the simulator fills them by CSV import).
-  for (const record of p.peakaTables.values()) {
-    const held = (record as { rows?: unknown }).rows;
-    const rows = typeof held === "function" ? (held as () => unknown)() : held;
-    if (!Array.isArray(rows)) continue;
-    const t = record.table;
-    out.push({ catalog: t.catalogName ?? "peaka", schema: t.schemaName ?? "table", name: t.tableName, columns: record.columns.map((c) => ({ name: c.name, dataType: c.dataType })), rows: () => rows as Row[], identity: rows, size: rows.length });
   }
   return out;
 }
@@ -232,11 +228,34 @@ function sourcesOf(p: ProjectRecord): TableSource[] {
 /** A value for a `?` marker: @peaka/api sends strings; the query-builder's filter values may be numbers, booleans or null. */
 export type EngineBinding = string | number | boolean | null;
 
-/** What a statement gave: its columns and rows. */
+/** What a statement gave: its columns and their values, column by column. */
 export interface EngineResult {
   columns: ResultColumn[];
-  /** Rows as DuckDB's JS values (bigint, number, Date, string, boolean, arrays, objects, null). */
-  rows: unknown[][];
+  /**
+   * One array per column: integers as bigint or number, doubles as numbers, decimals as exact text,
+   * dates, timestamps as Dates, booleans, strings, nested values as plain JS (arrays, objects), null.
+   */
+  values: unknown[][];
+  rowCount: number;
+}
+
+/** The values of one column of a chunk, in the JS forms EngineResult holds. */
+function columnValues(duck: DuckModule, chunk: import("@duckdb/node-api").DuckDBDataChunk, index: number, kind: ValueKind): unknown[] {
+  if (kind === "nested" || kind === "text") {
+    return chunk.convertColumnValues(index, duck.JSDuckDBValueConverter).map((v) => (v === null || typeof v === "string" || kind === "nested" ? v : String(v)));
+  }
+  const raw = chunk.getColumnValues(index) as unknown[];
+  switch (kind) {
+    case "decimal":
+      return raw.map((v) => (v === null ? null : String(v)));
+    case "date":
+      return raw.map((v) => (v === null ? null : new Date((v as { days: number }).days * 86_400_000)));
+    case "timestamp":
+    case "timestamptz":
+      return raw.map((v) => (v === null ? null : new Date(Number((v as { micros: bigint }).micros / 1000n))));
+    default:
+      return raw;
+  }
 }
 
 /** Trino functions that @peaka/api's `sql` template (and common Peaka SQL) uses, as DuckDB macros. */
@@ -253,6 +272,7 @@ class ProjectDatabase {
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
+    private readonly duck: DuckModule,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
   ) {}
@@ -262,7 +282,7 @@ class ProjectDatabase {
     const connection = await instance.connect();
     await connection.run("SET TimeZone = 'UTC'");
     for (const macro of MACROS) await connection.run(macro);
-    return new ProjectDatabase(instance, connection);
+    return new ProjectDatabase(duck, instance, connection);
   }
 
   /** Runs `work` after every earlier piece of work on this database (one connection, one statement at a time). */
@@ -348,15 +368,26 @@ class ProjectDatabase {
   run(p: ProjectRecord, statement: string, bindings: readonly EngineBinding[]): Promise<EngineResult> {
     return this.serial(async () => {
       await this.sync(p);
-      let reader;
+      let result;
       try {
-        reader = await this.connection.runAndReadAll(statement, bindings.length ? [...bindings] : undefined);
+        result = await this.connection.run(statement, bindings.length ? [...bindings] : undefined);
       } catch (error) {
         throw new PeakaSimError(400, { errorCode: 100, message: error instanceof Error ? error.message : String(error) });
       }
-      const names = reader.columnNames();
-      const columns = reader.columnTypes().map((type, i) => ({ name: names[i] ?? `_col${i}`, ...trinoTypeOf(type) }));
-      return { columns, rows: reader.getRowsJS() as unknown[][] };
+      const names = result.columnNames();
+      const columns = result.columnTypes().map((type, i) => ({ name: names[i] ?? `_col${i}`, ...trinoTypeOf(type) }));
+      const values: unknown[][] = columns.map(() => []);
+      let rowCount = 0;
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        rowCount += chunk.rowCount;
+        columns.forEach((c, i) => {
+          const target = values[i]!;
+          for (const v of columnValues(this.duck, chunk, i, c.kind)) target.push(v);
+        });
+      }
+      return { columns, values, rowCount };
     });
   }
 

@@ -1,8 +1,9 @@
-// What the simulator knows of Peaka's API comes from spec/peaka.yaml, read once per process: the route
-// table (method, path template, operationId, parameters, key scope, success answer) and the strict Ajv
-// validator of @peaka/spec-tools, which checks request bodies here and every answer in the tests.
-import { deref, listOperations, loadSpec, type Doc } from "@peaka/mock/spec";
-import { createResponseValidator, type ResponseValidator } from "@peaka/spec-tools/src/answers";
+// What the simulator knows of Peaka's API comes from spec/peaka.yaml, compiled at build time into
+// src/generated/spec-model.ts (scripts/generate-spec-model.ts): the route table (method, path template,
+// operationId, parameters, key scope, success answer), the request body and component schemas, checked here
+// with Ajv (strict, OpenAPI 3.0 nullable, as the answer fixtures are). Nothing reads YAML at run time.
+import { SPEC_MODEL_JSON } from "../generated/spec-model.js";
+import { createBodyValidator } from "./validate.js";
 
 export interface Route {
   operationId: string;
@@ -23,48 +24,26 @@ export interface Route {
 }
 
 export interface SpecModel {
-  spec: Doc;
+  /** Every operation's route, a literal segment ordered before a parameter at the same place. */
   routes: Route[];
   byId: Map<string, Route>;
-  validator: ResponseValidator;
+  validator: ReturnType<typeof createBodyValidator>;
+}
+
+interface GeneratedModel {
+  routes: Array<Omit<Route, "segments">>;
+  bodies: Record<string, Record<string, unknown>>;
+  definitions: Record<string, unknown>;
 }
 
 let model: SpecModel | undefined;
 
-/** Routes ordered so that a literal segment wins over a parameter at the same place (`/queries/execute` before `/queries/{queryId}`). */
-function routeOrder(a: Route, b: Route): number {
-  for (let i = 0; i < Math.min(a.segments.length, b.segments.length); i++) {
-    const pa = a.segments[i]!.startsWith("{") ? 1 : 0;
-    const pb = b.segments[i]!.startsWith("{") ? 1 : 0;
-    if (pa !== pb) return pa - pb;
-  }
-  return 0;
-}
-
+/** The spec model, parsed once per process (the validator compiles each body schema on first use). */
 export function specModel(): SpecModel {
   if (model) return model;
-  const validator = createResponseValidator();
-  const spec = validator.spec;
-  const routes: Route[] = listOperations(spec).map((op) => {
-    const responses = op.operation["responses"] ?? {};
-    const success = Object.keys(responses).filter((c) => /^2\d\d$/.test(c)).sort()[0] ?? "200";
-    const content = deref(spec, responses[success] ?? {}).content ?? {};
-    const body = op.operation["requestBody"] ? deref(spec, op.operation["requestBody"]) : undefined;
-    return {
-      operationId: op.operationId,
-      method: op.method.toUpperCase(),
-      path: op.path,
-      segments: op.path.split("/").filter(Boolean),
-      parameters: op.parameters.map((p) => ({ ...p, schema: p["schema"] ? deref(spec, p["schema"]) : undefined })) as Route["parameters"],
-      partnerOnly: JSON.stringify(op.operation["x-peaka-key-types"] ?? []) === JSON.stringify(["partner"]),
-      bodyTypes: Object.keys(body?.content ?? {}),
-      bodyRequired: body?.required === true,
-      successStatus: Number(success),
-      successMedia: Object.keys(content)[0],
-    };
-  });
-  routes.sort(routeOrder);
-  model = { spec, routes, byId: new Map(routes.map((r) => [r.operationId, r])), validator };
+  const generated = JSON.parse(SPEC_MODEL_JSON) as GeneratedModel;
+  const routes: Route[] = generated.routes.map((r) => ({ ...r, segments: r.path.split("/").filter(Boolean) }));
+  model = { routes, byId: new Map(routes.map((r) => [r.operationId, r])), validator: createBodyValidator(generated.bodies, generated.definitions) };
   return model;
 }
 

@@ -1,12 +1,14 @@
 // The AI agent, answering from a small deterministic script instead of a model. A question about the top
 // customers (or the customers who spent the most) gets SQL over the project's customers and orders
-// tables and, unless `noExecute`, the rows it returns, computed from the tables' rows; any other
-// question gets a fixed answer saying what the script can do. Shapes follow spec/EVIDENCE.md (LK):
+// tables and, unless `noExecute`, the rows it returns: run on the SQL engine where it loads, else
+// computed from the tables' rows as the SQL would; any other question gets a fixed answer saying what
+// the script can do. Shapes follow spec/EVIDENCE.md (LK):
 // the chat answer wraps the final state in `result`, messages are LangChain-serialized with the text in
 // `kwargs.content` (a JSON string with `summary` and `data`), no thread id comes back, and a thread reads
 // back as `{ result: { values } }`. The stream sends one server-sent event per step and mode.
 import type { components } from "@peaka/api-types";
-import { notFound, RawBody } from "../http.js";
+import { SqlUnavailableError, engineOf } from "../engine.js";
+import { notFound, PeakaSimError, RawBody } from "../http.js";
 import type { IdSource } from "../random.js";
 import type { Row, SampleTable } from "../shop.js";
 import type { ProjectRecord } from "../world.js";
@@ -76,7 +78,26 @@ export function topCustomers(customers: Row[], orders: Row[], limit: number): Ar
 export const SCRIPT_ONLY_ANSWER =
   "This is the Peaka simulator's scripted agent, not a model: it answers questions about the top customers (for example \"Who are our top 5 customers?\") and nothing else. Your question was not answered.";
 
-function runTurn(ctx: HandlerContext, p: ProjectRecord, previous: S["AgentMessage"][], text: string, noExecute: boolean): Turn {
+/** The rows of the script's SQL: from the SQL engine, or (where it cannot load) counted from the rows. */
+async function execute(ctx: HandlerContext, p: ProjectRecord, sql: string, compute: () => Array<Record<string, unknown>>): Promise<{ rows: Array<Record<string, unknown>>; error: string | null }> {
+  try {
+    const result = await engineOf(ctx.world).run(p, sql);
+    // The engine's result is column by column (values[column][row]).
+    const rows = Array.from({ length: result.rowCount }, (_, row) =>
+      Object.fromEntries(result.columns.map((c, i) => {
+        const v = result.values[i]![row];
+        return [c.name, typeof v === "bigint" ? Number(v) : v];
+      })),
+    );
+    return { rows, error: null };
+  } catch (error) {
+    if (error instanceof SqlUnavailableError) return { rows: compute(), error: null };
+    if (error instanceof PeakaSimError) return { rows: [], error: error.message };
+    throw error;
+  }
+}
+
+async function runTurn(ctx: HandlerContext, p: ProjectRecord, previous: S["AgentMessage"][], text: string, noExecute: boolean): Promise<Turn> {
   const human = message(ctx.ids, "HumanMessage", text);
   const base: State = { projectId: p.project.id, messages: [...previous, human], noExecute, userIntentReasoning: null, tableNames: [], currentGeneratedQuery: null, currentQueryError: null, invalidQuery: null, goldSQLs: [], currentQueryReasoning: null };
   const steps: Turn["steps"] = [];
@@ -103,19 +124,20 @@ function runTurn(ctx: HandlerContext, p: ProjectRecord, previous: S["AgentMessag
   steps.push(["find-tables", { tableNames: [`${shop.catalog}.${shop.schema}.customers`, `${shop.catalog}.${shop.schema}.orders`], goldSQLs: searchGoldenSqls(p, text).map((g) => ({ question: g.metadata.prompt, sql: g.metadata.sql })) }]);
   steps.push(["generate-query", { currentGeneratedQuery: sql, invalidQuery: false, currentQueryReasoning: `Summed the totals of each customer's orders that were not cancelled, joined on customer_id, and kept the ${n} largest.` }]);
   if (noExecute) return finish(`Here is the SQL for the top ${n} customers by total spent; it was not run (noExecute).`, []);
-  const rows = topCustomers(shop.customers.rows(), shop.orders.rows(), n);
-  steps.push(["execute-query", { currentQueryResult: rows, currentQueryError: null }]);
-  const list = rows.map((r) => `${r.name} (${r.total_spent.toFixed(2)})`).join(", ");
+  const { rows, error } = await execute(ctx, p, sql, () => topCustomers(shop.customers.rows(), shop.orders.rows(), n));
+  steps.push(["execute-query", { currentQueryResult: rows, currentQueryError: error }]);
+  if (error !== null) return finish(`The SQL did not run: ${error}`, []);
+  const list = rows.map((r) => `${String(r["name"])} (${Number(r["total_spent"]).toFixed(2)})`).join(", ");
   return finish(`The top ${rows.length} customers by total spent are ${list}.`, rows);
 }
 
 /** Runs a turn in the thread named by the request (a new thread when it names none or an unknown one). */
-function chat(ctx: HandlerContext): Turn {
+async function chat(ctx: HandlerContext): Promise<Turn> {
   const p = projectFor(ctx);
   const body = ctx.body as S["AgentChatStreamRequest"];
   const threadId = body.threadId ?? ctx.ids.uuid();
   const existing = p.agentThreads.get(threadId);
-  const turn = runTurn(ctx, p, existing?.state.messages ?? [], body.message, body.noExecute ?? false);
+  const turn = await runTurn(ctx, p, existing?.state.messages ?? [], body.message, body.noExecute ?? false);
   const displayName = existing?.thread.displayName ?? (body.message.length > 60 ? `${body.message.slice(0, 57)}...` : body.message);
   p.agentThreads.set(threadId, { thread: { threadId, displayName, projectId: p.project.id }, state: turn.state });
   return turn;
@@ -141,10 +163,10 @@ function threadOf(p: ProjectRecord, id: string): AgentThreadRecord {
 const WORKFLOW_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR42mPQyr+NFTEMLQkAKqRdAbZgjH8AAAAASUVORK5CYII=";
 
 export const agentHandlers: HandlerTable = {
-  chatWithAgent: (ctx) => ({ result: chat(ctx).state }),
-  streamAgentChat: (ctx) => {
+  chatWithAgent: async (ctx) => ({ result: (await chat(ctx)).state }),
+  streamAgentChat: async (ctx) => {
     const modes = new Set((ctx.body as S["AgentChatStreamRequest"]).streamModes ?? ["messages"]);
-    const turn = chat(ctx);
+    const turn = await chat(ctx);
     const state: State = { ...turn.state, messages: turn.state.messages!.slice(0, -1) };
     let out = "";
     for (const [index, [step, changed]] of turn.steps.entries()) {

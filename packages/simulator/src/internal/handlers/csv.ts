@@ -55,14 +55,14 @@ function convert(cell: string, dataType: string): Row[string] {
   }
 }
 
-function readRequest(text: string): S["CsvImportRequest"] {
+async function readRequest(text: string): Promise<S["CsvImportRequest"]> {
   let request: unknown;
   try {
     request = JSON.parse(text);
   } catch {
     throw badRequest("Invalid request part: not valid JSON");
   }
-  const check = specModel().validator.validateSchema("CsvImportRequest", request);
+  const check = await specModel().validator.validateSchema("CsvImportRequest", request);
   if (!check.ok) {
     const first = check.problems[0]!;
     const field = first.at.replace(/^\//, "").replaceAll("/", ".");
@@ -97,12 +97,12 @@ function sampleCell(ctx: HandlerContext, dataType: string): string {
 }
 
 export const csvHandlers: HandlerTable = {
-  importInternalTableCsv: (ctx) => {
+  importInternalTableCsv: async (ctx) => {
     const p = projectFor(ctx);
     const t = p.peakaTables.get(ctx.params["tableName"]!);
     if (!t) throw notFound(`No Peaka Table named ${ctx.params["tableName"]}.`);
     const parts = ctx.body as { file: string; request: string };
-    const request = readRequest(parts.request);
+    const request = await readRequest(parts.request);
     const parsed = Papa.parse<string[]>(parts.file.replace(/^\uFEFF/, ""), { skipEmptyLines: true });
     if (parsed.errors.some((e) => e.type === "Quotes")) throw badRequest(`The CSV file could not be read: ${parsed.errors[0]!.message} (row ${parsed.errors[0]!.row})`);
     const lines = parsed.data;

@@ -2,7 +2,9 @@
 // (CSV or JSONL, gzip or not) written from the table's rows, served on the simulator's own fetch at
 // signed URLs that stop working `fileUrlTtlMs` after they were handed out. After `exportRetentionMs` a
 // succeeded job is EXPIRED and its files are gone.
-import { gzipSync } from "node:zlib";
+// gzip in plain JS (fflate): a job writes its file synchronously when a read moves it past its end,
+// and CompressionStream is asynchronous only; fflate runs the same in Node, Bun, Deno and a browser.
+import { gzipSync } from "fflate";
 import type { components } from "@peaka/api-types";
 import type { SimulatorClock } from "../clock.js";
 import { badRequest, notFound, type Answer } from "../http.js";
@@ -48,7 +50,10 @@ function writeFiles(e: ExportRecord): void {
   const format = request.format ?? "CSV";
   let text: string;
   if (format === "JSONL") {
-    text = rows.map((r) => JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null])))).join("\n") + (rows.length ? "\n" : "");
+    // Rows whose keys are the columns, in order (every row of a table has the same keys), are written as they are.
+    const keys = rows[0] ? Object.keys(rows[0]) : [];
+    const asIs = keys.length === columns.length && keys.every((k, i) => k === columns[i]);
+    text = rows.map((r) => JSON.stringify(asIs ? r : Object.fromEntries(columns.map((c) => [c, r[c] ?? null])))).join("\n") + (rows.length ? "\n" : "");
   } else {
     const csv = request.csvOptions ?? {};
     const o = { delimiter: csv.delimiter ?? ",", quoteChar: csv.quoteChar ?? '"', recordSeparator: csv.recordSeparator ?? "\n", nullValue: csv.nullValue ?? "" };
@@ -58,7 +63,8 @@ function writeFiles(e: ExportRecord): void {
   }
   const gzip = request.compression === "GZIP";
   const plain = new TextEncoder().encode(text);
-  const bytes = gzip ? new Uint8Array(gzipSync(plain)) : plain;
+  // Level 1: a standard gzip file, written several times faster than at the default level (a 1,000,000-row export).
+  const bytes = gzip ? gzipSync(plain, { level: 1 }) : plain;
   const name = `part-00000.${format === "JSONL" ? "jsonl" : "csv"}${gzip ? ".gz" : ""}`;
   e.files = [{ name, bytes, contentType: gzip ? "application/gzip" : format === "JSONL" ? "application/x-ndjson" : "text/csv" }];
   Object.assign(e.job, { rowCount: rows.length, bytes: bytes.length });

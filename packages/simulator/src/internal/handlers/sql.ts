@@ -172,18 +172,30 @@ function fileValue(value: unknown, column: ResultColumn): Row[string] {
   }
 }
 
+/** The rows of a result as an export writes them: objects keyed by column name. */
+function fileRows(result: EngineResult): Row[] {
+  const { columns, values } = result;
+  const rows: Row[] = new Array(result.rowCount);
+  for (let r = 0; r < result.rowCount; r++) {
+    const row: Row = {};
+    for (let i = 0; i < columns.length; i++) row[columns[i]!.name] = fileValue(values[i]![r], columns[i]!);
+    rows[r] = row;
+  }
+  return rows;
+}
+
 type Format = "CELL_TYPED" | "SIMPLE" | "COMPACT";
 
 /** Where the result's columns come from, when the request named one table. */
 type Origin = { catalogName: string; schemaName: string; tableName: string; columns: Set<string> } | undefined;
 
 function answer(result: EngineResult, format: Format, origin: Origin): S["QueryExecutionResult"] {
-  const { columns, rows } = result;
+  const { columns, values: byColumn } = result;
   const refs = columns.map((c): S["QueryColumnReference"] =>
     origin?.columns.has(c.name) ? { catalogName: origin.catalogName, schemaName: origin.schemaName, tableName: origin.tableName, columnName: c.name } : { columnName: c.name },
   );
-  const data = rows.map((row): S["QueryResultRow"] => {
-    const values: S["QueryCellValue"][] = columns.map((c, i) => cellValue(row[i], c));
+  const data = Array.from({ length: result.rowCount }, (_, r): S["QueryResultRow"] => {
+    const values: S["QueryCellValue"][] = columns.map((c, i) => cellValue(byColumn[i]![r], c));
     if (format === "COMPACT") return values;
     if (format === "SIMPLE") return Object.fromEntries(columns.map((c, i) => [c.name, values[i] ?? null]));
     return columns.map((c, i) => ({ name: c.name, displayName: c.name, dataType: c.dataType, order: i, value: values[i] ?? null }));
@@ -324,7 +336,7 @@ export const sqlHandlers: HandlerTable = {
     const query = savedQuery(p, ctx.params["queryId"]!);
     const request = (ctx.body ?? {}) as S["ExportRequest"];
     let failure: string | undefined;
-    let result: EngineResult = { columns: [], rows: [] };
+    let result: EngineResult = { columns: [], values: [], rowCount: 0 };
     try {
       result = await run(ctx, p, { statement: query.inputQuery ?? "", bindings: [], origin: undefined, checkReads: true });
     } catch (error) {
@@ -336,8 +348,8 @@ export const sqlHandlers: HandlerTable = {
     const table = {
       name: query.name,
       columns: columns.map((c) => ({ name: c.name, dataType: c.dataType, displayName: c.name, isNotNull: false })),
-      rowCount: result.rows.length,
-      rows: () => (rows ??= result.rows.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, fileValue(r[i], c)])))),
+      rowCount: result.rowCount,
+      rows: () => (rows ??= fileRows(result)),
     };
     return startExport(ctx, p, request, { table, source: `peaka.query."${query.name}"`, queryId: query.id, failure });
   },
