@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createPeakaClient } from "@peaka/api";
+import { createPeakaClient, createPeakaCore } from "@peaka/api";
 import { createPeakaSimulator, serveSimulator, type PeakaSimulator } from "@peaka/simulator";
 import ts from "typescript";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
@@ -138,6 +138,7 @@ async function start(): Promise<Running> {
     pending: [],
     context: {
       peaka,
+      core: createPeakaCore({ apiKey: sim.partnerKey, baseUrl: served.url }),
       apiKey: sim.partnerKey,
       projectKey: sim.projectKey,
       tenantProjectKey: sim.projectKey,

@@ -1,12 +1,14 @@
 // The names README snippets use without declaring them, and what each one is when a snippet runs: a
 // client and ids of a fresh simulator's sample shop project (the test sets them before each snippet).
 // Only types of @peaka/api here: the snippets compile against this file as a user's code would.
-import type { PeakaClient } from "@peaka/api";
+import type { PeakaClient, PeakaCore } from "@peaka/api";
 import type { readFileSync as ReadFileSync } from "node:fs";
 
 export interface SnippetContext {
   /** A client of the simulator, with its partner key. */
   peaka: PeakaClient;
+  /** A core (`createPeakaCore`) of the simulator, with its partner key. */
+  core: PeakaCore;
   /** The simulator's partner key. */
   apiKey: string;
   /** A project key of the shop project (also `tenantProjectKey`). */
@@ -36,6 +38,7 @@ export interface SnippetContext {
 
 export const CONTEXT_NAMES = [
   "peaka",
+  "core",
   "apiKey",
   "projectKey",
   "tenantProjectKey",

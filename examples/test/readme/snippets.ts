@@ -1,6 +1,6 @@
 // The ```ts snippets of the READMEs (README.md and packages/*/README.md), and the module each one runs
 // as: its imports at the top (those of @peaka/api and @peaka/mcp pointed at wired copies, ./api.ts and
-// ./mcp.ts), then the names it uses without declaring them (`peaka`, `projectId`, ...) taken from the
+// ./mcp.ts, unless the snippet makes its own simulator), then the names it uses without declaring them (`peaka`, `projectId`, ...) taken from the
 // harness's context (./context.ts), then the snippet's own code in a block of its own, so that a
 // snippet may declare a name the context also gives (`const peaka = createPeakaClient(...)`).
 //
@@ -91,9 +91,11 @@ const uses = (code: string, name: string) => new RegExp(`(?<![\\w.$])${name.repl
 export function moduleOf(snippet: Snippet, earlier: readonly Snippet[] = []): string {
   const imports: string[] = [];
   const imported = new Set<string>();
+  // A snippet that makes its own simulator talks to that one: its clients stay as they are.
+  const wired: Record<string, string> = /from "@peaka\/simulator["/]/.test(snippet.code) ? {} : WIRED;
   const code = snippet.code.replace(IMPORT, (_all, typeOnly: string | undefined, clause: string, from: string) => {
     for (const name of importedNames(clause)) imported.add(name);
-    imports.push(`import ${typeOnly ?? ""}${clause} from ${JSON.stringify(WIRED[from] ?? from)};`);
+    imports.push(`import ${typeOnly ?? ""}${clause} from ${JSON.stringify(wired[from] ?? from)};`);
     return "";
   });
   const above = new Map<string, { from: string; typeOnly: boolean }>();
@@ -101,7 +103,7 @@ export function moduleOf(snippet: Snippet, earlier: readonly Snippet[] = []): st
   for (const [name, { from, typeOnly }] of above) {
     if (imported.has(name) || !uses(code, name)) continue;
     imported.add(name);
-    imports.push(`import ${typeOnly ? "type " : ""}{ ${name} } from ${JSON.stringify(WIRED[from] ?? from)};`);
+    imports.push(`import ${typeOnly ? "type " : ""}{ ${name} } from ${JSON.stringify(wired[from] ?? from)};`);
   }
   const free = CONTEXT_NAMES.filter((name) => !imported.has(name) && uses(code, name));
   return [
