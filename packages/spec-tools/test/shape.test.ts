@@ -2,9 +2,12 @@
 // simulators — the same shapes from two seeds (other ids and rows) compare equal, and answers changed
 // on the way (a key dropped, a key added, a type changed, a null, a status) are each reported once,
 // where they are and nowhere else.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { compareAnswers, compareLiveShapes, compareShapes, differs, formatShapeReport, shapeOf, type ShapeDifference } from "../src/shape.js";
-import { comparisonSimulator } from "../src/simulator.js";
+import { comparisonSimulator, loadSimulator } from "../src/simulator.js";
 
 type Simulator = Awaited<ReturnType<typeof comparisonSimulator>>;
 
@@ -100,5 +103,32 @@ describe("compareLiveShapes against two simulators", () => {
     expect(report).toContain(`${results.length} call(s): ${results.length - 3 - skipped} of the same shape, 3 different, ${skipped} not compared.`);
     expect(report).not.toContain(a.partnerKey);
     expect(report).not.toContain(b.partnerKey);
+  });
+});
+
+describe("pnpm test:live with a key", () => {
+  it("compares a served simulator standing in for Peaka with its own, then runs the contract check", { timeout: 240_000 }, async () => {
+    const { createPeakaSimulator, serveSimulator } = await loadSimulator();
+    const peaka = createPeakaSimulator({ seed: 3 });
+    const served = await serveSimulator(peaka);
+    try {
+      const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("PEAKA_")));
+      const run = promisify(execFile)(process.execPath, ["--conditions=development", "--import", "tsx", join(import.meta.dirname, "../src/cli/live.ts")], {
+        cwd: join(import.meta.dirname, ".."),
+        env: { ...env, PEAKA_API_KEY: peaka.partnerKey, PEAKA_PROJECT_ID: peaka.seeded.projectId, PEAKA_BASE_URL: served.url },
+        timeout: 230_000,
+      });
+      const { stdout } = await run; // rejects on a non-zero exit code
+      expect(stdout).toMatch(/^Shapes of the same read-only calls on @peaka\/simulator and on http:\/\/127\.0\.0\.1:\d+\/api\/v1/);
+      expect(stdout).toMatch(/\d+ call\(s\): \d+ of the same shape, 0 different, \d+ not compared\./);
+      expect(stdout).toMatch(/Live contract check against http:\/\/127\.0\.0\.1:\d+\/api\/v1/);
+      expect(stdout).toMatch(/0 not conforming to spec\//);
+      expect(stdout).not.toContain(peaka.partnerKey);
+      // Both checks reached the served simulator with the key, and only read.
+      expect(peaka.requests.length).toBeGreaterThan(40);
+      expect(peaka.requests.filter((r) => r.method !== "GET")).toEqual([]);
+    } finally {
+      await served.close();
+    }
   });
 });
