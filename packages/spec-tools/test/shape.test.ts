@@ -112,7 +112,7 @@ describe("pnpm test:live with a key", () => {
     const peaka = createPeakaSimulator({ seed: 3 });
     const served = await serveSimulator(peaka);
     try {
-      const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("PEAKA_")));
+      const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("PEAKA_")));
       const run = promisify(execFile)(process.execPath, ["--conditions=development", "--import", "tsx", join(import.meta.dirname, "../src/cli/live.ts")], {
         cwd: join(import.meta.dirname, ".."),
         env: { ...env, PEAKA_API_KEY: peaka.partnerKey, PEAKA_PROJECT_ID: peaka.seeded.projectId, PEAKA_BASE_URL: served.url },
@@ -127,6 +127,22 @@ describe("pnpm test:live with a key", () => {
       // Both checks reached the served simulator with the key, and only read.
       expect(peaka.requests.length).toBeGreaterThan(40);
       expect(peaka.requests.filter((r) => r.method !== "GET")).toEqual([]);
+
+      // A project key (no PEAKA_PROJECT_ID: it names its project) is compared with the simulator's
+      // project key: both refuse the partner-only calls alike, so no status differs. The contract
+      // check cannot check those calls, and says so with exit code 1.
+      const refused = await promisify(execFile)(process.execPath, ["--conditions=development", "--import", "tsx", join(import.meta.dirname, "../src/cli/live.ts")], {
+        cwd: join(import.meta.dirname, ".."),
+        env: { ...env, PEAKA_API_KEY: peaka.projectKey, PEAKA_BASE_URL: served.url },
+        timeout: 230_000,
+      }).then(
+        () => undefined,
+        (error: { code?: number; stdout?: string }) => error,
+      );
+      expect(refused?.code).toBe(1);
+      expect(refused?.stdout).toMatch(/same shape +listOrganizations +403 +403/);
+      expect(refused?.stdout).toMatch(/\d+ call\(s\): \d+ of the same shape, 0 different, \d+ not compared\./);
+      expect(refused?.stdout).toMatch(/NOT CHECKED +GET \/organizations +403/);
     } finally {
       await served.close();
     }
