@@ -8,7 +8,10 @@ import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 
 /** Ajv with ajv-formats and OpenAPI's formats, loaded on first use. */
 async function loadAjv(): Promise<Ajv> {
-  const [{ Ajv: AjvClass }, formats] = await Promise.all([import("ajv"), import("ajv-formats")]);
+  const [ajvModule, formats] = await Promise.all([import("ajv"), import("ajv-formats")]);
+  // ajv is CommonJS: Node's loader gives its named export, a bundler's interop may give only `default`.
+  const interop = ajvModule as unknown as { Ajv?: typeof Ajv; default?: typeof Ajv & { Ajv?: typeof Ajv } };
+  const AjvClass = (interop.Ajv ?? interop.default?.Ajv ?? interop.default) as typeof Ajv;
   // ajv-formats is CommonJS with a default export; depending on the loader it is the namespace or its default.
   const addFormats = ((formats as any).default ?? formats) as (ajv: Ajv) => Ajv;
   const ajv = new AjvClass({ strict: true, allErrors: true, validateFormats: true });
