@@ -53,7 +53,8 @@ afterAll(async () => {
   await new Promise((done) => server?.close(done));
 });
 
-describe("live contract check", () => {
+// Each Prism start takes seconds, and far more on a busy machine: generous limits for the tests that start one.
+describe("live contract check", { timeout: 120_000 }, () => {
   it("passes a conforming answer and reports a non-conforming one", async () => {
     const calls: LiveCall[] = [
       { operationId: "listOrganizations", method: "GET", path: "/organizations", pathParams: {} },
@@ -119,7 +120,7 @@ describe("live contract check", () => {
     expect(ids).toEqual(expect.arrayContaining(["listOrganizations", "listCatalogs", "listCacheStatusesByProject"]));
   });
 
-  it("is skipped with a clear message without PEAKA_API_KEY and PEAKA_PROJECT_ID", () => {
+  it("is skipped with a clear message (and exit code 0) without PEAKA_API_KEY", () => {
     const env = { ...process.env };
     delete env["PEAKA_API_KEY"];
     delete env["PEAKA_PROJECT_ID"];
@@ -128,6 +129,7 @@ describe("live contract check", () => {
       env,
       encoding: "utf8",
     });
-    expect(out).toMatch(/test:live SKIPPED: set PEAKA_API_KEY and PEAKA_PROJECT_ID/);
+    // execFileSync throws on a non-zero exit code.
+    expect(out).toMatch(/^test:live SKIPPED: PEAKA_API_KEY is not set\. With a key .* it makes read-only calls to Peaka: it compares their answers' shapes with @peaka\/simulator's/);
   });
 });
