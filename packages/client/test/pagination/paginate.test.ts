@@ -194,7 +194,7 @@ describe.each(DOORS)("iterateExports via %s (limit + createdBefore cursor)", (do
     const { error, items } = await failure(iterateExports(peaka, { projectId: "p1" }, { pageSize: 150 }));
     expect(error).toBeInstanceOf(PeakaPaginationError);
     expect((error as Error).message).toBe(
-      "listExports: 200 jobs share createdAt 2026-01-01T00:00:00.000Z, as many as a page of 200 holds: the jobs after them cannot be asked for without skipping some.",
+      "listExports: 200 items share createdAt 2026-01-01T00:00:00.000Z, as many as a page of 200 holds: the items after them cannot be asked for without skipping some.",
     );
     expect(items).toHaveLength(200);
     expect(new Set(items.map((j) => (j as { id: string }).id)).size).toBe(200);
