@@ -44,7 +44,7 @@ function setup(ignoreOffset = false) {
       if (url.pathname.endsWith("/search")) {
         const offset = body.offset ?? 0;
         const limit = body.limit ?? 100;
-        const all = ["a", "b", "c", "d", "e"].map((name) => ({ catalogId: name, catalogName: name }));
+        const all = ["a", "b", "c", "d", "e"].map((catalog) => ({ catalog }));
         const next = offset + limit < all.length ? offset + limit : null;
         return Response.json({ matchedCatalogs: all.slice(offset, offset + limit), matchedSchemas: [], matchedTables: [], meta: { page: { nextOffset: next } } });
       }
@@ -151,7 +151,7 @@ describe("the other paged operations, on a client and a core", () => {
   it("catalogs.search: follows nextOffset in the body; items are tagged with their kind", async () => {
     const s = setup();
     const items = await s.peaka.catalogs.search({ projectId: "p1", body: { query: "x", limit: 2 } }).toArray();
-    expect(items.map((i) => `${i.kind}:${i.match.catalogName}`)).toEqual(["catalog:a", "catalog:b", "catalog:c", "catalog:d", "catalog:e"]);
+    expect(items.map((i) => `${i.kind}:${i.match.catalog}`)).toEqual(["catalog:a", "catalog:b", "catalog:c", "catalog:d", "catalog:e"]);
     expect(s.seen.map((r) => r.body.offset)).toEqual([0, 2, 4]);
     const page = await searchCatalogs(s.core, { projectId: "p1", body: { query: "x" } });
     expect(page.matchedCatalogs).toHaveLength(5);
@@ -159,7 +159,7 @@ describe("the other paged operations, on a client and a core", () => {
 
   it("queries.execute: a query-builder body pages its rows; any other body is one answer, and iterating it says why not", async () => {
     const s = setup();
-    const all = await executeQuery(s.core, { projectId: "p1", format: "SIMPLE", body: { from: "t", limit: 2 } }).toArray();
+    const all = await executeQuery(s.core, { projectId: "p1", format: "SIMPLE", body: { from: [{ tableName: "t" }], limit: 2 } }).toArray();
     expect(all).toEqual(rows);
     expect((await s.peaka.queries.execute({ projectId: "p1", body: { statement: "SELECT 42" } })).data).toEqual([{ answer: 42 }]);
     const before = s.seen.length;
