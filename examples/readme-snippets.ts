@@ -5,8 +5,7 @@ import {
   createPeakaClient,
   createPeakaCore,
   getCacheStatus,
-  iterateCatalogSearch,
-  iterateExports,
+  listCacheExecutionHistory,
   PeakaApiError,
   PeakaJobFailedError,
   PeakaRateLimitError,
@@ -16,7 +15,8 @@ import {
   refreshMetadataAndWait,
   waitForExport,
 } from "@peaka/api";
-import { runSql, sql, streamRows } from "@peaka/api/sql";
+import { PeakaRowValidationError, runSql, sql, streamRows } from "@peaka/api/sql";
+import { z } from "zod";
 
 declare const apiKey: string;
 declare const projectKey: string;
@@ -90,9 +90,14 @@ export async function snippets() {
     body: { file: readFileSync("orders.csv"), request: { containsHeader: true, mappings: [{ name: "order_id", csvColumnName: "id" }] } },
   });
 
-  for await (const exportJob of iterateExports(peaka, { projectId }, { pageSize: 200 })) console.log(exportJob.id, exportJob.status);
-  for await (const hit of iterateCatalogSearch(peaka, { projectId, body: { query: "orders" } })) console.log(hit.kind, hit.match);
   const core = createPeakaCore({ apiKey: process.env["PEAKA_API_KEY"] });
+  // README "Paged operations".
+  const page = await peaka.exports.list({ projectId, limit: 50 });
+  console.log(page.length);
+  for await (const job of peaka.exports.list({ projectId, limit: 200 })) console.log(job.id, job.status);
+  const hits = await peaka.catalogs.search({ projectId, body: { query: "orders" } }).toArray({ max: 500 });
+  console.log(hits.map((hit) => `${hit.kind}: ${JSON.stringify(hit.match)}`));
+  for await (const run of listCacheExecutionHistory(core, { projectId, cacheId })) console.log(run.id);
   const status = await getCacheStatus(core, { projectId, cacheId, excludeLogs: true });
   return { csv, png, status };
 }
@@ -119,6 +124,18 @@ export async function sqlSnippets() {
   await runSql(peaka, projectId, "SELECT 1");
   const simple = await peaka.queries.execute({ projectId, format: "SIMPLE", body: query });
   console.log(simple.data[0]?.["total"]);
+
+  // README "Running SQL": typed rows.
+  const Order = z.object({ id: z.number(), total: z.number(), paid_at: z.date().nullable() });
+  try {
+    const { rows: orders } = await runSql(peaka, projectId, sql`SELECT id, total, paid_at FROM orders`, { schema: Order, timestamps: "Date" });
+    for (const order of orders) console.log(order.id, order.total.toFixed(2), order.paid_at?.toISOString());
+  } catch (error) {
+    if (error instanceof PeakaRowValidationError) console.log(error.index, error.issues, error.row);
+    else throw error;
+  }
+  const { rows: ids } = await runSql<{ id: number }>(peaka, projectId, "SELECT id FROM orders");
+  console.log(ids.map((row) => row.id));
 
   for await (const row of streamRows(peaka, { projectId, queryId }, {
     format: "JSONL", // or "CSV"; gzip unless compression: "NONE"
