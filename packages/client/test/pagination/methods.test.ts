@@ -14,6 +14,7 @@ import {
   type PagePromise,
 } from "../../src/index.js";
 import { DOORS, type DoorName } from "../support/doors.js";
+import { recordingOptions } from "../support/recording.js";
 
 const jobs = Array.from({ length: 7 }, (_, i) => ({ id: `job-${i}`, status: "SUCCEEDED", createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 60 - i)).toISOString() }));
 const runs = Array.from({ length: 9 }, (_, i) => ({ id: `run-${i}`, status: "COMPLETED" }));
@@ -21,37 +22,26 @@ const rows = Array.from({ length: 5 }, (_, i) => ({ n: i }));
 
 /** A server for every paged operation, honest unless told otherwise; `seen` records each request. */
 function setup(ignoreOffset = false) {
-  const seen: Array<{ url: URL; body: any }> = [];
-  const options = {
-    apiKey: "paged-methods-key",
-    baseUrl: "http://127.0.0.1:9/api/v1",
-    maxRetries: 0,
-    fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = new Request(input, init);
-      const url = new URL(request.url);
-      const text = await request.text();
-      const body = text ? JSON.parse(text) : undefined;
-      seen.push({ url, body });
-      const q = (name: string, fallback: number) => Number(url.searchParams.get(name) ?? fallback);
-      if (url.pathname.endsWith("/exports")) {
-        const before = url.searchParams.get("createdBefore");
-        return Response.json(jobs.filter((j) => before === null || j.createdAt < before).slice(0, q("limit", 50)));
-      }
-      if (url.pathname.endsWith("/executionHistory")) {
-        const offset = ignoreOffset ? 0 : q("offset", 0);
-        return Response.json(runs.slice(offset, offset + q("limit", 10)));
-      }
-      if (url.pathname.endsWith("/search")) {
-        const offset = body.offset ?? 0;
-        const limit = body.limit ?? 100;
-        const all = ["a", "b", "c", "d", "e"].map((catalog) => ({ catalog }));
-        const next = offset + limit < all.length ? offset + limit : null;
-        return Response.json({ matchedCatalogs: all.slice(offset, offset + limit), matchedSchemas: [], matchedTables: [], meta: { page: { nextOffset: next } } });
-      }
+  const { options, seen } = recordingOptions((url, body) => {
+    const q = (name: string, fallback: number) => Number(url.searchParams.get(name) ?? fallback);
+    if (url.pathname.endsWith("/exports")) {
+      const before = url.searchParams.get("createdBefore");
+      return jobs.filter((j) => before === null || j.createdAt < before).slice(0, q("limit", 50));
+    }
+    if (url.pathname.endsWith("/executionHistory")) {
+      const offset = ignoreOffset ? 0 : q("offset", 0);
+      return runs.slice(offset, offset + q("limit", 10));
+    }
+    if (url.pathname.endsWith("/search")) {
       const offset = body.offset ?? 0;
-      return Response.json({ columns: [], data: body.from ? rows.slice(offset, offset + (body.limit ?? 1000)) : [{ answer: 42 }] });
-    },
-  };
+      const limit = body.limit ?? 100;
+      const all = ["a", "b", "c", "d", "e"].map((catalog) => ({ catalog }));
+      const next = offset + limit < all.length ? offset + limit : null;
+      return { matchedCatalogs: all.slice(offset, offset + limit), matchedSchemas: [], matchedTables: [], meta: { page: { nextOffset: next } } };
+    }
+    const offset = body.offset ?? 0;
+    return { columns: [], data: body.from ? rows.slice(offset, offset + (body.limit ?? 1000)) : [{ answer: 42 }] };
+  });
   return { peaka: createPeakaClient(options), core: createPeakaCore(options), seen };
 }
 

@@ -14,22 +14,10 @@ import {
 } from "../../src/index.js";
 import type { PeakaClientOrCore } from "../../src/door.js";
 import { DOORS, type DoorName } from "../support/doors.js";
+import { recordingOptions } from "../support/recording.js";
 
 function serve(door: DoorName, handler: (url: URL, body: any) => unknown) {
-  const seen: Array<{ url: URL; body: any }> = [];
-  const options = {
-    apiKey: "pagination-test-key",
-    baseUrl: "http://127.0.0.1:9/api/v1",
-    maxRetries: 0,
-    fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = new Request(input, init);
-      const url = new URL(request.url);
-      const text = await request.text();
-      const body = text ? JSON.parse(text) : undefined;
-      seen.push({ url, body });
-      return Response.json(handler(url, body));
-    },
-  };
+  const { options, seen } = recordingOptions(handler);
   const peaka: PeakaClientOrCore = door === "createPeakaClient" ? createPeakaClient(options) : createPeakaCore(options);
   return { peaka, seen };
 }
