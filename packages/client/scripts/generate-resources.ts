@@ -156,6 +156,8 @@ const transforms = new Set<string>();
 const resultBy = new Set<(typeof RESULT_BY)[string]>();
 /** The paged operations (`x-peaka-paging`): operationId -> their `limit`'s bounds. */
 const pageLimits: Array<[string, string]> = [];
+/** The paging styles the paged operations use (functions of src/internal/paging.ts). */
+const pageStyles = new Set<string>();
 
 for (const [resource, methods] of byResource) {
   const iface = `${pascal(resource)}Resource`;
@@ -234,6 +236,7 @@ for (const [resource, methods] of byResource) {
       typeNames.push(`${m.typeBase}Item`);
       typeLines.push(`export type ${m.typeBase}Item${typeParam} = ${paging.item(by ? `${m.typeBase}Result<P>` : `${m.typeBase}Result`)};`);
       pageLimits.push([m.op.operationId, paging.limits]);
+      pageStyles.add(paging.style);
     }
 
     const doc: string[] = [];
@@ -351,7 +354,9 @@ const operationsText = [
   ...(ops.some((o) => bodyOfOp(o).kind === "multipart") ? [`import { toFormData } from "../internal/multipart.js";`] : []),
   ...(usesEvents ? [`import { eventStream } from "../stream.js";`] : []),
   ...(exactNumbers.length ? [`import { parseExactJson } from "../internal/json.js";`] : []),
-  ...(pageLimits.length ? [`import { paged, type OptionalArgsPagedOperationFunction, type PagedOperationFunction } from "../internal/paging.js";`] : []),
+  ...(pageLimits.length
+    ? [`import { ${[...pageStyles].sort().join(", ")}, paged, type OptionalArgsPagedOperationFunction, type PagedOperationFunction } from "../internal/paging.js";`]
+    : []),
   ...(transforms.size ? [`import { ${[...transforms].sort().join(", ")} } from "../normalize.js";`] : []),
   ...[...resultBy].map((b) => `import type { ${b.fn} } from ${quote(b.from)};`),
   "",

@@ -3,7 +3,8 @@
 // `Paging`), the item type, and the page limits of its `limit` parameter or body field.
 import { deref, type SpecOperation } from "@peaka/mock/spec";
 
-const STYLES = ["offset", "cursor", "next-offset"] as const;
+/** The styles of `x-peaka-paging`, and the function of src/internal/paging.ts that pages each way. */
+const STYLES: Record<string, string> = { offset: "byOffset", cursor: "byCursor", "next-offset": "byNextOffset" };
 const KEYS = new Set(["style", "items", "kinds", "id", "cursor", "at", "next", "needs", "pageSize"]);
 
 export interface PagingOut {
@@ -13,6 +14,8 @@ export interface PagingOut {
   item(result: string): string;
   /** `limit`'s bounds: `{ min, max? }` as source text. */
   limits: string;
+  /** The style's function, to import from src/internal/paging.ts. */
+  style: string;
 }
 
 /** The schema of the `limit` that sets an operation's page size: a query parameter, or a field of the JSON body. */
@@ -33,7 +36,8 @@ export function pagingOf(spec: Record<string, any>, op: SpecOperation, problems:
   const fail = (why: string) => (problems.push(`${id}: x-peaka-paging ${why}`), undefined);
   if (typeof x !== "object" || x === null) return fail("must be an object");
   for (const key of Object.keys(x)) if (!KEYS.has(key)) return fail(`has an unknown field "${key}"`);
-  if (!STYLES.includes(x.style)) return fail(`style must be one of ${STYLES.join(", ")}`);
+  if (typeof x.style !== "string" || !Object.hasOwn(STYLES, x.style)) return fail(`style must be one of ${Object.keys(STYLES).join(", ")}`);
+  const style = STYLES[x.style] as string;
   const limit = limitOf(spec, op);
   if (!limit) return fail("needs a `limit` query parameter or body field");
   if (limit.schema["type"] !== "integer") return fail("needs an integer `limit`");
@@ -55,7 +59,7 @@ export function pagingOf(spec: Record<string, any>, op: SpecOperation, problems:
   if (x.needs !== undefined && limit.in !== "body") return fail("needs applies to a body only");
 
   const q = JSON.stringify;
-  const fields = [`id: ${q(id)}`, `style: ${q(x.style)}`, `in: ${q(limit.in)}`];
+  const fields = [`id: ${q(id)}`, `style: ${style}`, `in: ${q(limit.in)}`];
   if (x.items !== undefined) fields.push(`items: ${q(x.items)}`);
   if (x.kinds !== undefined) fields.push(`kinds: { ${Object.entries(x.kinds).map(([k, v]) => `${k}: ${q(v)}`).join(", ")} }`);
   if (x.id !== undefined) fields.push(`key: ${q(x.id)}`);
@@ -73,5 +77,5 @@ export function pagingOf(spec: Record<string, any>, op: SpecOperation, problems:
     if (x.kinds) return Object.entries<string>(x.kinds).map(([kind, path]) => `{ kind: ${q(kind)}; match: ${list(path)} }`).join(" | ");
     return x.items ? list(x.items) : `NonNullable<${result}>[number]`;
   };
-  return { runtime: `{ ${fields.join(", ")} }`, item, limits };
+  return { runtime: `{ ${fields.join(", ")} }`, item, limits, style };
 }

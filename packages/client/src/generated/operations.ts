@@ -8,7 +8,7 @@ import type * as R from "./resources.js";
 import { toFormData } from "../internal/multipart.js";
 import { eventStream } from "../stream.js";
 import { parseExactJson } from "../internal/json.js";
-import { paged, type OptionalArgsPagedOperationFunction, type PagedOperationFunction } from "../internal/paging.js";
+import { byCursor, byNextOffset, byOffset, paged, type OptionalArgsPagedOperationFunction, type PagedOperationFunction } from "../internal/paging.js";
 import { normalizeRefreshJobStatus } from "../normalize.js";
 import type { ExecuteQueryFunction } from "../query-rows.js";
 
@@ -468,7 +468,7 @@ export const shareCatalog: OperationFunction<R.ShareCatalogArgs, R.ShareCatalogR
  *
  * Paged: `await` the call for one page; `for await` over it (or `.toArray({ max })`) for every item across pages, `limit` items per request.
  */
-export const searchCatalogs: PagedOperationFunction<R.SearchCatalogsArgs, R.SearchCatalogsResult, R.SearchCatalogsItem> = /* @__PURE__ */ paged(/* @__PURE__ */ operation({ n: "catalogs.search", m: "POST", p: "/data/projects/{projectId}/search", b: "json", r: "json", x: true }), { id: "searchCatalogs", style: "next-offset", in: "body", kinds: { catalog: "matchedCatalogs", schema: "matchedSchemas", table: "matchedTables" }, next: "meta.page.nextOffset", min: 1 });
+export const searchCatalogs: PagedOperationFunction<R.SearchCatalogsArgs, R.SearchCatalogsResult, R.SearchCatalogsItem> = /* @__PURE__ */ paged(/* @__PURE__ */ operation({ n: "catalogs.search", m: "POST", p: "/data/projects/{projectId}/search", b: "json", r: "json", x: true }), { id: "searchCatalogs", style: byNextOffset, in: "body", kinds: { catalog: "matchedCatalogs", schema: "matchedSchemas", table: "matchedTables" }, next: "meta.page.nextOffset", min: 1 });
 
 /**
  * List BI tables
@@ -679,7 +679,7 @@ export const createQuery: OperationFunction<R.CreateQueryArgs, R.CreateQueryResu
  *
  * Paged: `await` the call for one page; `for await` over it (or `.toArray({ max })`) for every item across pages, `limit` items per request.
  */
-export const executeQuery: ExecuteQueryFunction = /* @__PURE__ */ paged(/* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json", j: parseExactJson }), { id: "executeQuery", style: "offset", in: "body", items: "data", needs: "from", size: 1000, min: 1 });
+export const executeQuery: ExecuteQueryFunction = /* @__PURE__ */ paged(/* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json", j: parseExactJson }), { id: "executeQuery", style: byOffset, in: "body", items: "data", needs: "from", size: 1000, min: 1 });
 
 /**
  * Get a saved query
@@ -967,7 +967,7 @@ export const cancelCacheIncrementalUpdate: OperationFunction<R.CancelCacheIncrem
  *
  * Paged: `await` the call for one page; `for await` over it (or `.toArray({ max })`) for every item across pages, `limit` items per request.
  */
-export const listCacheExecutionHistory: PagedOperationFunction<R.ListCacheExecutionHistoryArgs, R.ListCacheExecutionHistoryResult, R.ListCacheExecutionHistoryItem> = /* @__PURE__ */ paged(/* @__PURE__ */ operation({ n: "cache.listExecutionHistory", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}/executionHistory", q: ["limit", "offset"], r: "json" }), { id: "listCacheExecutionHistory", style: "offset", in: "query", key: "id", size: 50, min: 1 });
+export const listCacheExecutionHistory: PagedOperationFunction<R.ListCacheExecutionHistoryArgs, R.ListCacheExecutionHistoryResult, R.ListCacheExecutionHistoryItem> = /* @__PURE__ */ paged(/* @__PURE__ */ operation({ n: "cache.listExecutionHistory", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}/executionHistory", q: ["limit", "offset"], r: "json" }), { id: "listCacheExecutionHistory", style: byOffset, in: "query", key: "id", size: 50, min: 1 });
 
 /**
  * Start a full refresh of a cache now
@@ -1057,7 +1057,7 @@ export const exportTable: OperationFunction<R.ExportTableArgs, R.ExportTableResu
  *
  * Paged: `await` the call for one page; `for await` over it (or `.toArray({ max })`) for every item across pages, `limit` items per request.
  */
-export const listExports: PagedOperationFunction<R.ListExportsArgs, R.ListExportsResult, R.ListExportsItem> = /* @__PURE__ */ paged(/* @__PURE__ */ operation({ n: "exports.list", m: "GET", p: "/data/projects/{projectId}/exports", q: ["status", "limit", "createdBefore"], r: "json" }), { id: "listExports", style: "cursor", in: "query", key: "id", cursor: "createdBefore", at: "createdAt", size: 50, min: 1, max: 200 });
+export const listExports: PagedOperationFunction<R.ListExportsArgs, R.ListExportsResult, R.ListExportsItem> = /* @__PURE__ */ paged(/* @__PURE__ */ operation({ n: "exports.list", m: "GET", p: "/data/projects/{projectId}/exports", q: ["status", "limit", "createdBefore"], r: "json" }), { id: "listExports", style: byCursor, in: "query", key: "id", cursor: "createdBefore", at: "createdAt", size: 50, min: 1, max: 200 });
 
 /**
  * Get an export job and its files

@@ -18,11 +18,12 @@ export interface Paging {
   /** The operationId, named in errors. */
   readonly id: string;
   /**
-   * `offset`: `limit`/`offset`, each page starting after the items received, ending on an empty page.
-   * `cursor`: a timestamp cursor (`createdBefore`), newest first. `next-offset`: the answer names the
-   * next page's offset (`meta.page.nextOffset`), `null` on the last page.
+   * How the pages follow each other, as a function (so that a bundle carries only the styles of the
+   * operations it imports): `byOffset` (`limit`/`offset`, each page starting after the items received,
+   * ending on an empty page), `byCursor` (a timestamp cursor such as `createdBefore`, newest first),
+   * `byNextOffset` (the answer names the next page's offset, `null` on the last page).
    */
-  readonly style: "offset" | "cursor" | "next-offset";
+  readonly style: Style;
   /** Where `limit` and `offset` are sent: query parameters or fields of the JSON body. */
   readonly in: "query" | "body";
   /** The field of the answer that holds the items; left out, the answer is the array of items. */
@@ -83,6 +84,10 @@ export interface OptionalArgsPagedOperationFunction<A, R, Item> extends PagedOpe
 
 type Args = Record<string, unknown>;
 type Fetch = (args: Args) => Promise<unknown>;
+/** The arguments of the page at `offset`, `size` items long, with `extra` query parameters. */
+type At = (offset: number | undefined, size: number | undefined, extra?: Args) => Args;
+/** A paging style: the items of every page from `start`, `limit` a page (checked; `undefined`: the server's default). */
+export type Style = (paging: Paging, get: Fetch, start: { args: Args; offset: number; limit: number | undefined; at: At }) => AsyncGenerator<unknown, void, undefined>;
 
 /**
  * A promise (subclassed, so `instanceof Promise` holds and it can be passed wherever one is taken) whose
@@ -199,10 +204,18 @@ export async function* items(paging: Paging, get: Fetch, args: Args | undefined)
     const window = { ...(size !== undefined ? { limit: size } : {}), ...(offset !== undefined ? { offset } : {}) };
     return inBody ? { ...args, ...extra, body: { ...body, ...window } } : { ...args, ...extra, ...window };
   };
-  if (paging.style === "cursor") return yield* byCursor(paging, get, args, limit as number, at);
-  let offset = checkCount(`${prefix}offset`, source["offset"], 0, 0);
-  if (paging.style === "next-offset") return yield* byNextOffset(paging, get, offset, limit, at);
+  const offset = checkCount(`${prefix}offset`, source["offset"], 0, 0);
+  yield* paging.style(paging, get, { args, offset, limit, at });
+}
 
+/**
+ * `limit`/`offset` pages, each starting after the items received; ends on an empty page. Items with an
+ * identity (`key`) are not yielded twice; items without one (rows) are told from a repeated page by a
+ * probe one item further on.
+ */
+export async function* byOffset(paging: Paging, get: Fetch, start: { offset: number; limit: number | undefined; at: At }): AsyncGenerator<unknown, void, undefined> {
+  const { limit, at } = start;
+  let offset = start.offset;
   if (paging.key !== undefined) {
     // Items with an identity: one seen on an earlier page (the list shifts when a new one is added
     // meanwhile) is not yielded twice; a page of only such items means the server ignores offset.
@@ -246,8 +259,6 @@ function same(a: readonly unknown[], b: readonly unknown[]): boolean {
   return true;
 }
 
-type At = (offset: number | undefined, size: number | undefined, extra?: Args) => Args;
-
 /**
  * Newest first along a timestamp cursor: each next page asks for items created up to the instant of
  * the last one received (cursor = that instant plus 1 ms, with room in `limit` for the items of that
@@ -256,7 +267,9 @@ type At = (offset: number | undefined, size: number | undefined, extra?: Args) =
  * is shorter than asked for. When more items share one instant than the largest page holds, it
  * throws `PeakaPaginationError` instead of skipping or looping.
  */
-async function* byCursor(paging: Paging, get: Fetch, args: Args, limit: number, at: At): AsyncGenerator<unknown, void, undefined> {
+export async function* byCursor(paging: Paging, get: Fetch, start: { args: Args; limit: number | undefined; at: At }): AsyncGenerator<unknown, void, undefined> {
+  const { args, at } = start;
+  const limit = start.limit as number;
   const name = paging.cursor as string;
   const stamp = paging.at as string;
   const key = paging.key as string;
@@ -298,8 +311,9 @@ async function* byCursor(paging: Paging, get: Fetch, args: Args, limit: number, 
 }
 
 /** Follows the offset the answer names for the next page until it is `null` (or left out) or a page is empty. */
-async function* byNextOffset(paging: Paging, get: Fetch, start: number, limit: number | undefined, at: At): AsyncGenerator<unknown, void, undefined> {
-  let offset = start;
+export async function* byNextOffset(paging: Paging, get: Fetch, start: { offset: number; limit: number | undefined; at: At }): AsyncGenerator<unknown, void, undefined> {
+  const { limit, at } = start;
+  let offset = start.offset;
   let previous: string | undefined;
   while (true) {
     const answer = await get(at(offset, limit));
