@@ -2,7 +2,7 @@
 // value carries its SQL type) and gives `{ columns, rows }` with rows as objects.
 import { executeQuery, PeakaInvalidArgumentError, type PeakaClient, type PeakaCore, type RequestOptions } from "@peaka/api";
 import { rowsFromResult, type ConvertOptions, type SqlRows } from "./convert.js";
-import { checkRows, schemaOf, type OptionsFor, type SqlRowOf, type SqlRowShape, type StandardSchemaV1 } from "./schema.js";
+import { checkRows, schemaOf, type OptionsFor, type SqlRowOf, type SqlOptionsArg, type SqlRowShape, type StandardSchemaV1 } from "./schema.js";
 import { toStatement, type SqlStatement } from "./template.js";
 
 /** A client from `createPeakaClient()` or a core from `createPeakaCore()`. */
@@ -28,8 +28,6 @@ export interface RunSqlOptions extends ConvertOptions, Omit<RequestOptions, "tim
 
 type ExecuteArgs = Parameters<typeof executeQuery>[1];
 
-/** The options argument of a call without a schema: required when the row type needs an option. */
-type OptionsArg<Row, O> = unknown extends OptionsFor<Row> ? [options?: O & { schema?: undefined }] : [options: O & OptionsFor<Row> & { schema?: undefined }];
 
 /** Whether `peaka` is a client (resource namespaces) rather than a bare core. */
 export function isClient(peaka: SqlTarget): peaka is PeakaClient {
@@ -63,7 +61,7 @@ export function runSql<Row extends SqlRowShape<Row> = never, const O extends Run
   peaka: SqlTarget,
   projectId: string,
   statement: SqlStatement | string,
-  ...options: OptionsArg<Row, O>
+  ...options: SqlOptionsArg<Row, O>
 ): Promise<SqlRows<[Row] extends [never] ? SqlRowOf<O> : NoInfer<Row>>>;
 export async function runSql(peaka: SqlTarget, projectId: string, statement: SqlStatement | string, options: RunSqlOptions = {}): Promise<SqlRows<unknown>> {
   if (typeof peaka !== "object" || peaka === null) {

@@ -62,7 +62,8 @@ export declare namespace StandardSchemaV1 {
   export type InferOutput<Schema extends StandardSchemaV1> = NonNullable<Schema["~standard"]["types"]>["output"];
 }
 
-type Option<O, K extends keyof ConvertOptions> = K extends keyof O ? O[K] : undefined;
+/** The value of option `K` in options type `O` (`undefined` when `O` does not have it). */
+export type SqlOption<O, K extends keyof ConvertOptions> = K extends keyof O ? O[K] : undefined;
 
 /**
  * One value of a converted row under options `O`: text, a number, a boolean, `null`, parsed JSON (for
@@ -74,8 +75,8 @@ export type SqlCell<O = {}> =
   | number
   | boolean
   | null
-  | ("bigint" extends Option<O, "bigint"> ? bigint : never)
-  | ("Date" extends Option<O, "timestamps"> ? Date : never)
+  | ("bigint" extends SqlOption<O, "bigint"> ? bigint : never)
+  | ("Date" extends SqlOption<O, "timestamps"> ? Date : never)
   | SqlCell<O>[]
   | { [key: string]: SqlCell<O> };
 
@@ -93,6 +94,14 @@ export type OptionsFor<Row> = [Row] extends [never]
   ? unknown
   : (Extract<Row[keyof Row], Date> extends never ? unknown : { timestamps: "Date" }) &
       (Extract<Row[keyof Row], bigint> extends never ? unknown : { bigint: "bigint" });
+
+/**
+ * The options argument of `runSql<Row>` / `streamRows<Row>` without a schema: optional, unless the row
+ * type needs an option (`OptionsFor`), then required with it.
+ */
+export type SqlOptionsArg<Row, O> = unknown extends OptionsFor<Row>
+  ? [options?: O & { schema?: undefined }]
+  : [options: O & OptionsFor<Row> & { schema?: undefined }];
 
 /** A readable path of an issue: `total`, `items[2].id`. */
 function pathOf(issue: StandardSchemaV1.Issue): string {

@@ -20,7 +20,7 @@ import {
 import type { components } from "@peaka/api-types";
 import { jsonFailure, parseExactJson } from "../internal/json.js";
 import { convertValue, uniqueKeys, type ConvertOptions, type SqlRow } from "./convert.js";
-import { checkRows, schemaOf, type OptionsFor, type SqlRowOf, type SqlRowShape, type StandardSchemaV1 } from "./schema.js";
+import { checkRows, schemaOf, type OptionsFor, type SqlRowOf, type SqlOptionsArg, type SqlRowShape, type StandardSchemaV1 } from "./schema.js";
 import { PeakaExportFileError } from "./errors.js";
 import { isClient, type SqlTarget } from "./run.js";
 
@@ -99,8 +99,6 @@ export interface StreamRowsOptions extends ConvertOptions {
   schema?: StandardSchemaV1 | undefined;
 }
 
-/** The options argument of a call without a schema: required when the row type needs an option. */
-type OptionsArg<Row, O> = unknown extends OptionsFor<Row> ? [options?: O & { schema?: undefined }] : [options: O & OptionsFor<Row> & { schema?: undefined }];
 
 type Row = SqlRow;
 
@@ -353,7 +351,7 @@ export function streamRows(peaka: SqlTarget, source: ExportSource): RowStream<Sq
 export function streamRows<Row extends SqlRowShape<Row> = never, const O extends StreamRowsOptions = StreamRowsOptions>(
   peaka: SqlTarget,
   source: ExportSource,
-  ...options: OptionsArg<Row, O>
+  ...options: SqlOptionsArg<Row, O>
 ): RowStream<[Row] extends [never] ? SqlRowOf<O> : NoInfer<Row>>;
 export function streamRows(peaka: SqlTarget, source: ExportSource, options: StreamRowsOptions = {}): RowStream<unknown> {
   // Rows are parsed a chunk at a time and handed out one by one from that batch: cheaper than an
