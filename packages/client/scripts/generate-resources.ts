@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deref, listOperations, loadSpec, type SpecOperation } from "@peaka/mock/spec";
+import { pagingOf } from "./paging.js";
 
 // ---- generator settings: the one place they live ----------------------------------------------
 /** Operations whose data is reshaped by a function of src/normalize.ts before it is returned. */
@@ -39,6 +40,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const outResources = resolve(here, "../src/generated/resources.ts");
 const outOperations = resolve(here, "../src/generated/operations.ts");
 const outTypes = resolve(here, "../src/generated/types.ts");
+const outPaging = resolve(here, "../src/generated/paging.ts");
 const spec = loadSpec();
 const ops = listOperations(spec);
 
@@ -168,6 +170,10 @@ const exactNumbers: string[] = [];
 const typeNames: string[] = [];
 const transforms = new Set<string>();
 const resultBy = new Set<(typeof RESULT_BY)[string]>();
+/** The paged operations (`x-peaka-paging`): operationId -> their `limit`'s bounds. */
+const pageLimits: Array<[string, string]> = [];
+/** The paging styles the paged operations use (functions of src/internal/paging.ts). */
+const pageStyles = new Set<string>();
 
 for (const [resource, methods] of byResource) {
   const iface = `${pascal(resource)}Resource`;
@@ -239,6 +245,16 @@ for (const [resource, methods] of byResource) {
       safeToRepeat.push(`${m.op.method.toUpperCase()} ${m.op.path}`);
     }
 
+    // Paging (`x-peaka-paging`): an item type, and the method returns a PagePromise (src/internal/paging.ts).
+    const paging = pagingOf(spec, m.op, problems);
+    const itemName = paging ? (by ? `${m.typeBase}Item<P>` : `${m.typeBase}Item`) : undefined;
+    if (paging) {
+      typeNames.push(`${m.typeBase}Item`);
+      typeLines.push(`export type ${m.typeBase}Item${typeParam} = ${paging.item(by ? `${m.typeBase}Result<P>` : `${m.typeBase}Result`)};`);
+      pageLimits.push([m.op.operationId, paging.limits]);
+      pageStyles.add(paging.style);
+    }
+
     const doc: string[] = [];
     const summary: string = m.op.operation.summary ?? m.op.operationId;
     doc.push(summary);
@@ -264,6 +280,12 @@ for (const [resource, methods] of byResource) {
       specParts.push("j: parseExactJson");
       exactNumbers.push(`${m.op.method.toUpperCase()} ${m.op.path}`);
     }
+    if (paging) {
+      doc.push(
+        "",
+        `Paged: \`await\` the call for one page; \`for await\` over it (or \`.toArray({ max })\`) for every item across pages, \`limit\` items per request${paging.size ? ` (default ${paging.size})` : ""}.`,
+      );
+    }
     if (m.op.operation.deprecated) doc.push(`@deprecated ${(m.op.operation["x-sdk-deprecated-note"] as string | undefined) ?? "This route is deprecated by Peaka."}`);
     ifaceLines.push(`  /**\n${comment(doc.join("\n"))}\n   */`);
     // Plain signatures, not a generic helper type: a call then costs the checker almost nothing.
@@ -271,14 +293,16 @@ for (const [resource, methods] of byResource) {
     ifaceLines.push(`  ${m.name}: {`);
     const generic = by ? `args${optional ? "?" : ""}: ${m.typeBase}Args & { ${by.param}?: P }, options?: RequestOptions` : signature;
     const resultName = by ? `${m.typeBase}Result<P>` : resultRef(m, `${m.typeBase}Result`);
-    ifaceLines.push(`    ${typeParam}(${generic}): Promise<${resultName}>;`);
+    ifaceLines.push(`    ${typeParam}(${generic}): ${itemName ? `PagePromise<${resultName}, ${itemName}>` : `Promise<${resultName}>`};`);
     ifaceLines.push(`    /** Like calling the method, but resolves with \`{ data, response }\`. */`);
     ifaceLines.push(`    withResponse${typeParam}(${generic}): Promise<WithResponse<${resultName}>>;`);
     ifaceLines.push(`  };`);
-    const fnType = optional ? "OptionalArgsOperationFunction" : "OperationFunction";
+    const fnType = `${optional ? "OptionalArgs" : ""}${paging ? "Paged" : ""}OperationFunction`;
+    const fnArgs = `R.${m.typeBase}Args, ${resultRef(m, `R.${m.typeBase}Result`)}${paging ? `, R.${m.typeBase}Item` : ""}`;
+    const made = `/* @__PURE__ */ operation({ ${specParts.join(", ")} }${transform ? `, ${transform}` : ""})`;
     specLines.push(
       `/**\n${comment(doc.join("\n")).replace(/^   /gm, " ")}\n */`,
-      `export const ${m.op.operationId}: ${by ? by.fn : `${fnType}<R.${m.typeBase}Args, ${resultRef(m, `R.${m.typeBase}Result`)}>`} = /* @__PURE__ */ operation({ ${specParts.join(", ")} }${transform ? `, ${transform}` : ""});`,
+      `export const ${m.op.operationId}: ${by ? by.fn : `${fnType}<${fnArgs}>`} = ${paging ? `/* @__PURE__ */ paged(${made}, ${paging.runtime})` : made};`,
       "",
     );
   }
@@ -303,6 +327,7 @@ const resourcesText = [
   `import type { RequestOptions } from "../internal/transport.js";`,
   `import type { EmptyArgs, MultipartBody } from "../internal/args.js";`,
   ...(usesEvents ? [`import type { PeakaEventStream } from "../stream.js";`] : []),
+  ...(pageLimits.length ? [`import type { PagePromise } from "../internal/paging.js";`] : []),
   ...(transforms.size ? [`import type { ${[...transforms].sort().join(", ")} } from "../normalize.js";`] : []),
   ...[...resultBy].map((b) => `import type { ${b.result} } from ${quote(b.from)};`),
   `import {`,
@@ -348,6 +373,9 @@ const operationsText = [
   ...(ops.some((o) => bodyOfOp(o).kind === "multipart") ? [`import { toFormData } from "../internal/multipart.js";`] : []),
   ...(usesEvents ? [`import { eventStream } from "../stream.js";`] : []),
   ...(exactNumbers.length ? [`import { parseExactJson } from "../internal/json.js";`] : []),
+  ...(pageLimits.length
+    ? [`import { ${[...pageStyles].sort().join(", ")}, paged, type OptionalArgsPagedOperationFunction, type PagedOperationFunction } from "../internal/paging.js";`]
+    : []),
   ...(transforms.size ? [`import { ${[...transforms].sort().join(", ")} } from "../normalize.js";`] : []),
   ...[...resultBy].map((b) => `import type { ${b.fn} } from ${quote(b.from)};`),
   "",
@@ -366,10 +394,24 @@ const typesText = [
   "",
 ].join("\n");
 
+// The page limits of the paged operations, public as PAGE_LIMITS (src/paginate.ts).
+const pagingText = [
+  ...BANNER,
+  "/**",
+  " * The page sizes each paged operation (`x-peaka-paging`) accepts, as the spec states them: `minimum`/`maximum`",
+  " * of its `limit` parameter or body field (no minimum: 1; no maximum: none).",
+  " */",
+  `export const PAGE_LIMITS = {`,
+  ...pageLimits.map(([id, limits]) => `  ${id}: ${limits},`),
+  `} as const satisfies Record<string, { min: number; max?: number }>;`,
+  "",
+].join("\n");
+
 const outputs: Array<[string, string]> = [
   [outResources, resourcesText],
   [outOperations, operationsText],
   [outTypes, typesText],
+  [outPaging, pagingText],
 ];
 if (process.argv.includes("--check")) {
   for (const [file, text] of outputs) {

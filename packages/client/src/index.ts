@@ -58,6 +58,8 @@ export {
 } from "./paginate.js";
 export { PAGE_LIMITS } from "./paginate.js";
 export type { CatalogSearchItem, PageOptions } from "./paginate.js";
+// Paged methods (`peaka.exports.list(args)`): await for one page, `for await` for every item.
+export type { OptionalArgsPagedOperationFunction, PagedOperationFunction, PagePromise, ToArrayOptions } from "./internal/paging.js";
 
 // Status spelling, streams, resource method types
 export { normalizeRefreshJobStatus, normalizeStatus } from "./normalize.js";

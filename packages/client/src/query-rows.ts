@@ -4,6 +4,7 @@
 import type { components, operations } from "@peaka/api-types";
 import type { Core, OperationFunction, WithResponse } from "./internal/core.js";
 import type { RequestOptions } from "./internal/transport.js";
+import type { PagePromise } from "./internal/paging.js";
 
 type Schemas = components["schemas"];
 
@@ -28,9 +29,12 @@ type Args = NonNullable<operations["executeQuery"]["parameters"]["query"]> &
     body: NonNullable<operations["executeQuery"]["requestBody"]>["content"]["application/json"];
   };
 
-/** `executeQuery` as an operation function, its result typed by `format`. */
+/**
+ * `executeQuery` as an operation function, its result typed by `format`. Awaited: one answer; a
+ * query-builder body (`from`) also pages: `for await` over its rows.
+ */
 export type ExecuteQueryFunction = {
-  <F extends QueryFormat = "CELL_TYPED">(core: Core, args: Args & { format?: F }, options?: RequestOptions): Promise<ExecuteQueryResultFor<F>>;
+  <F extends QueryFormat = "CELL_TYPED">(core: Core, args: Args & { format?: F }, options?: RequestOptions): PagePromise<ExecuteQueryResultFor<F>, QueryRow<F>>;
   /** Like calling the function, but resolves with `{ data, response }`. */
   withResponse<F extends QueryFormat = "CELL_TYPED">(
     core: Core,

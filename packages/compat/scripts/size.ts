@@ -35,6 +35,10 @@ export const run = () => fullRefreshCacheAndWait(core, { projectId: "p", cacheId
   "core + one iterator": `import { createPeakaCore, iterateExports } from "@peaka/api";
 const core = createPeakaCore({ apiKey: "k" });
 export const run = () => iterateExports(core, { projectId: "p" });`,
+  // A core with one paged operation function, iterated and collected (the paging of the methods).
+  "core + one paged method (toArray)": `import { createPeakaCore, listExports } from "@peaka/api";
+const core = createPeakaCore({ apiKey: "k" });
+export const run = () => listExports(core, { projectId: "p" }).toArray({ max: 10 });`,
   // The same call through createPeakaClient, which carries every resource namespace and openapi-fetch.
   "one call via createPeakaClient": `import { createPeakaClient } from "@peaka/api";
 const peaka = createPeakaClient({ apiKey: "k" });

@@ -9,6 +9,7 @@ import type { components, operations } from "@peaka/api-types";
 import { toFormData } from "../internal/multipart.js";
 import { eventStream } from "../stream.js";
 import { parseExactJson } from "../internal/json.js";
+import { byCursor, byNextOffset, byOffset, paged, type OptionalArgsPagedOperationFunction, type PagedOperationFunction } from "../internal/paging.js";
 import { normalizeRefreshJobStatus } from "../normalize.js";
 import type { ExecuteQueryFunction } from "../query-rows.js";
 
@@ -465,8 +466,10 @@ export const shareCatalog: OperationFunction<R.ShareCatalogArgs, R.ShareCatalogR
  * `POST /data/projects/{projectId}/search` (operationId `searchCatalogs`)
  *
  * Keys: a partner key or a project key.
+ *
+ * Paged: `await` the call for one page; `for await` over it (or `.toArray({ max })`) for every item across pages, `limit` items per request.
  */
-export const searchCatalogs: OperationFunction<R.SearchCatalogsArgs, R.SearchCatalogsResult> = /* @__PURE__ */ operation({ n: "catalogs.search", m: "POST", p: "/data/projects/{projectId}/search", b: "json", r: "json", x: true, i: "searchCatalogs" });
+export const searchCatalogs: PagedOperationFunction<R.SearchCatalogsArgs, R.SearchCatalogsResult, R.SearchCatalogsItem> = /* @__PURE__ */ paged(/* @__PURE__ */ operation({ n: "catalogs.search", m: "POST", p: "/data/projects/{projectId}/search", b: "json", r: "json", x: true, i: "searchCatalogs" }), { id: "searchCatalogs", style: byNextOffset, in: "body", kinds: { catalog: "matchedCatalogs", schema: "matchedSchemas", table: "matchedTables" }, next: "meta.page.nextOffset", min: 1 });
 
 /**
  * List BI tables
@@ -674,8 +677,10 @@ export const createQuery: OperationFunction<R.CreateQueryArgs, R.CreateQueryResu
  * `POST /data/projects/{projectId}/queries/execute` (operationId `executeQuery`)
  *
  * Keys: a partner key or a project key.
+ *
+ * Paged: `await` the call for one page; `for await` over it (or `.toArray({ max })`) for every item across pages, `limit` items per request.
  */
-export const executeQuery: ExecuteQueryFunction = /* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json", i: "executeQuery", j: parseExactJson });
+export const executeQuery: ExecuteQueryFunction = /* @__PURE__ */ paged(/* @__PURE__ */ operation({ n: "queries.execute", m: "POST", p: "/data/projects/{projectId}/queries/execute", q: ["format"], b: "json", r: "json", i: "executeQuery", j: parseExactJson }), { id: "executeQuery", style: byOffset, in: "body", items: "data", needs: "from", size: 1000, min: 1 });
 
 /**
  * Get a saved query
@@ -960,8 +965,10 @@ export const cancelCacheIncrementalUpdate: OperationFunction<R.CancelCacheIncrem
  * `GET /data/projects/{projectId}/cache/{cacheId}/executionHistory` (operationId `listCacheExecutionHistory`)
  *
  * Keys: a partner key or a project key.
+ *
+ * Paged: `await` the call for one page; `for await` over it (or `.toArray({ max })`) for every item across pages, `limit` items per request.
  */
-export const listCacheExecutionHistory: OperationFunction<R.ListCacheExecutionHistoryArgs, components["schemas"]["CacheExecutionInfo"][]> = /* @__PURE__ */ operation({ n: "cache.listExecutionHistory", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}/executionHistory", q: ["limit", "offset"], r: "json", i: "listCacheExecutionHistory" });
+export const listCacheExecutionHistory: PagedOperationFunction<R.ListCacheExecutionHistoryArgs, components["schemas"]["CacheExecutionInfo"][], R.ListCacheExecutionHistoryItem> = /* @__PURE__ */ paged(/* @__PURE__ */ operation({ n: "cache.listExecutionHistory", m: "GET", p: "/data/projects/{projectId}/cache/{cacheId}/executionHistory", q: ["limit", "offset"], r: "json", i: "listCacheExecutionHistory" }), { id: "listCacheExecutionHistory", style: byOffset, in: "query", key: "id", size: 50, min: 1 });
 
 /**
  * Start a full refresh of a cache now
@@ -1048,8 +1055,10 @@ export const exportTable: OperationFunction<R.ExportTableArgs, R.ExportTableResu
  * `GET /data/projects/{projectId}/exports` (operationId `listExports`)
  *
  * Keys: a partner key or a project key.
+ *
+ * Paged: `await` the call for one page; `for await` over it (or `.toArray({ max })`) for every item across pages, `limit` items per request.
  */
-export const listExports: OperationFunction<R.ListExportsArgs, components["schemas"]["ExportJob"][]> = /* @__PURE__ */ operation({ n: "exports.list", m: "GET", p: "/data/projects/{projectId}/exports", q: ["status", "limit", "createdBefore"], r: "json", i: "listExports" });
+export const listExports: PagedOperationFunction<R.ListExportsArgs, components["schemas"]["ExportJob"][], R.ListExportsItem> = /* @__PURE__ */ paged(/* @__PURE__ */ operation({ n: "exports.list", m: "GET", p: "/data/projects/{projectId}/exports", q: ["status", "limit", "createdBefore"], r: "json", i: "listExports" }), { id: "listExports", style: byCursor, in: "query", key: "id", cursor: "createdBefore", at: "createdAt", size: 50, min: 1, max: 200 });
 
 /**
  * Get an export job and its files

@@ -6,6 +6,7 @@ import type { OperationFunction, WithResponse } from "../internal/core.js";
 import type { RequestOptions } from "../internal/transport.js";
 import type { EmptyArgs, MultipartBody } from "../internal/args.js";
 import type { PeakaEventStream } from "../stream.js";
+import type { PagePromise } from "../internal/paging.js";
 import type { normalizeRefreshJobStatus } from "../normalize.js";
 import type { ExecuteQueryResultFor } from "../query-rows.js";
 import {
@@ -234,6 +235,7 @@ export type ShareCatalogArgs = operations["shareCatalog"]["parameters"]["path"] 
 export type ShareCatalogResult = operations["shareCatalog"]["responses"][200]["content"]["application/json"];
 export type SearchCatalogsArgs = operations["searchCatalogs"]["parameters"]["path"] & { body: NonNullable<operations["searchCatalogs"]["requestBody"]>["content"]["application/json"] };
 export type SearchCatalogsResult = operations["searchCatalogs"]["responses"][200]["content"]["application/json"];
+export type SearchCatalogsItem = { kind: "catalog"; match: NonNullable<NonNullable<SearchCatalogsResult>["matchedCatalogs"]>[number] } | { kind: "schema"; match: NonNullable<NonNullable<SearchCatalogsResult>["matchedSchemas"]>[number] } | { kind: "table"; match: NonNullable<NonNullable<SearchCatalogsResult>["matchedTables"]>[number] };
 export type ListBiTablesArgs = operations["listBiTables"]["parameters"]["path"];
 export type ListBiTablesResult = operations["listBiTables"]["responses"][200]["content"]["application/json"];
 export type CreateBiTableArgs = operations["createBiTable"]["parameters"]["path"];
@@ -272,6 +274,7 @@ export type CreateQueryArgs = operations["createQuery"]["parameters"]["path"] & 
 export type CreateQueryResult = operations["createQuery"]["responses"][200]["content"]["application/json"];
 export type ExecuteQueryArgs = operations["executeQuery"]["parameters"]["path"] & NonNullable<operations["executeQuery"]["parameters"]["query"]> & { body: NonNullable<operations["executeQuery"]["requestBody"]>["content"]["application/json"] };
 export type ExecuteQueryResult<P extends NonNullable<ExecuteQueryArgs["format"]> = "CELL_TYPED"> = ExecuteQueryResultFor<P>;
+export type ExecuteQueryItem<P extends NonNullable<ExecuteQueryArgs["format"]> = "CELL_TYPED"> = NonNullable<NonNullable<ExecuteQueryResult<P>>["data"]>[number];
 export type GetQueryArgs = operations["getQuery"]["parameters"]["path"];
 export type GetQueryResult = operations["getQuery"]["responses"][200]["content"]["application/json"];
 export type UpdateQueryArgs = operations["updateQuery"]["parameters"]["path"] & NonNullable<operations["updateQuery"]["parameters"]["query"]> & { body: NonNullable<operations["updateQuery"]["requestBody"]>["content"]["application/json"] };
@@ -324,6 +327,7 @@ export type CancelCacheIncrementalUpdateArgs = operations["cancelCacheIncrementa
 export type CancelCacheIncrementalUpdateResult = void;
 export type ListCacheExecutionHistoryArgs = operations["listCacheExecutionHistory"]["parameters"]["path"] & NonNullable<operations["listCacheExecutionHistory"]["parameters"]["query"]>;
 export type ListCacheExecutionHistoryResult = operations["listCacheExecutionHistory"]["responses"][200]["content"]["application/json"];
+export type ListCacheExecutionHistoryItem = NonNullable<ListCacheExecutionHistoryResult>[number];
 export type TriggerCacheFullRefreshArgs = operations["triggerCacheFullRefresh"]["parameters"]["path"];
 export type TriggerCacheFullRefreshResult = operations["triggerCacheFullRefresh"]["responses"][200]["content"]["application/json"];
 export type TriggerCacheIncrementalUpdateArgs = operations["triggerCacheIncrementalUpdate"]["parameters"]["path"];
@@ -340,6 +344,7 @@ export type ExportTableArgs = operations["exportTable"]["parameters"]["path"] & 
 export type ExportTableResult = operations["exportTable"]["responses"][202]["content"]["application/json"];
 export type ListExportsArgs = operations["listExports"]["parameters"]["path"] & NonNullable<operations["listExports"]["parameters"]["query"]>;
 export type ListExportsResult = operations["listExports"]["responses"][200]["content"]["application/json"];
+export type ListExportsItem = NonNullable<ListExportsResult>[number];
 export type GetExportArgs = operations["getExport"]["parameters"]["path"];
 export type GetExportResult = operations["getExport"]["responses"][200]["content"]["application/json"];
 export type CancelExportArgs = operations["cancelExport"]["parameters"]["path"];
@@ -1032,9 +1037,11 @@ export interface CatalogsResource {
    * `POST /data/projects/{projectId}/search` (operationId `searchCatalogs`)
    *
    * Keys: a partner key or a project key.
+   *
+   * Paged: `await` the call for one page; `for await` over it (or `.toArray({ max })`) for every item across pages, `limit` items per request.
    */
   search: {
-    (args: SearchCatalogsArgs, options?: RequestOptions): Promise<SearchCatalogsResult>;
+    (args: SearchCatalogsArgs, options?: RequestOptions): PagePromise<SearchCatalogsResult, SearchCatalogsItem>;
     /** Like calling the method, but resolves with `{ data, response }`. */
     withResponse(args: SearchCatalogsArgs, options?: RequestOptions): Promise<WithResponse<SearchCatalogsResult>>;
   };
@@ -1306,9 +1313,11 @@ export interface QueriesResource {
    * `POST /data/projects/{projectId}/queries/execute` (operationId `executeQuery`)
    *
    * Keys: a partner key or a project key.
+   *
+   * Paged: `await` the call for one page; `for await` over it (or `.toArray({ max })`) for every item across pages, `limit` items per request.
    */
   execute: {
-    <P extends NonNullable<ExecuteQueryArgs["format"]> = "CELL_TYPED">(args: ExecuteQueryArgs & { format?: P }, options?: RequestOptions): Promise<ExecuteQueryResult<P>>;
+    <P extends NonNullable<ExecuteQueryArgs["format"]> = "CELL_TYPED">(args: ExecuteQueryArgs & { format?: P }, options?: RequestOptions): PagePromise<ExecuteQueryResult<P>, ExecuteQueryItem<P>>;
     /** Like calling the method, but resolves with `{ data, response }`. */
     withResponse<P extends NonNullable<ExecuteQueryArgs["format"]> = "CELL_TYPED">(args: ExecuteQueryArgs & { format?: P }, options?: RequestOptions): Promise<WithResponse<ExecuteQueryResult<P>>>;
   };
@@ -1682,9 +1691,11 @@ export interface CacheResource {
    * `GET /data/projects/{projectId}/cache/{cacheId}/executionHistory` (operationId `listCacheExecutionHistory`)
    *
    * Keys: a partner key or a project key.
+   *
+   * Paged: `await` the call for one page; `for await` over it (or `.toArray({ max })`) for every item across pages, `limit` items per request.
    */
   listExecutionHistory: {
-    (args: ListCacheExecutionHistoryArgs, options?: RequestOptions): Promise<components["schemas"]["CacheExecutionInfo"][]>;
+    (args: ListCacheExecutionHistoryArgs, options?: RequestOptions): PagePromise<components["schemas"]["CacheExecutionInfo"][], ListCacheExecutionHistoryItem>;
     /** Like calling the method, but resolves with `{ data, response }`. */
     withResponse(args: ListCacheExecutionHistoryArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["CacheExecutionInfo"][]>>;
   };
@@ -1798,9 +1809,11 @@ export interface ExportsResource {
    * `GET /data/projects/{projectId}/exports` (operationId `listExports`)
    *
    * Keys: a partner key or a project key.
+   *
+   * Paged: `await` the call for one page; `for await` over it (or `.toArray({ max })`) for every item across pages, `limit` items per request.
    */
   list: {
-    (args: ListExportsArgs, options?: RequestOptions): Promise<components["schemas"]["ExportJob"][]>;
+    (args: ListExportsArgs, options?: RequestOptions): PagePromise<components["schemas"]["ExportJob"][], ListExportsItem>;
     /** Like calling the method, but resolves with `{ data, response }`. */
     withResponse(args: ListExportsArgs, options?: RequestOptions): Promise<WithResponse<components["schemas"]["ExportJob"][]>>;
   };

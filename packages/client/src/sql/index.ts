@@ -10,4 +10,6 @@ export type { RunSqlOptions, SqlTarget } from "./run.js";
 export { streamRows } from "./stream.js";
 export type { ExportSource, RowStream, StreamProgress, StreamRowsOptions } from "./stream.js";
 export { PeakaExportFileError } from "./errors.js";
+export { PeakaRowValidationError } from "./schema.js";
+export type { OptionsFor, SqlCell, SqlOption, SqlOptionsArg, SqlRowOf, SqlRowShape, StandardSchemaV1 } from "./schema.js";
 export type { ExportFileFailure } from "./errors.js";

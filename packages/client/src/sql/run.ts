@@ -2,6 +2,7 @@
 // value carries its SQL type) and gives `{ columns, rows }` with rows as objects.
 import { executeQuery, PeakaInvalidArgumentError, type PeakaClient, type PeakaCore, type RequestOptions } from "@peaka/api";
 import { rowsFromResult, type ConvertOptions, type SqlRows } from "./convert.js";
+import { checkRows, schemaOf, type OptionsFor, type SqlRowOf, type SqlOptionsArg, type SqlRowShape, type StandardSchemaV1 } from "./schema.js";
 import { toStatement, type SqlStatement } from "./template.js";
 
 /** A client from `createPeakaClient()` or a core from `createPeakaCore()`. */
@@ -17,9 +18,16 @@ export interface RunSqlOptions extends ConvertOptions, Omit<RequestOptions, "tim
   timeout?: number | undefined;
   /** Bindings for a plain-string statement's `?` markers (a `sql` statement carries its own). */
   bindings?: readonly string[] | undefined;
+  /**
+   * A row schema in the Standard Schema form (a zod, valibot or arktype schema, ...): each converted
+   * row is checked by it, the rows come as its output type, and the first row that fails throws
+   * `PeakaRowValidationError` (its index and every issue). Default: rows are not checked.
+   */
+  schema?: StandardSchemaV1 | undefined;
 }
 
 type ExecuteArgs = Parameters<typeof executeQuery>[1];
+
 
 /** Whether `peaka` is a client (resource namespaces) rather than a bare core. */
 export function isClient(peaka: SqlTarget): peaka is PeakaClient {
@@ -32,20 +40,35 @@ export function isClient(peaka: SqlTarget): peaka is PeakaClient {
  * second is keyed `name_2` (see `columns` for the names as sent). For results larger than one answer
  * use `streamRows`.
  *
+ * Rows are typed three ways: by default as `SqlRowOf<typeof options>` (the values the `bigint` and
+ * `timestamps` options can give); with a `schema` (Standard Schema: zod, valibot, arktype, ...) as its
+ * output, every row checked; or as a type you name, `runSql<Order>(...)`, which is NOT checked at run
+ * time: the type is taken on trust (a `Date` or `bigint` in it needs `timestamps: "Date"` or
+ * `bigint: "bigint"`, or the call does not compile).
+ *
  * @example
  * import { runSql, sql } from "@peaka/api/sql";
  * const { columns, rows } = await runSql(peaka, projectId, sql`SELECT id, total FROM orders WHERE status = ${status}`);
  */
-export async function runSql(
+export function runSql<S extends StandardSchemaV1>(
   peaka: SqlTarget,
   projectId: string,
   statement: SqlStatement | string,
-  options: RunSqlOptions = {},
-): Promise<SqlRows> {
+  options: RunSqlOptions & { schema: S } & OptionsFor<StandardSchemaV1.InferInput<S>>,
+): Promise<SqlRows<StandardSchemaV1.InferOutput<S>>>;
+export function runSql(peaka: SqlTarget, projectId: string, statement: SqlStatement | string): Promise<SqlRows<SqlRowOf>>;
+export function runSql<Row extends SqlRowShape<Row> = never, const O extends RunSqlOptions = RunSqlOptions>(
+  peaka: SqlTarget,
+  projectId: string,
+  statement: SqlStatement | string,
+  ...options: SqlOptionsArg<Row, O>
+): Promise<SqlRows<[Row] extends [never] ? SqlRowOf<O> : NoInfer<Row>>>;
+export async function runSql(peaka: SqlTarget, projectId: string, statement: SqlStatement | string, options: RunSqlOptions = {}): Promise<SqlRows<unknown>> {
   if (typeof peaka !== "object" || peaka === null) {
     throw new PeakaInvalidArgumentError("runSql expects a client from createPeakaClient() or a core from createPeakaCore().");
   }
-  const { bigint, timestamps, timeout, bindings, ...request } = options;
+  const { bigint, timestamps, timeout, bindings, schema: given, ...request } = options;
+  const schema = schemaOf(given, "runSql");
   const body: { statement: string; bindings?: string[]; timeout?: number } = toStatement(statement, bindings);
   const perRequest: RequestOptions = { ...request };
   if (timeout !== undefined) {
@@ -59,5 +82,9 @@ export async function runSql(
   const result = isClient(peaka)
     ? await peaka.queries.execute(args, perRequest)
     : await executeQuery(peaka, args, perRequest);
-  return rowsFromResult(result, { ...(bigint ? { bigint } : {}), ...(timestamps ? { timestamps } : {}) });
+  const converted = rowsFromResult(result, { ...(bigint ? { bigint } : {}), ...(timestamps ? { timestamps } : {}) });
+  if (!schema) return converted;
+  const { valid, error } = await checkRows(schema, converted.rows);
+  if (error) throw error;
+  return { columns: converted.columns, rows: valid };
 }

@@ -20,6 +20,7 @@ import {
 import type { components } from "@peaka/api-types";
 import { jsonFailure, parseExactJson } from "../internal/json.js";
 import { convertValue, uniqueKeys, type ConvertOptions, type SqlRow } from "./convert.js";
+import { checkRows, schemaOf, type OptionsFor, type SqlRowOf, type SqlOptionsArg, type SqlRowShape, type StandardSchemaV1 } from "./schema.js";
 import { PeakaExportFileError } from "./errors.js";
 import { isClient, type SqlTarget } from "./run.js";
 
@@ -89,7 +90,15 @@ export interface StreamRowsOptions extends ConvertOptions {
    * the client's `timeout`. Default: 60000 (60 s).
    */
   idleTimeout?: number | undefined;
+  /**
+   * A row schema in the Standard Schema form (a zod, valibot or arktype schema, ...): each row is
+   * checked by it and comes as its output; the first row that fails ends the stream with
+   * `PeakaRowValidationError` (its index over all files and every issue), after the valid rows before
+   * it. Default: rows are not checked.
+   */
+  schema?: StandardSchemaV1 | undefined;
 }
+
 
 type Row = SqlRow;
 
@@ -333,10 +342,21 @@ export interface RowStream<R = SqlRow> extends AsyncIterableIterator<R> {
  *   handle(row);
  * }
  */
-export function streamRows(peaka: SqlTarget, source: ExportSource, options: StreamRowsOptions = {}): RowStream {
+export function streamRows<S extends StandardSchemaV1>(
+  peaka: SqlTarget,
+  source: ExportSource,
+  options: StreamRowsOptions & { schema: S } & OptionsFor<StandardSchemaV1.InferInput<S>>,
+): RowStream<StandardSchemaV1.InferOutput<S>>;
+export function streamRows(peaka: SqlTarget, source: ExportSource): RowStream<SqlRowOf>;
+export function streamRows<Row extends SqlRowShape<Row> = never, const O extends StreamRowsOptions = StreamRowsOptions>(
+  peaka: SqlTarget,
+  source: ExportSource,
+  ...options: SqlOptionsArg<Row, O>
+): RowStream<[Row] extends [never] ? SqlRowOf<O> : NoInfer<Row>>;
+export function streamRows(peaka: SqlTarget, source: ExportSource, options: StreamRowsOptions = {}): RowStream<unknown> {
   // Rows are parsed a chunk at a time and handed out one by one from that batch: cheaper than an
   // async generator step (several promise turns) per row.
-  const batches = rowBatches(peaka, source, options);
+  const batches = options?.schema === undefined ? rowBatches(peaka, source, options) : checkedBatches(rowBatches(peaka, source, options), options.schema);
   const signal = options.signal;
   let batch: Row[] = [];
   let index = 0;
@@ -401,6 +421,18 @@ export function streamRows(peaka: SqlTarget, source: ExportSource, options: Stre
     },
   };
   return stream;
+}
+
+/** The batches with every row checked by `schema`: the valid rows of a batch before a bad one, then its error. */
+async function* checkedBatches(batches: AsyncGenerator<Row[], void, undefined>, given: unknown): AsyncGenerator<Row[], void, undefined> {
+  const schema = schemaOf(given, "streamRows") as StandardSchemaV1;
+  let index = 0;
+  for await (const batch of batches) {
+    const { valid, error } = await checkRows(schema, batch, index);
+    index += batch.length;
+    if (valid.length) yield valid as Row[];
+    if (error) throw error;
+  }
 }
 
 async function* rowBatches(peaka: SqlTarget, source: ExportSource, options: StreamRowsOptions): AsyncGenerator<Row[], void, undefined> {

@@ -268,13 +268,15 @@ function quoteIdentifier(part: unknown): string {
 export interface SqlTag {
   /**
    * Builds a statement; every `${value}` becomes a `?` marker with the value in `bindings`, a nested
-   * `sql` fragment (from any copy of the package) is spliced in as it is. A bare `?` in the text, a
-   * value inside quotes or a comment, and `undefined` throw `PeakaInvalidArgumentError`.
+   * `sql` fragment (from any copy of the package) is spliced in as it is. Values are typed
+   * `SqlValue | SqlStatement`: an array, an object, a function or `undefined` does not compile (and
+   * throws `PeakaInvalidArgumentError` from plain JavaScript). A bare `?` in the text and a value inside
+   * quotes or a comment throw `PeakaInvalidArgumentError` too.
    *
    * @example
    * const q = sql`SELECT * FROM ${sql.id("shop", "public", "orders")} WHERE status = ${status} AND total > ${min}`;
    */
-  (strings: TemplateStringsArray, ...values: unknown[]): SqlStatement;
+  (strings: TemplateStringsArray, ...values: ReadonlyArray<SqlValue | SqlStatement>): SqlStatement;
   /**
    * A quoted name: `sql.id("shop", "public", "orders")` is `"shop"."public"."orders"`; inner `"` are
    * doubled, so a name can never end the quoting.
@@ -286,7 +288,7 @@ export interface SqlTag {
    * `" UNION "`, `" UNION ALL "`) or a `sql` fragment; any other string throws. An empty list throws,
    * because `IN ()` is not SQL.
    */
-  join(items: readonly unknown[], separator?: string | SqlStatement): SqlStatement;
+  join(items: ReadonlyArray<SqlValue | SqlStatement>, separator?: string | SqlStatement): SqlStatement;
   /**
    * A number written into the SQL text itself, for places that take no marker (`LIMIT`, `OFFSET`).
    * Only finite numbers and bigints are accepted, so the text is digits (with a leading `-`) and

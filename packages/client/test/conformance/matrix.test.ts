@@ -19,6 +19,7 @@ import {
   iterateCatalogSearch,
   iterateExports,
   iterateQueryRows,
+  listExports,
   PeakaAbortError,
   PeakaAuthenticationError,
   PeakaConflictError,
@@ -167,6 +168,28 @@ const ENTRIES: Entry[] = [
     read: ({ peaka }, o) => first(iterateExports(peaka, { projectId }, { pageSize: 10, request: o })),
     unmarkedPost: ({ peaka }, o) => first(iterateQueryRows(peaka, { projectId, body: { from: "t" } as any }, { pageSize: 10, request: o })),
     markedPost: ({ peaka }, o) => first(iterateCatalogSearch(peaka, searchArgs, { pageSize: 10, request: o })),
+  },
+  {
+    // A paged method iterated (`for await (const job of peaka.exports.list(args))`): the first item.
+    name: "paged method",
+    perRequest: true,
+    method: "GET",
+    ok: json(200, [EXPORT_JOB]),
+    operation: { id: "listExports", template: "/data/projects/{projectId}/exports", path: "/data/projects/prjA/exports?limit=10" },
+    read: ({ peaka }, o) => first(peaka.exports.list({ projectId, limit: 10 }, o)),
+    unmarkedPost: ({ peaka }, o) => first(peaka.queries.execute({ projectId, body: { from: [{ tableName: "t" }], limit: 10 } }, o)),
+    markedPost: ({ peaka }, o) => first(peaka.catalogs.search({ projectId, body: { query: "orders", limit: 10 } }, o)),
+  },
+  {
+    // The same on a core's paged operation function, with `toArray({ max })`.
+    name: "paged fn",
+    perRequest: true,
+    method: "GET",
+    ok: json(200, [EXPORT_JOB]),
+    operation: { id: "listExports", template: "/data/projects/{projectId}/exports", path: "/data/projects/prjA/exports?limit=10" },
+    read: async ({ core }, o) => (await listExports(core, { projectId, limit: 10 }, o).toArray({ max: 1 }))[0],
+    unmarkedPost: async ({ core }, o) => (await executeQuery(core, { projectId, body: { from: [{ tableName: "t" }], limit: 10 } }, o).toArray({ max: 1 }))[0],
+    markedPost: async ({ core }, o) => (await searchCatalogs(core, { projectId, body: { query: "orders", limit: 10 } }, o).toArray({ max: 1 }))[0],
   },
   {
     name: "waiter",

@@ -30,6 +30,12 @@ describe("PAGE_LIMITS", () => {
     expect("max" in limits ? limits.max : undefined).toBe(schema["maximum"]);
   });
 
+  it("lists exactly the operations the spec marks x-peaka-paging", () => {
+    const marked = [...operations.values()].filter((op) => op.operation["x-peaka-paging"]).map((op) => op.operationId);
+    expect(Object.keys(PAGE_LIMITS).sort()).toEqual(marked.sort());
+    expect(marked.length).toBeGreaterThanOrEqual(4);
+  });
+
   it("has the limits Peaka documents for exports (1 to 200)", () => {
     expect(limitSchema("listExports")).toMatchObject({ minimum: 1, maximum: 200 });
   });

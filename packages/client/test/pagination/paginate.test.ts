@@ -14,22 +14,10 @@ import {
 } from "../../src/index.js";
 import type { PeakaClientOrCore } from "../../src/door.js";
 import { DOORS, type DoorName } from "../support/doors.js";
+import { recordingOptions } from "../support/recording.js";
 
 function serve(door: DoorName, handler: (url: URL, body: any) => unknown) {
-  const seen: Array<{ url: URL; body: any }> = [];
-  const options = {
-    apiKey: "pagination-test-key",
-    baseUrl: "http://127.0.0.1:9/api/v1",
-    maxRetries: 0,
-    fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = new Request(input, init);
-      const url = new URL(request.url);
-      const text = await request.text();
-      const body = text ? JSON.parse(text) : undefined;
-      seen.push({ url, body });
-      return Response.json(handler(url, body));
-    },
-  };
+  const { options, seen } = recordingOptions(handler);
   const peaka: PeakaClientOrCore = door === "createPeakaClient" ? createPeakaClient(options) : createPeakaCore(options);
   return { peaka, seen };
 }
@@ -194,7 +182,7 @@ describe.each(DOORS)("iterateExports via %s (limit + createdBefore cursor)", (do
     const { error, items } = await failure(iterateExports(peaka, { projectId: "p1" }, { pageSize: 150 }));
     expect(error).toBeInstanceOf(PeakaPaginationError);
     expect((error as Error).message).toBe(
-      "listExports: 200 jobs share createdAt 2026-01-01T00:00:00.000Z, as many as a page of 200 holds: the jobs after them cannot be asked for without skipping some.",
+      "listExports: 200 items share createdAt 2026-01-01T00:00:00.000Z, as many as a page of 200 holds: the items after them cannot be asked for without skipping some.",
     );
     expect(items).toHaveLength(200);
     expect(new Set(items.map((j) => (j as { id: string }).id)).size).toBe(200);

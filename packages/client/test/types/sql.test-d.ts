@@ -2,7 +2,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { QueryCellValue, QueryTypedCell } from "@peaka/api-types";
 import { createPeakaClient, createPeakaCore, executeQuery, type ExecuteQueryResult } from "../../src/index.js";
-import { rowsFromResult, runSql, sql, streamRows, type RowStream, type SqlRow, type SqlRows, type SqlStatement } from "../../src/sql/index.js";
+import { rowsFromResult, runSql, sql, streamRows, type RowStream, type SqlRow, type SqlRowOf, type SqlRows, type SqlStatement } from "../../src/sql/index.js";
 
 const peaka = createPeakaClient({ apiKey: "test-key" });
 const core = createPeakaCore({ apiKey: "test-key" });
@@ -58,9 +58,9 @@ describe("SQL helpers", () => {
     const q = sql`SELECT * FROM ${sql.id("shop", "public", "orders")} WHERE id = ${1}`;
     expectTypeOf(q).toEqualTypeOf<SqlStatement>();
     await peaka.queries.execute({ projectId: "p", format: "SIMPLE", body: q });
-    expectTypeOf(runSql(peaka, "p", q)).resolves.toEqualTypeOf<SqlRows>();
-    expectTypeOf(runSql(core, "p", "SELECT 1")).resolves.toEqualTypeOf<SqlRows>();
-    expectTypeOf(streamRows(peaka, { projectId: "p", queryId: "q" })).toEqualTypeOf<RowStream>();
+    expectTypeOf(runSql(peaka, "p", q)).resolves.toEqualTypeOf<SqlRows<SqlRowOf>>();
+    expectTypeOf(runSql(core, "p", "SELECT 1")).resolves.toEqualTypeOf<SqlRows<SqlRowOf>>();
+    expectTypeOf(streamRows(peaka, { projectId: "p", queryId: "q" })).toEqualTypeOf<RowStream<SqlRowOf>>();
     const typed = await peaka.queries.execute({ projectId: "p", body: q });
     expectTypeOf(rowsFromResult(typed).rows).toEqualTypeOf<SqlRow[]>();
     const simple = await peaka.queries.execute({ projectId: "p", format: "SIMPLE", body: q });
