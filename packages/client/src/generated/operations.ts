@@ -1050,7 +1050,7 @@ export const exportTable: OperationFunction<R.ExportTableArgs, R.ExportTableResu
 /**
  * List the export jobs of a project
  *
- * Gives the project's export jobs, newest first, one page at a time. For the next page, pass the `createdAt` of the last job you received as `createdBefore`; a page shorter than `limit` is the last one. Listed jobs never carry `files`: get a job on its own for download links. `downloadable` still tells whether you could download it.
+ * Gives the project's export jobs, newest first, one page at a time. For the next page, pass the `createdAt` of the last job you received as `createdBefore`. A page may hold fewer jobs than `limit` while older ones remain: only an empty page ends the list. Listed jobs never carry `files`: get a job on its own for download links. `downloadable` still tells whether you could download it.
  *
  * `GET /data/projects/{projectId}/exports` (operationId `listExports`)
  *
