@@ -159,8 +159,12 @@ async function start(): Promise<Running> {
     },
   };
   setHarness(harness);
-  // The user's environment: the snippets that read PEAKA_API_KEY get the partner key.
+  // The user's environment: the snippets that read PEAKA_API_KEY get the partner key, and those that
+  // read their ids from PEAKA_PROJECT_ID / PEAKA_CACHE_ID (the package README's, which must compile on
+  // their own) get the shop project and its cache.
   vi.stubEnv("PEAKA_API_KEY", sim.partnerKey);
+  vi.stubEnv("PEAKA_PROJECT_ID", harness.context.projectId);
+  vi.stubEnv("PEAKA_CACHE_ID", harness.context.cacheId);
   return { sim, harness, handled, close: served.close };
 }
 
