@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 
 const file = process.argv[2] ?? fileURLToPath(new URL("../../../docs-api/api.json", import.meta.url));
 const project = JSON.parse(readFileSync(file, "utf8"));
-const OPERATION_FUNCTIONS = new Set(["OperationFunction", "OptionalArgsOperationFunction"]);
+// Paged operations (x-peaka-paging) are PagedOperationFunction<Args, Result, Item>: their item type is checked too.
+const OPERATION_FUNCTIONS = new Set(["OperationFunction", "OptionalArgsOperationFunction", "PagedOperationFunction", "OptionalArgsPagedOperationFunction"]);
 
 /** Whether a TypeDoc type (JSON) holds `any` anywhere. */
 function hasAny(type) {
@@ -37,7 +38,8 @@ function visit(node, where) {
     if (type?.type === "reference" && OPERATION_FUNCTIONS.has(type.name)) {
       functions++;
       const result = type.typeArguments?.[1];
-      if (!result || hasAny(result)) problems.push(`${name}: ${show(type)}`);
+      const item = type.typeArguments?.[2];
+      if (!result || hasAny(result) || hasAny(item)) problems.push(`${name}: ${show(type)}`);
     }
     if (child.kind === 256 /* Interface */ && /Resource$/.test(child.name)) {
       for (const member of child.children ?? []) {
