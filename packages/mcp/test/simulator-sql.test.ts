@@ -7,23 +7,14 @@ import { classifySql } from "@peaka/api/internal/sql";
 import { runSql } from "@peaka/api/sql";
 import { REPORTED_BYPASSES, SQL_CORPUS } from "@peaka/mock/sql-corpus";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { textOf } from "./support/harness.js";
-import { connectSimulated, type Simulated } from "./support/simulated.js";
+import { simulatedPerTest, type Simulated } from "./support/simulated.js";
 
 const CUSTOMERS = '"shop"."public"."customers"';
 const ORDERS = '"shop"."public"."orders"';
 
-let open: Simulated[] = [];
-afterEach(async () => {
-  for (const s of open) await s.close();
-  open = [];
-});
-async function simulated(...args: Parameters<typeof connectSimulated>) {
-  const s = await connectSimulated(...args);
-  open.push(s);
-  return s;
-}
+const simulated = simulatedPerTest();
 
 /** The JSON rows of a run_sql answer: the array lines after the column line. */
 function rowsOf(answer: string): unknown[][] {

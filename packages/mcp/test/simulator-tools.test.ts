@@ -2,21 +2,12 @@
 // prompt), describe_table with relations, search_metadata hits described in one more call, compact
 // answers, and waits that keep a client alive and continue in a second call.
 import { createPeakaClient } from "@peaka/api";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEFAULTS } from "../src/server.js";
 import { textOf } from "./support/harness.js";
-import { connectSimulated, type Simulated } from "./support/simulated.js";
+import { connectSimulated, simulatedPerTest, type Simulated } from "./support/simulated.js";
 
-let open: Simulated[] = [];
-afterEach(async () => {
-  for (const s of open) await s.close();
-  open = [];
-});
-async function simulated(...args: Parameters<typeof connectSimulated>) {
-  const s = await connectSimulated(...args);
-  open.push(s);
-  return s;
-}
+const simulated = simulatedPerTest();
 
 describe("dialect help", () => {
   it("lists the SQL guide as a resource and reads it, with what this server's flags refuse", async () => {

@@ -5,6 +5,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { createPeakaSimulator, type PeakaSimulator, type PeakaSimulatorOptions } from "@peaka/simulator";
 import { createPeakaMcpServer, type PeakaMcpServerOptions } from "../../src/server.js";
+import { afterEach } from "vitest";
 import { wrap, type Connected } from "./harness.js";
 
 export interface Simulated extends Connected {
@@ -30,4 +31,21 @@ export async function connectSimulated(options: Partial<PeakaMcpServerOptions> =
 /** The size of a tool answer as a client receives it: the JSON of its content, in bytes. */
 export function answerBytes(result: { content: unknown }): number {
   return Buffer.byteLength(JSON.stringify(result.content));
+}
+
+/**
+ * For a test file: a `connectSimulated` whose servers and simulators are closed after each test
+ * (registers the `afterEach` itself).
+ */
+export function simulatedPerTest(): typeof connectSimulated {
+  let open: Simulated[] = [];
+  afterEach(async () => {
+    for (const s of open) await s.close();
+    open = [];
+  });
+  return async (...args) => {
+    const s = await connectSimulated(...args);
+    open.push(s);
+    return s;
+  };
 }
